@@ -1,0 +1,35 @@
+//! `detente scorers`: what can be scored, which columns each scorer adds, which files it
+//! reads and whether they are installed.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use detente::score::{self, ScorerOptions};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Models folder (default: DETENTE_MODELS, the repository's models/, ~/.cache/detente/models).
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let models = detente::models::resolve(args.models.as_deref());
+    println!("models: {} (from {})", models.path.display(), models.origin);
+    let all = score::registry();
+    if all.is_empty() {
+        println!("no scorers are built in yet; `detente score` writes sentences, offsets and token counts, and --embeddings writes the encoder's vectors");
+    }
+    let opts = ScorerOptions { lexicon_detail: true };
+    for s in all {
+        let installed = s.file_paths(&models.path).iter().all(|p| p.is_file());
+        println!();
+        println!("{}  {}", s.name, if installed { "(installed)" } else { "(missing files: run scripts/bootstrap)" });
+        println!("  {}", s.description);
+        println!("  columns: {}", (s.columns)(&opts).join(", "));
+        println!("  needs the sentence encoder: {}", if s.needs_embedding { "yes" } else { "no" });
+        for f in s.files {
+            println!("  file: {f}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

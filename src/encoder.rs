@@ -1,0 +1,126 @@
+//! The sentence encoder: all-MiniLM-L6-v2 (a 6-layer BERT) through rust-bert on libtorch,
+//! loaded from `model.safetensors` in a local folder. It computes what
+//! sentence-transformers computes for this model: the last hidden states, mean-pooled over
+//! the attention mask, then L2-normalised. The mask is always passed, so a sentence embeds
+//! the same alone as inside a padded batch.
+//!
+//! An `Encoder` is `Send` but not `Sync`: [`crate::parallel::EncoderPool`] gives each
+//! worker thread its own.
+use std::path::{Path, PathBuf};
+
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use tch::{nn, Device, Kind, Tensor};
+
+use crate::error::Error;
+
+/// Files the encoder reads from its model folder.
+pub const CONFIG: &str = "config.json";
+pub const WEIGHTS: &str = "model.safetensors";
+pub const TOKENIZER: &str = "tokenizer.json";
+pub const SBERT_CONFIG: &str = "sentence_bert_config.json";
+pub const POOLING_CONFIG: &str = "1_Pooling/config.json";
+
+/// The folder name of the encoder under the models directory.
+pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
+
+/// What the pooling and sequence-limit files say; checked, because the pooling code here
+/// implements mean pooling only.
+#[derive(Debug, Clone)]
+pub struct EncoderSpec {
+    pub dir: PathBuf,
+    pub max_seq_length: usize,
+    pub dim: usize,
+}
+
+impl EncoderSpec {
+    pub fn read(dir: &Path) -> Result<EncoderSpec, Error> {
+        let json = |rel: &str| -> Result<serde_json::Value, Error> {
+            let path = dir.join(rel);
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+            serde_json::from_str(&text).map_err(|e| Error::Model { path, message: e.to_string() })
+        };
+        let pooling = json(POOLING_CONFIG)?;
+        let model_err = |rel: &str, message: String| Error::Model { path: dir.join(rel), message };
+        if pooling.get("pooling_mode_mean_tokens").and_then(|v| v.as_bool()) != Some(true) {
+            return Err(model_err(POOLING_CONFIG, "only mean pooling is implemented".into()));
+        }
+        let dim = pooling
+            .get("word_embedding_dimension")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| model_err(POOLING_CONFIG, "no word_embedding_dimension".into()))? as usize;
+        let max_seq_length = json(SBERT_CONFIG)?
+            .get("max_seq_length")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| model_err(SBERT_CONFIG, "no max_seq_length".into()))? as usize;
+        Ok(EncoderSpec { dir: dir.to_path_buf(), max_seq_length, dim })
+    }
+}
+
+pub struct Encoder {
+    model: BertModel<BertEmbeddings>,
+    // Owns the weights the model's layers point into.
+    _vs: nn::VarStore,
+    dim: usize,
+}
+
+impl Encoder {
+    /// Loads the BERT weights on the CPU. Errors name the file.
+    pub fn load(spec: &EncoderSpec) -> Result<Encoder, Error> {
+        let config_path = spec.dir.join(CONFIG);
+        let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io { path: config_path.clone(), source })?;
+        let config: BertConfig = serde_json::from_str(&text)
+            .map_err(|e| Error::Model { path: config_path.clone(), message: e.to_string() })?;
+        if config.hidden_size as usize != spec.dim {
+            return Err(Error::Model {
+                path: config_path,
+                message: format!("hidden_size {} differs from the pooling dimension {}", config.hidden_size, spec.dim),
+            });
+        }
+        let mut vs = nn::VarStore::new(Device::Cpu);
+        let model = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
+        let weights = spec.dir.join(WEIGHTS);
+        vs.load(&weights).map_err(|e| Error::Model { path: weights, message: e.to_string() })?;
+        vs.freeze();
+        Ok(Encoder { model, _vs: vs, dim: spec.dim })
+    }
+
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Embeds a batch of tokenized sentences; returns `batch.len() × dim` values, row-major.
+    pub fn embed(&self, batch: &[&[u32]]) -> Result<Vec<f32>, Error> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = batch.len();
+        let cols = batch.iter().map(|ids| ids.len()).max().unwrap_or(0).max(1);
+        let mut ids = vec![0i64; rows * cols];
+        let mut mask = vec![0i64; rows * cols];
+        for (r, sentence) in batch.iter().enumerate() {
+            for (c, &id) in sentence.iter().enumerate() {
+                ids[r * cols + c] = id as i64;
+                mask[r * cols + c] = 1;
+            }
+        }
+        let shape = [rows as i64, cols as i64];
+        let ids = Tensor::from_slice(&ids).view(shape);
+        let mask = Tensor::from_slice(&mask).view(shape);
+        let pooled = tch::no_grad(|| -> Result<Tensor, Error> {
+            let out = self
+                .model
+                .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, false)
+                .map_err(|e| Error::Encoder(e.to_string()))?;
+            let m = mask.unsqueeze(-1).to_kind(Kind::Float);
+            let summed = (out.hidden_state * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+            let counts = m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float).clamp_min(1e-9);
+            let mean = summed / counts;
+            // torch.nn.functional.normalize(p=2, dim=1, eps=1e-12)
+            let norm = mean.norm_scalaropt_dim(2, [1i64].as_slice(), true).clamp_min(1e-12);
+            Ok((mean / norm).contiguous())
+        })?;
+        let flat: Vec<f32> = Vec::<f32>::try_from(pooled.view([-1]))?;
+        debug_assert_eq!(flat.len(), rows * self.dim);
+        Ok(flat)
+    }
+}

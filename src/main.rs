@@ -1,0 +1,46 @@
+//! The `detente` command: parses arguments and dispatches to one file per subcommand.
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+#[derive(Parser)]
+#[command(name = "detente", version, about = "Per-sentence sentiment and diplomatic-tension scores for news and diplomatic text, written to CSV.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Split documents into sentences and score every sentence; writes one CSV row per sentence.
+    Score(cmd::score::Args),
+    /// List the built-in scorers, their columns and model files.
+    Scorers(cmd::scorers::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Score(args) => cmd::score::run(args),
+        Command::Scorers(args) => cmd::scorers::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("detente: error: {err:#}");
+            ExitCode::from(cmd::exit_code(&err))
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<csv::Error>().is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+    })
+}

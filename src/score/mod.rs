@@ -1,0 +1,75 @@
+//! Scorers: everything that turns a sentence into score columns sits behind [`Scorer`],
+//! so the pipeline never knows which models exist. A scorer that reads the sentence
+//! embedding says so with [`Scorer::needs_embedding`]; the encoder then runs once per
+//! sentence and every such scorer shares its output. A run whose scorers need no
+//! embedding never loads libtorch models.
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// One CSV cell of a score column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Written with 6 decimals.
+    Num(f64),
+    Text(String),
+}
+
+/// What a scorer sees of one sentence.
+#[derive(Debug, Clone, Copy)]
+pub struct Sentence<'a> {
+    pub text: &'a str,
+    /// The L2-normalised sentence embedding, present when the scorer needs it.
+    pub embedding: Option<&'a [f32]>,
+}
+
+pub trait Scorer: Send + Sync {
+    fn name(&self) -> &str;
+    /// Column names, in the order `score` pushes cells.
+    fn columns(&self) -> &[String];
+    fn needs_embedding(&self) -> bool;
+    /// Pushes exactly `columns().len()` cells.
+    fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>);
+}
+
+/// Options that change what scorers output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScorerOptions {
+    /// The lexicon scorer's `pos`/`neu`/`neg` columns.
+    pub lexicon_detail: bool,
+}
+
+/// A built-in scorer, described before anything is loaded.
+pub struct ScorerInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub needs_embedding: bool,
+    /// Files it reads, relative to the models folder.
+    pub files: &'static [&'static str],
+    pub columns: fn(&ScorerOptions) -> Vec<String>,
+    pub build: fn(&Path, &ScorerOptions) -> Result<Box<dyn Scorer>, Error>,
+}
+
+impl ScorerInfo {
+    pub fn file_paths(&self, models: &Path) -> Vec<PathBuf> {
+        self.files.iter().map(|f| models.join(f)).collect()
+    }
+}
+
+/// Every built-in scorer, in the order their columns appear.
+pub fn registry() -> Vec<ScorerInfo> {
+    Vec::new()
+}
+
+/// Looks up scorers by name (`None`: all of them), keeping registry order.
+pub fn select(names: Option<&[String]>) -> Result<Vec<ScorerInfo>, Error> {
+    let all = registry();
+    let Some(names) = names else { return Ok(all) };
+    let known = || all.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
+    for n in names {
+        if !all.iter().any(|s| s.name == n) {
+            return Err(Error::UnknownScorer { name: n.clone(), known: if all.is_empty() { "none".into() } else { known() } });
+        }
+    }
+    Ok(all.into_iter().filter(|s| names.iter().any(|n| n == s.name)).collect())
+}

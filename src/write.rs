@@ -1,0 +1,214 @@
+//! All output writing: the per-sentence CSV (the product's contract with notebooks), the
+//! optional `.npy` of embeddings aligned with its rows, and the run manifest.
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::score::Cell;
+
+/// The fixed columns that precede the score columns.
+pub const BASE_COLUMNS: [&str; 8] = ["doc_id", "paragraph", "sentence", "start", "end", "text", "n_tokens", "truncated"];
+
+/// One sentence row.
+pub struct Row<'a> {
+    pub doc_id: &'a str,
+    pub paragraph: usize,
+    pub sentence: usize,
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    pub n_tokens: usize,
+    pub truncated: bool,
+    pub scores: &'a [Cell],
+    pub meta: &'a [&'a str],
+}
+
+/// Where the CSV goes.
+#[derive(Debug, Clone)]
+pub enum Output {
+    Stdout,
+    File(PathBuf),
+}
+
+impl Output {
+    pub fn describe(&self) -> String {
+        match self {
+            Output::Stdout => "stdout".into(),
+            Output::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+pub struct CsvOut {
+    writer: csv::Writer<Box<dyn Write>>,
+    what: String,
+    num: String,
+}
+
+impl CsvOut {
+    /// Creates the output and writes the header.
+    pub fn create(output: &Output, header: &[String]) -> Result<CsvOut, Error> {
+        let sink: Box<dyn Write> = match output {
+            Output::Stdout => Box::new(std::io::stdout().lock()),
+            Output::File(p) => {
+                if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
+                }
+                Box::new(File::create(p).map_err(|source| Error::Io { path: p.clone(), source })?)
+            }
+        };
+        let writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).buffer_capacity(1 << 16).from_writer(sink);
+        let mut out = CsvOut { writer, what: output.describe(), num: String::new() };
+        out.writer.write_record(header).map_err(|e| out.err(e))?;
+        Ok(out)
+    }
+
+    fn err(&self, source: csv::Error) -> Error {
+        Error::Csv { what: self.what.clone(), source }
+    }
+
+    pub fn write(&mut self, row: &Row<'_>) -> Result<(), Error> {
+        let w = &mut self.writer;
+        let mut ints = itoa_buf();
+        let r: Result<(), csv::Error> = (|| {
+            w.write_field(row.doc_id)?;
+            for v in [row.paragraph, row.sentence, row.start, row.end] {
+                w.write_field(fmt_usize(&mut ints, v))?;
+            }
+            w.write_field(row.text)?;
+            w.write_field(fmt_usize(&mut ints, row.n_tokens))?;
+            w.write_field(if row.truncated { "true" } else { "false" })?;
+            for cell in row.scores {
+                match cell {
+                    Cell::Num(x) => {
+                        format_score(*x, &mut self.num);
+                        w.write_field(&self.num)?;
+                    }
+                    Cell::Text(s) => w.write_field(s)?,
+                }
+            }
+            for m in row.meta {
+                w.write_field(m)?;
+            }
+            w.write_record(None::<&[u8]>)
+        })();
+        r.map_err(|e| self.err(e))
+    }
+
+    pub fn finish(mut self) -> Result<(), Error> {
+        self.writer.flush().map_err(|source| Error::Io { path: PathBuf::from(&self.what), source })
+    }
+}
+
+fn itoa_buf() -> String {
+    String::with_capacity(20)
+}
+
+fn fmt_usize(buf: &mut String, v: usize) -> &str {
+    use std::fmt::Write as _;
+    buf.clear();
+    let _ = write!(buf, "{v}");
+    buf
+}
+
+/// Scores are written with 6 decimals; NaN as an empty field; `-0.000000` as `0.000000`.
+pub fn format_score(x: f64, buf: &mut String) {
+    use std::fmt::Write as _;
+    buf.clear();
+    if x.is_nan() {
+        return;
+    }
+    let _ = write!(buf, "{x:.6}");
+    if buf == "-0.000000" {
+        buf.remove(0);
+    }
+}
+
+/// A float32 `.npy` file of N×dim rows, written as rows arrive; the header's row count is
+/// filled in by [`NpyOut::finish`].
+pub struct NpyOut {
+    file: BufWriter<File>,
+    path: PathBuf,
+    dim: usize,
+    rows: usize,
+}
+
+const NPY_HEADER_LEN: usize = 128;
+
+impl NpyOut {
+    pub fn create(path: &Path, dim: usize) -> Result<NpyOut, Error> {
+        let io = |source| Error::Io { path: path.to_path_buf(), source };
+        if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let mut file = BufWriter::new(File::create(path).map_err(io)?);
+        file.write_all(&npy_header(0, dim)).map_err(io)?;
+        Ok(NpyOut { file, path: path.to_path_buf(), dim, rows: 0 })
+    }
+
+    /// Appends rows (row-major, a multiple of `dim` values).
+    pub fn write(&mut self, values: &[f32]) -> Result<(), Error> {
+        debug_assert_eq!(values.len() % self.dim, 0);
+        for v in values {
+            self.file.write_all(&v.to_le_bytes()).map_err(|source| Error::Io { path: self.path.clone(), source })?;
+        }
+        self.rows += values.len() / self.dim;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<usize, Error> {
+        let io = |source| Error::Io { path: self.path.clone(), source };
+        self.file.seek(SeekFrom::Start(0)).map_err(io)?;
+        self.file.write_all(&npy_header(self.rows, self.dim)).map_err(io)?;
+        self.file.flush().map_err(io)?;
+        Ok(self.rows)
+    }
+}
+
+/// An NPY 1.0 header padded to a fixed 128 bytes, so it can be rewritten in place.
+fn npy_header(rows: usize, dim: usize) -> Vec<u8> {
+    let dict = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {dim}), }}");
+    let mut h = b"\x93NUMPY\x01\x00".to_vec();
+    let len = (NPY_HEADER_LEN - 10) as u16;
+    h.extend_from_slice(&len.to_le_bytes());
+    h.extend_from_slice(dict.as_bytes());
+    while h.len() < NPY_HEADER_LEN - 1 {
+        h.push(b' ');
+    }
+    h.push(b'\n');
+    h
+}
+
+/// Writes `value` as pretty JSON to `path`.
+pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), Error> {
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+    text.push('\n');
+    std::fs::write(path, text).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_formatting() {
+        let mut b = String::new();
+        format_score(-0.0000001, &mut b);
+        assert_eq!(b, "0.000000");
+        format_score(0.1234565, &mut b);
+        assert_eq!(b.len(), 8);
+        format_score(-1.0, &mut b);
+        assert_eq!(b, "-1.000000");
+    }
+
+    #[test]
+    fn npy_header_is_aligned_and_rewritable() {
+        let a = npy_header(0, 384);
+        let b = npy_header(123456789, 384);
+        assert_eq!(a.len(), 128);
+        assert_eq!(b.len(), 128);
+        assert!(std::str::from_utf8(&b[10..]).unwrap().contains("(123456789, 384)"));
+    }
+}

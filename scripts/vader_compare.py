@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Compare detente's VADER scores with the Python reference's (vaderSentiment 3.3.2).
+
+REF is the TSV written by scripts/vader_reference.py
+(set, id, human_mean, neg, neu, pos, compound, text). OURS holds detente's scores for
+the same sentences, in the same order, as either
+  * a TSV with a header that has `compound` (and optionally neg/neu/pos and text)
+    columns, or
+  * JSON lines (file name ending in .jsonl or --format jsonl), one object per
+    sentence; the compound score is read from the first key among --compound-key
+    (default: vader_compound, lexicon_compound, compound) and the text, if present,
+    from `text`/`sentence`. Objects without a compound key are skipped, so extra
+    record types (headers, summaries) do no harm.
+
+Prints: how many sentences agree within --tol (default 1e-4) on compound (and on
+neg/neu/pos when OURS has them), every remaining difference, and the Pearson r of
+compound against the human mean per set, for detente and for the reference, next to
+the figures published with VADER (Hutto & Gilbert, ICWSM 2014, table 4).
+Exit status 1 when the agreement is below --min-agree (default 0.999).
+
+Usage:
+  python3 scripts/vader_compare.py vader_reference_full.tsv detente_scores.tsv
+  python3 scripts/vader_compare.py vader_reference_full.tsv detente.jsonl --format jsonl
+  # one way to feed detente the sentences, one per line, in reference order:
+  #   tail -n +2 vader_reference_full.tsv | cut -f8 > sentences.txt
+"""
+import argparse
+import json
+import math
+import sys
+
+# Correlation (Pearson r) of VADER's compound score with the human mean, as published.
+PUBLISHED_R = {
+    "tweets": 0.881,
+    "movie_reviews": 0.451,
+    "amazon_reviews": 0.565,
+    "nyt_editorials": 0.492,
+}
+SET_ORDER = ["tweets", "movie_reviews", "amazon_reviews", "nyt_editorials"]
+
+
+def read_tsv(path):
+    with open(path, encoding="utf-8", newline="\n") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+        rows = []
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            rows.append(dict(zip(header, line.split("\t", len(header) - 1))))
+    return header, rows
+
+
+def read_jsonl(path, keys):
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            obj = json.loads(line)
+            key = next((k for k in keys if k in obj), None)
+            if key is None:
+                continue
+            row = {"compound": obj[key]}
+            prefix = key[: -len("compound")]
+            for part in ("neg", "neu", "pos"):
+                if prefix + part in obj:
+                    row[part] = obj[prefix + part]
+            for tk in ("text", "sentence"):
+                if tk in obj:
+                    row["text"] = obj[tk]
+                    break
+            rows.append(row)
+    return rows
+
+
+def pearson(xs, ys):
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("ref")
+    ap.add_argument("ours")
+    ap.add_argument("--format", choices=["tsv", "jsonl"], help="format of OURS (default: by extension)")
+    ap.add_argument("--compound-key", action="append",
+                    help="JSON key of the compound score (repeatable; default vader_compound, lexicon_compound, compound)")
+    ap.add_argument("--tol", type=float, default=1e-4)
+    ap.add_argument("--min-agree", type=float, default=0.999)
+    args = ap.parse_args()
+
+    _h, ref = read_tsv(args.ref)
+    fmt = args.format or ("jsonl" if args.ours.endswith((".jsonl", ".json")) else "tsv")
+    if fmt == "jsonl":
+        ours = read_jsonl(args.ours, args.compound_key or ["vader_compound", "lexicon_compound", "compound"])
+    else:
+        _oh, ours = read_tsv(args.ours)
+    if len(ours) != len(ref):
+        sys.exit("row count differs: reference %d, ours %d" % (len(ref), len(ours)))
+
+    cols = [c for c in ("compound", "neg", "neu", "pos") if c in ours[0]]
+    agree = {c: 0 for c in cols}
+    all_agree = 0
+    diffs = []
+    for k, (r, o) in enumerate(zip(ref, ours)):
+        if "text" in o and o["text"] != r["text"]:
+            sys.exit("row %d: text differs (rows out of order?)\n  ref:  %r\n  ours: %r" % (k + 1, r["text"], o["text"]))
+        bad = []
+        for c in cols:
+            d = abs(float(o[c]) - float(r[c]))
+            if d <= args.tol:
+                agree[c] += 1
+            else:
+                bad.append((c, float(r[c]), float(o[c])))
+        if bad:
+            diffs.append((r, bad))
+        else:
+            all_agree += 1
+
+    n = len(ref)
+    print("sentences: %d" % n)
+    for c in cols:
+        print("  %-8s within %g: %d (%.3f%%)" % (c, args.tol, agree[c], 100.0 * agree[c] / n))
+    print("  all of %s within %g: %d (%.3f%%)" % ("/".join(cols), args.tol, all_agree, 100.0 * all_agree / n))
+    print("differences: %d" % len(diffs))
+    for r, bad in diffs:
+        print("  %s %s: %s" % (r["set"], r["id"], ", ".join("%s ref %r ours %r" % b for b in bad)))
+        print("    text: %r" % r["text"])
+
+    print("Pearson r of compound vs human mean:")
+    print("  %-15s %6s %8s %8s %9s" % ("set", "n", "detente", "python", "published"))
+    for s in SET_ORDER:
+        idx = [k for k, r in enumerate(ref) if r["set"] == s]
+        if not idx:
+            continue
+        human = [float(ref[k]["human_mean"]) for k in idx]
+        r_ours = pearson([float(ours[k]["compound"]) for k in idx], human)
+        r_ref = pearson([float(ref[k]["compound"]) for k in idx], human)
+        print("  %-15s %6d %8.3f %8.3f %9.3f" % (s, len(idx), r_ours, r_ref, PUBLISHED_R[s]))
+
+    frac = agree["compound"] / n
+    if frac < args.min_agree:
+        print("FAIL: compound agreement %.4f below %.4f" % (frac, args.min_agree))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,348 @@
+//! Integration tests: the real `detente` binary on small committed fixtures, plus the
+//! encoder checked against the reference implementation. They need the models that
+//! `scripts/bootstrap` installs.
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_detente");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn models() -> PathBuf {
+    let m = root().join("models");
+    assert!(
+        m.join("all-MiniLM-L6-v2/model.safetensors").is_file(),
+        "the encoder is not installed in {}: run scripts/bootstrap first",
+        m.display()
+    );
+    m
+}
+
+/// A temporary working directory per test.
+struct Workdir {
+    dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    fn new() -> Workdir {
+        Workdir { dir: tempfile::tempdir().expect("temp dir") }
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+    fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+    /// Runs the binary with a clean environment (only PATH and HOME) in this directory.
+    fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear().current_dir(self.dir.path()).args(args);
+        for key in ["PATH", "HOME"] {
+            if let Some(v) = std::env::var_os(key) {
+                cmd.env(key, v);
+            }
+        }
+        cmd.output().expect("run detente")
+    }
+}
+
+fn show(out: &Output) -> String {
+    format!(
+        "status: {:?}\n--- stderr ---\n{}\n--- stdout ---\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    )
+}
+
+fn ok(out: Output) -> Output {
+    assert!(out.status.success(), "detente failed\n{}", show(&out));
+    out
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r.records().map(|rec| rec.unwrap().iter().map(String::from).collect()).collect();
+    (header, rows)
+}
+
+/// Reads a float32 .npy file: (rows, dim, values).
+fn read_npy(path: &Path) -> (usize, usize, Vec<f32>) {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..6], b"\x93NUMPY");
+    let hlen = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+    let header = std::str::from_utf8(&bytes[10..10 + hlen]).unwrap();
+    assert!(header.contains("'descr': '<f4'"), "{header}");
+    let shape = header.split("'shape': (").nth(1).unwrap().split(')').next().unwrap();
+    let dims: Vec<usize> = shape.split(',').map(|s| s.trim()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+    let values: Vec<f32> =
+        bytes[10 + hlen..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    assert_eq!(values.len(), dims[0] * dims[1]);
+    (dims[0], dims[1], values)
+}
+
+/// Compares two CSVs field by field: numbers within `tol`, everything else exactly.
+fn assert_csv_close(expected: &Path, actual: &Path, tol: f64) {
+    let (eh, erows) = read_csv(expected);
+    let (ah, arows) = read_csv(actual);
+    assert_eq!(eh, ah, "headers differ");
+    assert_eq!(erows.len(), arows.len(), "row counts differ: {} vs {}", expected.display(), actual.display());
+    for (i, (e, a)) in erows.iter().zip(&arows).enumerate() {
+        for (j, (ev, av)) in e.iter().zip(a).enumerate() {
+            let close = match (ev.parse::<f64>(), av.parse::<f64>()) {
+                (Ok(x), Ok(y)) if ev.contains('.') => (x - y).abs() <= tol,
+                _ => ev == av,
+            };
+            assert!(close, "row {i}, column {}: expected\n  {ev}\ngot\n  {av}\nexpected row: {e:?}\nactual row:   {a:?}", eh[j]);
+        }
+    }
+}
+
+#[test]
+fn sample_corpus_matches_golden_csv() {
+    models();
+    let w = Workdir::new();
+    let out = w.path("out.csv");
+    ok(w.run(&["score", root().join("datasets").to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]));
+    assert_csv_close(&root().join("tests/fixtures/golden/sample.csv"), &out, 1e-5);
+    // The manifest names the model files by sha256 and counts what was done.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["documents"], 10);
+    assert_eq!(manifest["counts"]["errors"], 0);
+    let files = manifest["files"].as_array().unwrap();
+    assert!(files.iter().any(|f| f["path"].as_str().unwrap().ends_with("tokenizer.json")
+        && f["sha256"] == "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"));
+}
+
+#[test]
+fn offsets_map_rows_back_to_the_documents() {
+    models();
+    let w = Workdir::new();
+    let sample = root().join("datasets/sample");
+    let out = w.path("out.csv");
+    ok(w.run(&["score", sample.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]));
+    let (h, rows) = read_csv(&out);
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let mut checked = 0;
+    for r in rows {
+        let path = sample.join(&r[col("doc_id")]);
+        if !path.is_file() {
+            continue; // JSONL and CSV documents: offsets are into the text field
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (s, e): (usize, usize) = (r[col("start")].parse().unwrap(), r[col("end")].parse().unwrap());
+        assert_eq!(&text[s..e], r[col("text")], "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked > 20, "only {checked} txt rows checked");
+}
+
+#[test]
+fn threads_one_and_two_give_identical_output() {
+    models();
+    let w = Workdir::new();
+    let input = root().join("datasets");
+    let mut csvs = Vec::new();
+    let mut npys = Vec::new();
+    for t in ["1", "2"] {
+        let out = w.path(&format!("t{t}.csv"));
+        let npy = w.path(&format!("t{t}.npy"));
+        ok(w.run(&["score", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--embeddings", npy.to_str().unwrap(), "--threads", t, "--quiet"]));
+        csvs.push(std::fs::read(&out).unwrap());
+        npys.push(std::fs::read(&npy).unwrap());
+    }
+    assert!(csvs[0] == csvs[1], "CSV differs between --threads 1 and 2");
+    assert!(npys[0] == npys[1], "embeddings differ between --threads 1 and 2");
+}
+
+#[test]
+fn batch_size_and_token_budget_move_nothing_beyond_1e_5() {
+    models();
+    let w = Workdir::new();
+    let input = root().join("datasets");
+    let mut results = Vec::new();
+    for (bs, budget) in [("1", "4096"), ("64", "4096"), ("64", "256")] {
+        let out = w.path(&format!("b{bs}-{budget}.csv"));
+        let npy = w.path(&format!("b{bs}-{budget}.npy"));
+        ok(w.run(&[
+            "score", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--embeddings", npy.to_str().unwrap(),
+            "--batch-size", bs, "--token-budget", budget, "--quiet",
+        ]));
+        results.push((out, read_npy(&npy)));
+    }
+    let (_, (rows, dim, base)) = &results[0];
+    assert_eq!(*dim, 384);
+    for (out, (r, _, v)) in &results[1..] {
+        assert_eq!(r, rows);
+        let worst = base.iter().zip(v).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+        assert!(worst <= 1e-5, "embeddings moved by {worst}");
+        assert_csv_close(&results[0].0, out, 1e-5);
+    }
+}
+
+struct Reference {
+    text: String,
+    input_ids: Vec<u32>,
+    embedding: Vec<f32>,
+}
+
+fn reference() -> Vec<Reference> {
+    let text = std::fs::read_to_string(root().join("tests/fixtures/parity_reference.jsonl")).unwrap();
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            Reference {
+                text: v["text"].as_str().unwrap().to_string(),
+                input_ids: v["input_ids"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u32).collect(),
+                embedding: v["embedding"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect(),
+            }
+        })
+        .collect()
+}
+
+fn cosine(a: &[f32], b: &[f32]) -> f64 {
+    let dot: f64 = a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum();
+    let na: f64 = a.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
+    let nb: f64 = b.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
+    dot / (na * nb)
+}
+
+/// Embeddings of the binary against sentence-transformers (scripts/reference_embeddings.py).
+#[test]
+fn encoder_matches_sentence_transformers() {
+    models();
+    let reference = reference();
+    let w = Workdir::new();
+    let sentences: String = reference.iter().map(|r| format!("{}\n", r.text)).collect();
+    let input = w.write("parity.txt", sentences.as_bytes());
+    let out = w.path("parity.csv");
+    let npy = w.path("parity.npy");
+    ok(w.run(&[
+        "score", "--format", "lines", "--no-split", input.to_str().unwrap(), "-o", out.to_str().unwrap(),
+        "--embeddings", npy.to_str().unwrap(), "--quiet",
+    ]));
+    let (rows, dim, values) = read_npy(&npy);
+    assert_eq!((rows, dim), (reference.len(), 384));
+    let (h, csv_rows) = read_csv(&out);
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let mut worst = 1.0f64;
+    for (i, r) in reference.iter().enumerate() {
+        assert_eq!(csv_rows[i][col("text")], r.text);
+        let c = cosine(&values[i * dim..(i + 1) * dim], &r.embedding);
+        worst = worst.min(c);
+        assert!(c >= 0.9999, "sentence {i} cosine {c}: {:?}", r.text);
+        let truncated = csv_rows[i][col("truncated")] == "true";
+        assert_eq!(truncated, r.input_ids.len() == 256 && csv_rows[i][col("n_tokens")].parse::<usize>().unwrap() > 256);
+        if !truncated {
+            assert_eq!(csv_rows[i][col("n_tokens")], r.input_ids.len().to_string(), "{:?}", r.text);
+        }
+    }
+    assert!(csv_rows.iter().any(|r| r[col("truncated")] == "true"), "the fixture's long sentence was not truncated");
+    eprintln!("worst cosine against sentence-transformers: {worst:.8}");
+}
+
+#[test]
+fn tokenizer_ids_match_hugging_face() {
+    let dir = models().join("all-MiniLM-L6-v2");
+    let tok = detente::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256).unwrap();
+    for r in reference() {
+        assert_eq!(tok.encode(&r.text).unwrap().ids, r.input_ids, "{:?}", r.text);
+    }
+}
+
+#[test]
+fn a_sentence_embeds_the_same_alone_and_in_a_mixed_batch() {
+    use detente::encoder::{Encoder, EncoderSpec};
+    let dir = models().join("all-MiniLM-L6-v2");
+    let spec = EncoderSpec::read(&dir).unwrap();
+    let encoder = Encoder::load(&spec).unwrap();
+    let tok = detente::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256).unwrap();
+    let reference = reference();
+    let ids: Vec<Vec<u32>> = reference.iter().map(|r| tok.encode(&r.text).unwrap().ids).collect();
+    let refs: Vec<&[u32]> = ids.iter().map(|v| v.as_slice()).collect();
+    let together = encoder.embed(&refs).unwrap();
+    for (i, one) in refs.iter().enumerate() {
+        let alone = encoder.embed(&[one]).unwrap();
+        let batch = &together[i * 384..(i + 1) * 384];
+        let worst = alone.iter().zip(batch).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+        assert!(worst <= 1e-5, "sentence {i} moved by {worst} inside a batch");
+    }
+}
+
+#[test]
+fn bad_inputs_are_named_counted_and_skipped() {
+    models();
+    let w = Workdir::new();
+    w.write("in/a-good.txt", b"Talks resumed on Monday. Both sides welcomed them.\n");
+    w.write("in/b-bad-utf8.txt", b"First line is fine.\nSecond has \xff\xfe bad bytes.\n");
+    w.write("in/c-empty.txt", b"");
+    w.write("in/d-binary.txt", b"%PDF-1.4\n\x00\x01\x02");
+    w.write("in/e-records.jsonl", b"{\"id\": \"r1\", \"text\": \"A good record.\"}\n{\"id\": \"r2\", \"text\": \"cut in ha\n{\"id\": \"r3\", \"text\": \"Another good one.\"}\n");
+    let out = w.run(&["score", "in", "-o", "out.csv", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for needle in ["b-bad-utf8.txt:2: invalid UTF-8", "c-empty.txt: the file is empty", "d-binary.txt:2: a NUL byte", "e-records.jsonl:2: malformed JSON"] {
+        assert!(err.contains(needle), "stderr lacks {needle:?}\n{}", show(&out));
+    }
+    let (_, rows) = read_csv(&w.path("out.csv"));
+    let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["a-good.txt", "a-good.txt", "r1", "r3"]);
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["errors"], 4);
+}
+
+#[test]
+fn missing_model_stops_before_reading_input_with_exit_code_2() {
+    let w = Workdir::new();
+    w.write("empty-models/.keep", b"");
+    w.write("a.txt", b"Hello there.");
+    let out = w.run(&["score", "a.txt", "-o", "out.csv", "--models", "empty-models"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("scripts/bootstrap") && err.contains("tokenizer.json"), "{}", show(&out));
+    assert!(!w.path("out.csv").exists(), "output was created before the model check");
+}
+
+#[test]
+fn doc_ids_compressed_inputs_stdin_and_limit() {
+    models();
+    let w = Workdir::new();
+    // .gz and .zst are read transparently; CSV rows without an id get PATH#LINE.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"{\"id\": \"g1\", \"text\": \"Gzip works.\"}\n").unwrap();
+    w.write("c/one.jsonl.gz", &gz.finish().unwrap());
+    w.write("c/two.csv.zst", &zstd::encode_all(&b"id,text\n,Zstd works too.\nz2,And this.\n"[..], 3).unwrap());
+    ok(w.run(&["score", "c", "-o", "out.csv", "--quiet"]));
+    let (_, rows) = read_csv(&w.path("out.csv"));
+    let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["g1", "two.csv.zst#2", "z2"]);
+
+    // A single file is named by its file name; --limit stops after N documents.
+    w.write("d/x/story.txt", b"One. Two.\n\nThree.");
+    ok(w.run(&["score", "d/x/story.txt", "d", "-o", "lim.csv", "--limit", "1", "--quiet"]));
+    let (_, rows) = read_csv(&w.path("lim.csv"));
+    assert_eq!(rows.iter().map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str())).collect::<Vec<_>>(),
+        [("story.txt", "0", "0"), ("story.txt", "0", "1"), ("story.txt", "1", "2")]);
+
+    // stdin in, stdout out.
+    let mut child = Command::new(BIN)
+        .args(["score", "-", "-o", "-", "--format", "lines", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"First paragraph. Still first.\nSecond paragraph.\n").unwrap();
+    let out = ok(child.wait_with_output().unwrap());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated");
+    assert_eq!(lines[1..], ["-,0,0,0,16,First paragraph.,5,false", "-,0,1,17,29,Still first.,5,false", "-,1,2,30,47,Second paragraph.,5,false"]);
+}

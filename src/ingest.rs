@@ -96,6 +96,9 @@ pub struct Document {
     /// The text as read: UTF-8, a BOM removed, line ends kept. Offsets point into it.
     pub text: String,
     pub paragraphs: ParagraphRule,
+    /// A txt article whose structure (date line, headline, dateline, credit, boilerplate)
+    /// is read by [`crate::article`].
+    pub structured: bool,
     /// JSONL `title` and `date` (empty for other formats).
     pub title: String,
     pub date: String,
@@ -444,6 +447,7 @@ pub fn decode(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError> 
                 doc_id,
                 text: strip_bom(text),
                 paragraphs: ParagraphRule::BlankLines,
+                structured: false,
                 title: String::new(),
                 date: String::new(),
                 kept,
@@ -475,6 +479,7 @@ fn whole_file(name: Arc<str>, bytes: Vec<u8>, format: Format) -> Result<Document
         doc_id: name.to_string(),
         text: strip_bom(text),
         paragraphs: if format == Format::Lines { ParagraphRule::Lines } else { ParagraphRule::BlankLines },
+        structured: format == Format::Txt,
         title: String::new(),
         date: String::new(),
         kept: Vec::new(),
@@ -511,6 +516,7 @@ fn json_line(source: Arc<str>, line: u64, bytes: Vec<u8>, opts: &IngestOptions) 
         doc_id,
         text: strip_bom(text),
         paragraphs: ParagraphRule::BlankLines,
+        structured: false,
         title: scalar(obj.get("title")),
         date: scalar(obj.get("date")),
         kept: opts.keep_fields.iter().map(|k| scalar(obj.get(k))).collect(),

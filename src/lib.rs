@@ -16,6 +16,7 @@
 //! [`pipeline`] strings the stages together chunk by chunk; [`parallel`] is the one place
 //! that decides how many threads rayon and libtorch use.
 
+pub mod article;
 pub mod batch;
 pub mod encoder;
 pub mod error;

@@ -16,6 +16,8 @@ struct Cli {
 enum Command {
     /// Split documents into sentences and score every sentence; writes one CSV row per sentence.
     Score(cmd::score::Args),
+    /// Split documents into sentences without scoring: doc_id, paragraph, sentence, start, end, text.
+    Segment(cmd::segment::Args),
     /// List the built-in scorers, their columns and model files.
     Scorers(cmd::scorers::Args),
 }
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Score(args) => cmd::score::run(args),
+        Command::Segment(args) => cmd::segment::run(args),
         Command::Scorers(args) => cmd::scorers::run(args),
     };
     match result {

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::article::{self, Article};
 use crate::batch::{self, BatchLimits};
 use crate::encoder::{self, EncoderSpec};
 use crate::error::{Error, InputError};
@@ -18,7 +19,7 @@ use crate::models;
 use crate::parallel::{self, EncoderPool};
 use crate::progress::Progress;
 use crate::score::{self, Cell, Scorer, ScorerOptions, Sentence};
-use crate::segment::{self, SentenceSpan};
+use crate::segment::{self, SentenceSpan, Span};
 use crate::tokenize::{SentenceTokenizer, Tokens};
 use crate::write::{self, CsvOut, NpyOut, Output, Row};
 
@@ -27,13 +28,29 @@ use crate::write::{self, CsvOut, NpyOut, Output, Row};
 const CHUNK_UNITS: usize = 512;
 const CHUNK_BYTES: u64 = 4 << 20;
 
-/// Everything a `score` run needs, resolved from the command line.
+/// What a run writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `detente score`: tokens, embeddings and scores.
+    Score,
+    /// `detente segment`: sentences and offsets only; no model is loaded.
+    Segment,
+}
+
+/// Everything a run needs, resolved from the command line.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
+    pub mode: Mode,
     pub inputs: Vec<PathBuf>,
     pub ingest: IngestOptions,
     /// Split paragraphs into sentences (`false`: `--no-split`).
     pub split: bool,
+    /// Each document's whole text is one paragraph (`--paragraphs whole`).
+    pub whole_paragraphs: bool,
+    /// Score the site boilerplate of txt articles too (`--keep-boilerplate`).
+    pub keep_boilerplate: bool,
+    /// One row per document (`--docs FILE`).
+    pub docs: Option<PathBuf>,
     /// Scorers by name; `None` runs every built-in one.
     pub scorers: Option<Vec<String>>,
     pub scorer_options: ScorerOptions,
@@ -56,6 +73,8 @@ pub enum Notice<'a> {
     InputError(&'a InputError),
     /// A doc_id seen before; both documents' rows are written.
     DuplicateId { doc_id: &'a str, source: &'a str, line: Option<u64> },
+    /// A document that does not look like English; it is still scored.
+    NotEnglish { doc_id: &'a str, lang: &'a str },
 }
 
 /// Counts and timings of a finished run.
@@ -66,6 +85,9 @@ pub struct Summary {
     pub errors: u64,
     pub duplicate_ids: u64,
     pub truncated: u64,
+    /// Paragraphs of txt articles set aside as date line, headline, stamps or boilerplate.
+    pub set_aside: u64,
+    pub not_english: u64,
     pub load_seconds: f64,
     pub seconds: f64,
     pub manifest: Option<PathBuf>,
@@ -73,7 +95,8 @@ pub struct Summary {
 
 /// The stages' shared, loaded state.
 struct Loaded {
-    tokenizer: SentenceTokenizer,
+    /// `None` in segment mode.
+    tokenizer: Option<SentenceTokenizer>,
     encoders: Option<EncoderPool>,
     scorers: Vec<Box<dyn Scorer>>,
     files: Vec<(PathBuf, String)>,
@@ -99,7 +122,8 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         .sum::<Option<u64>>();
     let input_names: Vec<String> = cfg.inputs.iter().map(|p| p.display().to_string()).collect();
 
-    let mut header: Vec<String> = write::BASE_COLUMNS.iter().map(|s| s.to_string()).collect();
+    let base: &[&str] = if cfg.mode == Mode::Segment { &write::SEGMENT_COLUMNS } else { &write::BASE_COLUMNS };
+    let mut header: Vec<String> = base.iter().map(|s| s.to_string()).collect();
     for s in &loaded.scorers {
         header.extend(s.columns().iter().cloned());
     }
@@ -111,6 +135,11 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     let mut npy = match (&cfg.embeddings, &loaded.encoders) {
         (Some(path), Some(enc)) => Some(NpyOut::create(path, enc.dim())?),
         _ => None,
+    };
+
+    let mut docs_out = match &cfg.docs {
+        Some(p) => Some(CsvOut::create(&Output::from_arg(p), &write::DOC_COLUMNS.map(String::from))?),
+        None => None,
     };
 
     let mut summary = Summary { load_seconds, ..Summary::default() };
@@ -151,11 +180,23 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         }
 
         let chunk = process_chunk(&pool, &loaded, cfg, &docs)?;
+        for (d, info) in docs.iter().zip(&chunk.docs) {
+            summary.set_aside += info.article.set_aside() as u64;
+            if !info.english {
+                summary.not_english += 1;
+                notify(Notice::NotEnglish { doc_id: &d.doc_id, lang: &info.lang });
+            }
+        }
+        if let Some(out) = docs_out.as_mut() {
+            for (d, info) in docs.iter().zip(&chunk.docs) {
+                write_doc_row(out, d, info)?;
+            }
+        }
         for (k, s) in chunk.sentences.iter().enumerate() {
             let doc = &docs[s.doc];
-            let tokens = &chunk.tokens[k];
+            let tokens = chunk.tokens.get(k);
             cells.clear();
-            cells.extend_from_slice(&chunk.scores[k]);
+            cells.extend_from_slice(chunk.scores.get(k).map_or(&[][..], |c| c.as_slice()));
             let mut meta: Vec<&str> = Vec::new();
             if has_jsonl {
                 meta.push(&doc.title);
@@ -169,12 +210,11 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                 start: s.span.span.start,
                 end: s.span.span.end,
                 text: &doc.text[s.span.span.start..s.span.span.end],
-                n_tokens: tokens.n_tokens,
-                truncated: tokens.truncated,
+                tokens: tokens.map(|t| (t.n_tokens, t.truncated)),
                 scores: &cells,
                 meta: &meta,
             })?;
-            summary.truncated += tokens.truncated as u64;
+            summary.truncated += tokens.is_some_and(|t| t.truncated) as u64;
         }
         if let (Some(npy), Some(emb)) = (npy.as_mut(), chunk.embeddings.as_ref()) {
             npy.write(emb)?;
@@ -184,12 +224,16 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     }
     progress.finish();
     csv.finish()?;
+    if let Some(out) = docs_out {
+        out.finish()?;
+    }
     if let Some(npy) = npy {
         npy.finish()?;
     }
     summary.seconds = started.elapsed().as_secs_f64();
-    if let Output::File(out) = &cfg.output {
-        let path = manifest_path(out);
+    // Beside a regular file only: not for stdout, /dev/null or a pipe.
+    if let Some(Output::File(out)) = cfg.output.clone().filter_regular() {
+        let path = manifest_path(&out);
         let manifest = manifest(cfg, &loaded, threads, &selected, &input_names, &summary, need_encoder);
         write::write_json(&path, &manifest)?;
         summary.manifest = Some(path);
@@ -207,6 +251,9 @@ pub fn manifest_path(out: &Path) -> PathBuf {
 /// Checks every needed file, then loads the tokenizer, the encoders and the scorers.
 fn load(cfg: &RunConfig, selected: &[score::ScorerInfo], need_encoder: bool, threads: usize) -> Result<Loaded, Error> {
     let models = models::resolve(cfg.models.as_deref());
+    if cfg.mode == Mode::Segment {
+        return Ok(Loaded { tokenizer: None, encoders: None, scorers: Vec::new(), files: Vec::new(), models_dir: models.path });
+    }
     let enc_dir = models.path.join(encoder::MODEL_NAME);
     let tokenizer_files: Vec<PathBuf> =
         [encoder::TOKENIZER, encoder::SBERT_CONFIG, encoder::POOLING_CONFIG].iter().map(|f| enc_dir.join(f)).collect();
@@ -240,7 +287,7 @@ fn load(cfg: &RunConfig, selected: &[score::ScorerInfo], need_encoder: bool, thr
         .iter()
         .map(|s| (s.build)(&models.path, &cfg.scorer_options))
         .collect::<Result<Vec<_>, Error>>()?;
-    Ok(Loaded { tokenizer, encoders, scorers, files, models_dir: models.path })
+    Ok(Loaded { tokenizer: Some(tokenizer), encoders, scorers, files, models_dir: models.path })
 }
 
 /// A sentence of the chunk: its document, index within the document, and span.
@@ -250,7 +297,17 @@ struct ChunkSentence {
     span: SentenceSpan,
 }
 
+/// What the segment stage learnt about one document.
+struct DocInfo {
+    article: Article,
+    n_sentences: usize,
+    /// ISO 639-3 code, empty when too little text to tell.
+    lang: String,
+    english: bool,
+}
+
 struct Chunk {
+    docs: Vec<DocInfo>,
     sentences: Vec<ChunkSentence>,
     tokens: Vec<Tokens>,
     embeddings: Option<Vec<f32>>,
@@ -258,17 +315,19 @@ struct Chunk {
 }
 
 fn process_chunk(pool: &rayon::ThreadPool, loaded: &Loaded, cfg: &RunConfig, docs: &[Document]) -> Result<Chunk, Error> {
-    let spans: Vec<Vec<SentenceSpan>> =
-        pool.install(|| docs.par_iter().map(|d| segment::segment(&d.text, d.paragraphs, cfg.split)).collect());
-    let sentences: Vec<ChunkSentence> = spans
-        .into_iter()
-        .enumerate()
-        .flat_map(|(doc, v)| v.into_iter().enumerate().map(move |(index, span)| ChunkSentence { doc, index, span }))
-        .collect();
+    let per_doc: Vec<(DocInfo, Vec<SentenceSpan>)> = pool.install(|| docs.par_iter().map(|d| structure(d, cfg)).collect());
+    let mut infos = Vec::with_capacity(per_doc.len());
+    let mut sentences = Vec::new();
+    for (doc, (info, spans)) in per_doc.into_iter().enumerate() {
+        sentences.extend(spans.into_iter().enumerate().map(|(index, span)| ChunkSentence { doc, index, span }));
+        infos.push(info);
+    }
     let text = |s: &ChunkSentence| &docs[s.doc].text[s.span.span.start..s.span.span.end];
-    let tokens: Vec<Tokens> = pool.install(|| {
-        sentences.par_iter().map(|s| loaded.tokenizer.encode(text(s))).collect::<Result<Vec<_>, Error>>()
-    })?;
+    let Some(tokenizer) = &loaded.tokenizer else {
+        return Ok(Chunk { docs: infos, sentences, tokens: Vec::new(), embeddings: None, scores: Vec::new() });
+    };
+    let tokens: Vec<Tokens> =
+        pool.install(|| sentences.par_iter().map(|s| tokenizer.encode(text(s))).collect::<Result<Vec<_>, Error>>())?;
 
     let embeddings = match &loaded.encoders {
         None => None,
@@ -292,7 +351,92 @@ fn process_chunk(pool: &rayon::ThreadPool, loaded: &Loaded, cfg: &RunConfig, doc
             })
             .collect()
     });
-    Ok(Chunk { sentences, tokens, embeddings, scores })
+    Ok(Chunk { docs: infos, sentences, tokens, embeddings, scores })
+}
+
+/// The segment stage for one document: paragraphs, article structure (txt), sentences,
+/// language.
+fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<SentenceSpan>) {
+    let paragraphs = if cfg.whole_paragraphs {
+        let t = d.text.trim_start();
+        let start = d.text.len() - t.len();
+        let t = t.trim_end();
+        if t.is_empty() { Vec::new() } else { vec![Span { start, end: start + t.len() }] }
+    } else {
+        segment::paragraphs(&d.text, d.paragraphs)
+    };
+    let article = if d.structured && !cfg.whole_paragraphs {
+        article::analyse(&d.text, &paragraphs, cfg.keep_boilerplate)
+    } else {
+        article::plain(paragraphs)
+    };
+    let mut spans = Vec::new();
+    for (i, &p) in article.body.iter().enumerate() {
+        if cfg.split {
+            spans.extend(segment::sentences(&d.text, p).into_iter().map(|span| SentenceSpan { paragraph: i, span }));
+        } else {
+            spans.push(SentenceSpan { paragraph: i, span: p });
+        }
+    }
+    let (lang, english) = language(&d.text, &article.body);
+    (DocInfo { article, n_sentences: spans.len(), lang, english }, spans)
+}
+
+/// The body's language from its first few kilobytes, as an ISO 639-3 code, empty when
+/// the detector is not confident (short texts). A document counts as English unless the
+/// detector is confident it is something else.
+fn language(text: &str, body: &[Span]) -> (String, bool) {
+    let mut sample = String::new();
+    for p in body {
+        if sample.len() > 4096 {
+            break;
+        }
+        sample.push_str(&text[p.start..p.end]);
+        sample.push('\n');
+    }
+    match whatlang::detect(&sample) {
+        Some(info) => {
+            let lang = info.lang();
+            if info.is_reliable() {
+                (lang.code().to_string(), lang == whatlang::Lang::Eng)
+            } else {
+                (String::new(), true)
+            }
+        }
+        None => (String::new(), true),
+    }
+}
+
+fn write_doc_row(out: &mut CsvOut, d: &Document, info: &DocInfo) -> Result<(), Error> {
+    let a = &info.article;
+    let span = |s: &Option<Span>| s.map(|s| &d.text[s.start..s.end]).unwrap_or("");
+    let (title, date) = if d.structured {
+        (span(&a.headline).to_string(), a.date(&d.text).unwrap_or_default())
+    } else {
+        (d.title.clone(), article::parse_date(&d.date).unwrap_or_default())
+    };
+    let set_aside: Vec<&str> = a
+        .date_line
+        .iter()
+        .map(|_| "date_line")
+        .chain(a.headline.iter().map(|_| "headline"))
+        .chain(a.updates.iter().map(|_| "update"))
+        .chain(a.boilerplate.iter().map(|_| "boilerplate"))
+        .collect();
+    out.write_fields(&[
+        &d.doc_id,
+        &d.source,
+        &d.line.map(|l| l.to_string()).unwrap_or_default(),
+        &title,
+        &date,
+        span(&a.dateline),
+        span(&a.credit),
+        &info.lang,
+        &a.body.len().to_string(),
+        &info.n_sentences.to_string(),
+        &a.set_aside().to_string(),
+        &set_aside.join(";"),
+    ])
 }
 
 /// Embeds every sentence of a chunk in length-sorted batches; rows come back in the
@@ -341,9 +485,13 @@ fn manifest(
             "loaded": need_encoder,
             "precision": "fp32",
             "device": "cpu",
-            "max_tokens": loaded.tokenizer.max_tokens(),
+            "max_tokens": loaded.tokenizer.as_ref().map(|t| t.max_tokens()),
         },
+        "mode": if cfg.mode == Mode::Segment { "segment" } else { "score" },
         "split_sentences": cfg.split,
+        "whole_paragraphs": cfg.whole_paragraphs,
+        "keep_boilerplate": cfg.keep_boilerplate,
+        "docs": cfg.docs.as_ref().map(|p| p.display().to_string()),
         "threads": threads,
         "batch": { "max_sentences": cfg.batch.max_sentences, "token_budget": cfg.batch.token_budget },
         "models_dir": loaded.models_dir.display().to_string(),
@@ -354,6 +502,8 @@ fn manifest(
             "errors": summary.errors,
             "duplicate_ids": summary.duplicate_ids,
             "truncated": summary.truncated,
+            "set_aside_paragraphs": summary.set_aside,
+            "not_english": summary.not_english,
         },
         "timings": { "load_seconds": summary.load_seconds, "total_seconds": summary.seconds },
     })

@@ -9,6 +9,13 @@ use crate::score::Cell;
 
 /// The fixed columns that precede the score columns.
 pub const BASE_COLUMNS: [&str; 8] = ["doc_id", "paragraph", "sentence", "start", "end", "text", "n_tokens", "truncated"];
+/// The columns of `detente segment`: [`BASE_COLUMNS`] without the token columns.
+pub const SEGMENT_COLUMNS: [&str; 6] = ["doc_id", "paragraph", "sentence", "start", "end", "text"];
+/// The columns of `--docs`, one row per document.
+pub const DOC_COLUMNS: [&str; 12] = [
+    "doc_id", "source", "line", "title", "date", "dateline", "credit", "lang", "n_paragraphs", "n_sentences",
+    "n_set_aside", "set_aside",
+];
 
 /// One sentence row.
 pub struct Row<'a> {
@@ -18,8 +25,8 @@ pub struct Row<'a> {
     pub start: usize,
     pub end: usize,
     pub text: &'a str,
-    pub n_tokens: usize,
-    pub truncated: bool,
+    /// `n_tokens` and `truncated`; `None` for `detente segment`, which has no such columns.
+    pub tokens: Option<(usize, bool)>,
     pub scores: &'a [Cell],
     pub meta: &'a [&'a str],
 }
@@ -32,6 +39,23 @@ pub enum Output {
 }
 
 impl Output {
+    /// `-` is stdout; anything else a file.
+    pub fn from_arg(arg: &Path) -> Output {
+        if arg.as_os_str() == "-" {
+            Output::Stdout
+        } else {
+            Output::File(arg.to_path_buf())
+        }
+    }
+
+    /// `Some` only for a regular file (not stdout, a device or a pipe).
+    pub fn filter_regular(self) -> Option<Output> {
+        match &self {
+            Output::File(p) if p.metadata().is_ok_and(|m| m.is_file()) => Some(self),
+            _ => None,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Output::Stdout => "stdout".into(),
@@ -77,8 +101,10 @@ impl CsvOut {
                 w.write_field(fmt_usize(&mut ints, v))?;
             }
             w.write_field(row.text)?;
-            w.write_field(fmt_usize(&mut ints, row.n_tokens))?;
-            w.write_field(if row.truncated { "true" } else { "false" })?;
+            if let Some((n_tokens, truncated)) = row.tokens {
+                w.write_field(fmt_usize(&mut ints, n_tokens))?;
+                w.write_field(if truncated { "true" } else { "false" })?;
+            }
             for cell in row.scores {
                 match cell {
                     Cell::Num(x) => {
@@ -94,6 +120,11 @@ impl CsvOut {
             w.write_record(None::<&[u8]>)
         })();
         r.map_err(|e| self.err(e))
+    }
+
+    /// Writes a record of plain fields (the `--docs` rows).
+    pub fn write_fields(&mut self, fields: &[&str]) -> Result<(), Error> {
+        self.writer.write_record(fields).map_err(|e| Error::Csv { what: self.what.clone(), source: e })
     }
 
     pub fn finish(mut self) -> Result<(), Error> {

@@ -346,3 +346,55 @@ fn doc_ids_compressed_inputs_stdin_and_limit() {
     assert_eq!(lines[0], "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated");
     assert_eq!(lines[1..], ["-,0,0,0,16,First paragraph.,5,false", "-,0,1,17,29,Still first.,5,false", "-,1,2,30,47,Second paragraph.,5,false"]);
 }
+
+#[test]
+fn article_structure_goes_to_docs_not_to_sentences() {
+    models();
+    let w = Workdir::new();
+    let docs = w.path("docs.csv");
+    ok(w.run(&["score", root().join("datasets").to_str().unwrap(), "-o", "out.csv", "--docs", docs.to_str().unwrap(), "--quiet"]));
+    assert_csv_close(&root().join("tests/fixtures/golden/sample-docs.csv"), &docs, 0.0);
+    let (_, rows) = read_csv(&w.path("out.csv"));
+    let texts: Vec<&str> = rows.iter().map(|r| r[5].as_str()).collect();
+    for furniture in ["Tuesday, March 3 2026", "Update: March, 03/2026 - 09:12", "See also:", "Send Us Your Comments:", "— Wire"] {
+        assert!(!texts.iter().any(|t| t.contains(furniture)), "{furniture:?} was scored");
+    }
+    assert!(texts.contains(&"Two neighbouring states that fought a brief border war in 2024 agreed on Tuesday to reopen their main road crossing, officials said, in the clearest sign yet of a thaw between the former rivals."));
+
+    // --keep-boilerplate scores the trailing site furniture too.
+    ok(w.run(&["score", root().join("datasets/sample/sanctions.txt").to_str().unwrap(), "-o", "kept.csv", "--keep-boilerplate", "--quiet"]));
+    let (_, rows) = read_csv(&w.path("kept.csv"));
+    assert_eq!(rows.last().unwrap()[5], "See also:");
+}
+
+#[test]
+fn segment_needs_no_model_and_has_only_span_columns() {
+    let w = Workdir::new();
+    w.write("r.jsonl", b"{\"id\": \"a\", \"text\": \"Talks began. Both sides spoke.\\n\\nSecond para.\"}\n");
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(w.dir.path()).env("DETENTE_MODELS", w.path("no-models")).args(["segment", "r.jsonl", "-o", "seg.csv", "--quiet"]);
+    ok(cmd.output().unwrap());
+    let (h, rows) = read_csv(&w.path("seg.csv"));
+    assert_eq!(h, ["doc_id", "paragraph", "sentence", "start", "end", "text", "title", "date"]);
+    assert_eq!(rows.iter().map(|r| (r[1].as_str(), r[5].as_str())).collect::<Vec<_>>(),
+        [("0", "Talks began."), ("0", "Both sides spoke."), ("1", "Second para.")]);
+    // --paragraphs whole: the record's text is one paragraph.
+    ok(w.run(&["segment", "r.jsonl", "-o", "whole.csv", "--paragraphs", "whole", "--quiet"]));
+    let (_, rows) = read_csv(&w.path("whole.csv"));
+    assert!(rows.iter().all(|r| r[1] == "0") && rows.len() == 3);
+    ok(w.run(&["segment", "r.jsonl", "-o", "nosplit.csv", "--paragraphs", "whole", "--no-split", "--quiet"]));
+    let (_, rows) = read_csv(&w.path("nosplit.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][5], "Talks began. Both sides spoke.\n\nSecond para.");
+}
+
+#[test]
+fn non_english_documents_are_flagged_not_dropped() {
+    let w = Workdir::new();
+    w.write("de.txt", "Der Außenminister traf sich am Montag mit seinem Amtskollegen in Berlin, um über die Lage an der Grenze zu sprechen. Beide Seiten vereinbarten weitere Gespräche.\n".as_bytes());
+    let out = ok(w.run(&["segment", "de.txt", "-o", "seg.csv", "--docs", "docs.csv"]));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("de.txt looks like language 'deu'"), "{}", show(&out));
+    let (h, rows) = read_csv(&w.path("docs.csv"));
+    assert_eq!(rows[0][h.iter().position(|c| c == "lang").unwrap()], "deu");
+    assert_eq!(read_csv(&w.path("seg.csv")).1.len(), 2);
+}

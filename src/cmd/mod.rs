@@ -1,6 +1,14 @@
-//! Subcommands, one file each: its arguments and a `run`.
+//! Subcommands, one file each: its arguments and a `run`. The input and run options that
+//! `score` and `segment` share live here.
+use std::path::PathBuf;
+
+use detente::ingest::{Format, IngestOptions};
+use detente::pipeline::{Notice, Summary};
+use detente::write::Output;
+
 pub mod score;
 pub mod scorers;
+pub mod segment;
 
 /// Exit codes: 0 all good; 1 the run finished but some inputs had errors (or a run-time
 /// failure); 2 bad usage or a missing model file (nothing was read).
@@ -9,4 +17,110 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         Some(detente::Error::ModelFileMissing { .. } | detente::Error::UnknownScorer { .. } | detente::Error::Usage(_)) => 2,
         _ => 1,
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Paragraphs {
+    /// By format: blank lines (txt, jsonl, csv) or lines (`lines`).
+    Auto,
+    /// Each document's whole text is one paragraph.
+    Whole,
+}
+
+/// Options shared by `score` and `segment`.
+#[derive(clap::Args)]
+pub struct InputArgs {
+    /// Files or directories (read recursively, in sorted order), or `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output CSV (`-` for stdout). A manifest is written beside it as OUT.manifest.json.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Input format; default: from each file's extension (.txt, .jsonl/.ndjson, .csv, with
+    /// optional .gz/.zst). `lines` (one paragraph per line) is never guessed.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// CSV input: the column holding the document id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_column: String,
+    /// CSV input: the column holding the text (also the JSONL field).
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_column: String,
+    /// JSONL fields or CSV columns to carry into extra columns at the end of each row.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub keep_fields: Vec<String>,
+    /// Treat each paragraph as one sentence (for already-segmented data).
+    #[arg(long)]
+    pub no_split: bool,
+    /// How documents fall into paragraphs.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub paragraphs: Paragraphs,
+    /// txt articles: also score trailing site boilerplate ("See also:", "Send Us Your Comments:").
+    #[arg(long)]
+    pub keep_boilerplate: bool,
+    /// Also write one row per document: title, date, dateline, credit, language, counts.
+    #[arg(long, value_name = "FILE")]
+    pub docs: Option<PathBuf>,
+    /// Threads for everything, rayon and libtorch together (default: all cores). Output is
+    /// identical for any value.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+    /// Stop after N documents (a dry run).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl InputArgs {
+    pub fn output(&self) -> Output {
+        Output::from_arg(&self.output)
+    }
+
+    /// Checks that only one of the outputs goes to stdout.
+    pub fn check(&self) -> Result<(), detente::Error> {
+        let docs_stdout = self.docs.as_ref().is_some_and(|d| d.as_os_str() == "-");
+        if docs_stdout && self.output.as_os_str() == "-" {
+            return Err(detente::Error::Usage("-o - and --docs - cannot both write to stdout".into()));
+        }
+        Ok(())
+    }
+
+    pub fn ingest(&self) -> IngestOptions {
+        IngestOptions {
+            format: self.format,
+            id_column: self.id_column.clone(),
+            text_column: self.text_column.clone(),
+            keep_fields: self.keep_fields.clone(),
+        }
+    }
+}
+
+/// Prints a notice on stderr as it happens.
+pub fn print_notice(n: Notice<'_>) {
+    match n {
+        Notice::InputError(e) => eprintln!("detente: error: {e} (skipped)"),
+        Notice::DuplicateId { doc_id, source, line } => eprintln!(
+            "detente: warning: duplicate doc_id {doc_id:?} at {source}{}; rows kept, not merged",
+            line.map(|l| format!(":{l}")).unwrap_or_default()
+        ),
+        Notice::NotEnglish { doc_id, lang } => eprintln!(
+            "detente: warning: {doc_id} looks like language '{lang}', not English; the scorers are English-only (scored anyway)"
+        ),
+    }
+}
+
+/// The one summary line at the end of a run.
+pub fn print_summary(summary: &Summary, output: &Output) {
+    eprintln!(
+        "detente: {} documents, {} sentences, {} errors, {:.1} s ({:.0} sentences/s) -> {}{}",
+        summary.documents,
+        summary.sentences,
+        summary.errors,
+        summary.seconds,
+        summary.sentences as f64 / summary.seconds.max(1e-9),
+        output.describe(),
+        summary.manifest.as_ref().map(|m| format!(" (manifest {})", m.display())).unwrap_or_default(),
+    );
 }

@@ -8,14 +8,17 @@ the same sentences, in the same order, as either
     columns, or
   * JSON lines (file name ending in .jsonl or --format jsonl), one object per
     sentence; the compound score is read from the first key among --compound-key
-    (default: vader_compound, lexicon_compound, compound) and the text, if present,
-    from `text`/`sentence`. Objects without a compound key are skipped, so extra
-    record types (headers, summaries) do no harm.
+    (default: sentiment_lexicon, vader_compound, lexicon_compound, compound),
+    neg/neu/pos from `lexicon_neg` etc. when present, and the text, if present, from
+    `text`/`sentence` (compared after trimming surrounding whitespace, which VADER
+    ignores). Objects without a compound key are skipped, so extra record types
+    (headers, summaries) do no harm.
 
 Prints: how many sentences agree within --tol (default 1e-4) on compound (and on
 neg/neu/pos when OURS has them), every remaining difference, and the Pearson r of
 compound against the human mean per set, for detente and for the reference, next to
-the figures published with VADER (Hutto & Gilbert, ICWSM 2014, table 4).
+the figures published with VADER (its ICWSM 2014 paper, table 4, shipped in the
+same archive as vader_icwsm2014_final.pdf).
 Exit status 1 when the agreement is below --min-agree (default 0.999).
 
 Usage:
@@ -63,10 +66,12 @@ def read_jsonl(path, keys):
             if key is None:
                 continue
             row = {"compound": obj[key]}
-            prefix = key[: -len("compound")]
+            prefix = key[: -len("compound")] if key.endswith("compound") else ""
             for part in ("neg", "neu", "pos"):
-                if prefix + part in obj:
-                    row[part] = obj[prefix + part]
+                for pk in (prefix + part, "lexicon_" + part, "vader_" + part, part):
+                    if pk in obj:
+                        row[part] = obj[pk]
+                        break
             for tk in ("text", "sentence"):
                 if tk in obj:
                     row["text"] = obj[tk]
@@ -90,7 +95,8 @@ def main():
     ap.add_argument("ours")
     ap.add_argument("--format", choices=["tsv", "jsonl"], help="format of OURS (default: by extension)")
     ap.add_argument("--compound-key", action="append",
-                    help="JSON key of the compound score (repeatable; default vader_compound, lexicon_compound, compound)")
+                    help="JSON key of the compound score (repeatable; default sentiment_lexicon, "
+                         "vader_compound, lexicon_compound, compound)")
     ap.add_argument("--tol", type=float, default=1e-4)
     ap.add_argument("--min-agree", type=float, default=0.999)
     args = ap.parse_args()
@@ -98,7 +104,8 @@ def main():
     _h, ref = read_tsv(args.ref)
     fmt = args.format or ("jsonl" if args.ours.endswith((".jsonl", ".json")) else "tsv")
     if fmt == "jsonl":
-        ours = read_jsonl(args.ours, args.compound_key or ["vader_compound", "lexicon_compound", "compound"])
+        ours = read_jsonl(args.ours, args.compound_key or
+                         ["sentiment_lexicon", "vader_compound", "lexicon_compound", "compound"])
     else:
         _oh, ours = read_tsv(args.ours)
     if len(ours) != len(ref):
@@ -109,7 +116,7 @@ def main():
     all_agree = 0
     diffs = []
     for k, (r, o) in enumerate(zip(ref, ours)):
-        if "text" in o and o["text"] != r["text"]:
+        if "text" in o and o["text"].strip() != r["text"].strip():
             sys.exit("row %d: text differs (rows out of order?)\n  ref:  %r\n  ours: %r" % (k + 1, r["text"], o["text"]))
         bad = []
         for c in cols:

@@ -37,13 +37,19 @@ impl Article {
     /// Paragraphs set aside (date line, headline, stamps, boilerplate); the dateline and
     /// credit trim a paragraph rather than remove one.
     pub fn set_aside(&self) -> usize {
-        self.date_line.is_some() as usize + self.headline.is_some() as usize + self.updates.len() + self.boilerplate.len()
+        self.date_line.is_some() as usize
+            + self.headline.is_some() as usize
+            + self.updates.len()
+            + self.boilerplate.len()
     }
 }
 
 /// No structure: every paragraph is body.
 pub fn plain(paragraphs: Vec<Span>) -> Article {
-    Article { body: paragraphs, ..Article::default() }
+    Article {
+        body: paragraphs,
+        ..Article::default()
+    }
 }
 
 /// Recognises the parts of a wire story among its paragraphs. With `keep_boilerplate`,
@@ -110,21 +116,53 @@ pub fn analyse(text: &str, paragraphs: &[Span], keep_boilerplate: bool) -> Artic
     a
 }
 
-const MONTHS: [&str; 12] =
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
-const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 fn month_of(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.').to_ascii_lowercase();
     if w.len() < 3 {
         return None;
     }
-    MONTHS.iter().position(|m| m.starts_with(&w) && (w.len() == 3 || w.len() == m.len() || w == "sept")).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&w) && (w.len() == 3 || w.len() == m.len() || w == "sept"))
+        .map(|i| i as u32 + 1)
 }
 
 fn words(t: &str) -> impl Iterator<Item = &str> {
-    t.split(|c: char| c.is_whitespace() || c == ',' || c == '/' || c == '-' || c == '–' || c == '—' || c == ':' || c == '|')
-        .filter(|w| !w.is_empty())
+    t.split(|c: char| {
+        c.is_whitespace()
+            || c == ','
+            || c == '/'
+            || c == '-'
+            || c == '–'
+            || c == '—'
+            || c == ':'
+            || c == '|'
+    })
+    .filter(|w| !w.is_empty())
 }
 
 /// "Friday, December 4 2020", "4 December 2020", "2020-12-04": a short line that is a
@@ -142,7 +180,10 @@ fn is_date_line(t: &str) -> bool {
             || lw.ends_with("nd") && lw[..lw.len() - 2].chars().all(|c| c.is_ascii_digit())
             || lw.ends_with("rd") && lw[..lw.len() - 2].chars().all(|c| c.is_ascii_digit())
             || lw.ends_with("th") && lw[..lw.len() - 2].chars().all(|c| c.is_ascii_digit())
-            || matches!(lw.as_str(), "am" | "pm" | "a.m" | "p.m" | "gmt" | "utc" | "edt" | "est" | "cet" | "kst" | "jst");
+            || matches!(
+                lw.as_str(),
+                "am" | "pm" | "a.m" | "p.m" | "gmt" | "utc" | "edt" | "est" | "cet" | "kst" | "jst"
+            );
         if !known {
             return false;
         }
@@ -156,11 +197,19 @@ fn is_update_stamp(t: &str) -> bool {
         return false;
     }
     let l = t.to_ascii_lowercase();
-    const PREFIXES: &[&str] =
-        &["last updated", "first published", "updated", "update", "published", "posted", "modified"];
+    const PREFIXES: &[&str] = &[
+        "last updated",
+        "first published",
+        "updated",
+        "update",
+        "published",
+        "posted",
+        "modified",
+    ];
     PREFIXES.iter().any(|p| match l.strip_prefix(p) {
         Some(rest) => {
-            rest.starts_with(':') || (rest.starts_with(char::is_whitespace) && parse_date(t).is_some())
+            rest.starts_with(':')
+                || (rest.starts_with(char::is_whitespace) && parse_date(t).is_some())
         }
         None => false,
     })
@@ -173,8 +222,10 @@ fn is_headline(t: &str) -> bool {
         return false;
     }
     let last = t.chars().last().unwrap_or('.');
-    !matches!(last, '.' | '!' | '?' | '…' | ':' | ';' | ',' | '"' | '”' | '’' | '\'' | ')' | '-' | '—' | '–')
-        && t.split_whitespace().count() >= 3
+    !matches!(
+        last,
+        '.' | '!' | '?' | '…' | ':' | ';' | ',' | '"' | '”' | '’' | '\'' | ')' | '-' | '—' | '–'
+    ) && t.split_whitespace().count() >= 3
 }
 
 /// Site furniture after the story.
@@ -184,10 +235,31 @@ fn is_boilerplate(t: &str) -> bool {
     }
     let l = t.to_lowercase();
     const STARTS: &[&str] = &[
-        "send us your comments", "see also", "related:", "related articles", "related stories", "read more",
-        "share this", "share on", "share:", "subscribe", "sign up", "follow us", "click here", "advertisement",
-        "copyright", "©", "all rights reserved", "comments", "leave a comment", "tags:", "more from", "recommended",
-        "you may also like", "print this", "email this",
+        "send us your comments",
+        "see also",
+        "related:",
+        "related articles",
+        "related stories",
+        "read more",
+        "share this",
+        "share on",
+        "share:",
+        "subscribe",
+        "sign up",
+        "follow us",
+        "click here",
+        "advertisement",
+        "copyright",
+        "©",
+        "all rights reserved",
+        "comments",
+        "leave a comment",
+        "tags:",
+        "more from",
+        "recommended",
+        "you may also like",
+        "print this",
+        "email this",
     ];
     STARTS.iter().any(|s| l.starts_with(s))
 }
@@ -198,9 +270,16 @@ fn is_agency(name: &str) -> bool {
     if n.is_empty() || n.len() > 40 {
         return false;
     }
-    let words: Vec<&str> = n.split(|c: char| c.is_whitespace() || c == '/').filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = n
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .filter(|w| !w.is_empty())
+        .collect();
     (1..=4).contains(&words.len())
-        && words.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) && w.chars().all(|c| c.is_alphabetic() || c == '.' || c == '-' || c == '&'))
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase())
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '.' || c == '-' || c == '&')
+        })
 }
 
 /// A credit at the end of paragraph `p`: "… held. — AFP", "(Reuters)", "— AFP" alone.
@@ -212,8 +291,12 @@ fn credit(text: &str, p: Span) -> Option<(Span, Option<Span>)> {
         if let Some(open) = inner.rfind('(') {
             let name = &inner[open + 1..];
             let before = t[..open].trim_end();
-            if is_agency(name) && (before.is_empty() || before.ends_with(['.', '!', '?', '"', '”'])) {
-                let credit = Span { start: p.start + open + 1, end: p.start + open + 1 + name.len() };
+            if is_agency(name) && (before.is_empty() || before.ends_with(['.', '!', '?', '"', '”']))
+            {
+                let credit = Span {
+                    start: p.start + open + 1,
+                    end: p.start + open + 1 + name.len(),
+                };
                 return Some((credit, rest_span(p, before)));
             }
         }
@@ -224,9 +307,15 @@ fn credit(text: &str, p: Span) -> Option<(Span, Option<Span>)> {
             let name = t[pos + dash.len()..].trim();
             let before = t[..pos].trim_end();
             let spaced = pos == 0 || t[..pos].ends_with(char::is_whitespace);
-            if spaced && is_agency(name) && (before.is_empty() || before.ends_with(['.', '!', '?', '"', '”'])) {
+            if spaced
+                && is_agency(name)
+                && (before.is_empty() || before.ends_with(['.', '!', '?', '"', '”']))
+            {
                 let off = t.len() - t[pos + dash.len()..].trim_start().len();
-                let credit = Span { start: p.start + off, end: p.start + off + name.len() };
+                let credit = Span {
+                    start: p.start + off,
+                    end: p.start + off + name.len(),
+                };
                 return Some((credit, rest_span(p, before)));
             }
         }
@@ -238,7 +327,10 @@ fn rest_span(p: Span, before: &str) -> Option<Span> {
     if before.is_empty() {
         None
     } else {
-        Some(Span { start: p.start, end: p.start + before.len() })
+        Some(Span {
+            start: p.start,
+            end: p.start + before.len(),
+        })
     }
 }
 
@@ -247,7 +339,12 @@ fn rest_span(p: Span, before: &str) -> Option<Span> {
 #[allow(clippy::type_complexity)]
 fn dateline(text: &str, p: Span) -> Option<((Span, Option<Span>), Span)> {
     let t = &text[p.start..p.end];
-    let head_end = t.char_indices().take(80).last().map(|(i, c)| i + c.len_utf8()).unwrap_or(0);
+    let head_end = t
+        .char_indices()
+        .take(80)
+        .last()
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
     let head = &t[..head_end];
     let (pos, dash) = ["—", "–", "--", " - "]
         .iter()
@@ -255,11 +352,16 @@ fn dateline(text: &str, p: Span) -> Option<((Span, Option<Span>), Span)> {
         .min_by_key(|(i, _)| *i)?;
     let lead = t[..pos].trim_end();
     let after = t[pos + dash.len()..].trim_start();
-    if after.is_empty() || !after.starts_with(|c: char| c.is_uppercase() || c.is_numeric() || c == '"' || c == '“') {
+    if after.is_empty()
+        || !after.starts_with(|c: char| c.is_uppercase() || c.is_numeric() || c == '"' || c == '“')
+    {
         return None;
     }
     // Optional "(Agency)" at the end of the lead.
-    let (place, agency) = match lead.strip_suffix(')').and_then(|l| l.rfind('(').map(|i| (l, i))) {
+    let (place, agency) = match lead
+        .strip_suffix(')')
+        .and_then(|l| l.rfind('(').map(|i| (l, i)))
+    {
         Some((l, i)) if is_agency(&l[i + 1..]) => (l[..i].trim_end(), Some(i + 1..l.len())),
         _ => (lead, None),
     };
@@ -268,14 +370,25 @@ fn dateline(text: &str, p: Span) -> Option<((Span, Option<Span>), Span)> {
     let loc = place.split(',').next().unwrap_or("").trim();
     let letters = loc.chars().filter(|c| c.is_alphabetic()).count();
     let is_loc = letters >= 2
-        && loc.chars().all(|c| c.is_uppercase() || c.is_whitespace() || matches!(c, '.' | '-' | '\'' | '’'))
+        && loc
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_whitespace() || matches!(c, '.' | '-' | '\'' | '’'))
         && loc.split_whitespace().count() <= 4;
     if !is_loc {
         return None;
     }
-    let loc_span = Span { start: p.start, end: p.start + loc.len() };
-    let agency_span = agency.map(|r| Span { start: p.start + r.start, end: p.start + r.end });
-    let rest = Span { start: p.end - after.len(), end: p.end };
+    let loc_span = Span {
+        start: p.start,
+        end: p.start + loc.len(),
+    };
+    let agency_span = agency.map(|r| Span {
+        start: p.start + r.start,
+        end: p.start + r.end,
+    });
+    let rest = Span {
+        start: p.end - after.len(),
+        end: p.end,
+    };
     Some(((loc_span, agency_span), rest))
 }
 
@@ -285,9 +398,21 @@ pub fn parse_date(t: &str) -> Option<String> {
     let ws: Vec<&str> = words(t).collect();
     // 2020-12-04 (the word splitter breaks at '-', so look at the raw text first).
     for tok in t.split_whitespace() {
-        let parts: Vec<&str> = tok.trim_matches(|c: char| !c.is_ascii_digit()).split('-').collect();
-        if parts.len() == 3 && parts[0].len() == 4 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty()) {
-            let (y, m, d) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
+        let parts: Vec<&str> = tok
+            .trim_matches(|c: char| !c.is_ascii_digit())
+            .split('-')
+            .collect();
+        if parts.len() == 3
+            && parts[0].len() == 4
+            && parts
+                .iter()
+                .all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+        {
+            let (y, m, d) = (
+                parts[0].parse().ok()?,
+                parts[1].parse().ok()?,
+                parts[2].parse().ok()?,
+            );
             return valid(y, m, d);
         }
     }
@@ -301,20 +426,43 @@ pub fn parse_date(t: &str) -> Option<String> {
             None
         }
     };
-    let year = ws.iter().filter(|w| w.len() == 4).find_map(|w| num(w).filter(|y| (1800..=2200).contains(y)))?;
+    let year = ws
+        .iter()
+        .filter(|w| w.len() == 4)
+        .find_map(|w| num(w).filter(|y| (1800..=2200).contains(y)))?;
     // The day: the number nearest the month that is not the year.
     let day = ws
         .iter()
         .enumerate()
-        .filter(|(i, w)| *i != month_idx && w.len() <= 4 && num(w).is_some_and(|d| (1..=31).contains(&d)))
+        .filter(|(i, w)| {
+            *i != month_idx && w.len() <= 4 && num(w).is_some_and(|d| (1..=31).contains(&d))
+        })
         .min_by_key(|(i, _)| (*i as isize - month_idx as isize).unsigned_abs())
         .and_then(|(_, w)| num(w))?;
     valid(year, month, day)
 }
 
 fn valid(y: u32, m: u32, d: u32) -> Option<String> {
-    let days = [31, if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    ((1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    let days = [
+        31,
+        if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) {
+            29
+        } else {
+            28
+        },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    ((1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize])
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 #[cfg(test)]
@@ -333,17 +481,23 @@ mod tests {
     fn wire_story_parts() {
         let a = analyse(STORY, &paragraphs(STORY, ParagraphRule::BlankLines), false);
         assert_eq!(show(STORY, &a.date_line), Some("Tuesday, March 3 2026"));
-        assert_eq!(show(STORY, &a.headline), Some("Neighbours agree to reopen border crossing"));
+        assert_eq!(
+            show(STORY, &a.headline),
+            Some("Neighbours agree to reopen border crossing")
+        );
         assert_eq!(a.updates.len(), 1);
         assert_eq!(show(STORY, &a.dateline), Some("VIENNA"));
         assert_eq!(show(STORY, &a.credit), Some("Wire"));
         assert_eq!(a.boilerplate.len(), 2);
         let body: Vec<&str> = a.body.iter().map(|s| &STORY[s.start..s.end]).collect();
-        assert_eq!(body, [
-            "Two states agreed on Tuesday to reopen their crossing.",
-            "\"This is a first step,\" the negotiator said.",
-            "Troops would pull back if the ceasefire held.",
-        ]);
+        assert_eq!(
+            body,
+            [
+                "Two states agreed on Tuesday to reopen their crossing.",
+                "\"This is a first step,\" the negotiator said.",
+                "Troops would pull back if the ceasefire held.",
+            ]
+        );
         assert_eq!(a.date(STORY).as_deref(), Some("2026-03-03"));
         assert_eq!(a.set_aside(), 5);
         let kept = analyse(STORY, &paragraphs(STORY, ParagraphRule::BlankLines), true);
@@ -359,7 +513,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(parse_date("Friday, December 4 2020").as_deref(), Some("2020-12-04"));
+        assert_eq!(
+            parse_date("Friday, December 4 2020").as_deref(),
+            Some("2020-12-04")
+        );
         assert_eq!(parse_date("4 Dec. 2020").as_deref(), Some("2020-12-04"));
         assert_eq!(parse_date("2021-06-30").as_deref(), Some("2021-06-30"));
         assert_eq!(parse_date("February 30 2020"), None);
@@ -369,18 +526,62 @@ mod tests {
     #[test]
     fn datelines_and_credits() {
         let t = "WASHINGTON (Reuters) - The talks resumed.";
-        let p = Span { start: 0, end: t.len() };
+        let p = Span {
+            start: 0,
+            end: t.len(),
+        };
         let ((loc, agency), rest) = dateline(t, p).unwrap();
-        assert_eq!((&t[loc.start..loc.end], show(t, &agency), &t[rest.start..rest.end]), ("WASHINGTON", Some("Reuters"), "The talks resumed."));
+        assert_eq!(
+            (
+                &t[loc.start..loc.end],
+                show(t, &agency),
+                &t[rest.start..rest.end]
+            ),
+            ("WASHINGTON", Some("Reuters"), "The talks resumed.")
+        );
         let t = "NEW YORK, June 3 (AP) — Stocks rose.";
-        assert_eq!(dateline(t, Span { start: 0, end: t.len() }).map(|((l, _), _)| &t[l.start..l.end]), Some("NEW YORK"));
+        assert_eq!(
+            dateline(
+                t,
+                Span {
+                    start: 0,
+                    end: t.len()
+                }
+            )
+            .map(|((l, _), _)| &t[l.start..l.end]),
+            Some("NEW YORK")
+        );
         // Ambiguous openings stay text.
         let t = "Officials — who declined to be named — said talks failed.";
-        assert!(dateline(t, Span { start: 0, end: t.len() }).is_none());
+        assert!(dateline(
+            t,
+            Span {
+                start: 0,
+                end: t.len()
+            }
+        )
+        .is_none());
         let t = "He said the talks were over (for now).";
-        assert!(credit(t, Span { start: 0, end: t.len() }).is_none());
+        assert!(credit(
+            t,
+            Span {
+                start: 0,
+                end: t.len()
+            }
+        )
+        .is_none());
         let t = "The talks were over. (Reuters)";
-        assert_eq!(credit(t, Span { start: 0, end: t.len() }).map(|(c, _)| &t[c.start..c.end]), Some("Reuters"));
+        assert_eq!(
+            credit(
+                t,
+                Span {
+                    start: 0,
+                    end: t.len()
+                }
+            )
+            .map(|(c, _)| &t[c.start..c.end]),
+            Some("Reuters")
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub struct BatchLimits {
 
 impl Default for BatchLimits {
     fn default() -> Self {
-        BatchLimits { max_sentences: 64, token_budget: 4096 }
+        BatchLimits {
+            max_sentences: 64,
+            token_budget: 4096,
+        }
     }
 }
 
@@ -29,7 +32,9 @@ pub fn plan(lengths: &[usize], limits: BatchLimits) -> Vec<Vec<usize>> {
     for i in order {
         // Sorted ascending, so this sentence is the longest of the batch so far.
         let padded = (current.len() + 1) * lengths[i];
-        if !current.is_empty() && (current.len() >= limits.max_sentences.max(1) || padded > limits.token_budget) {
+        if !current.is_empty()
+            && (current.len() >= limits.max_sentences.max(1) || padded > limits.token_budget)
+        {
             batches.push(std::mem::take(&mut current));
         }
         current.push(i);
@@ -47,7 +52,10 @@ mod tests {
     #[test]
     fn every_sentence_once_within_limits() {
         let lengths: Vec<usize> = (0..500).map(|i| (i * 7919) % 300 + 3).collect();
-        let limits = BatchLimits { max_sentences: 16, token_budget: 1000 };
+        let limits = BatchLimits {
+            max_sentences: 16,
+            token_budget: 1000,
+        };
         let batches = plan(&lengths, limits);
         let mut seen: Vec<usize> = batches.iter().flatten().copied().collect();
         seen.sort();
@@ -61,6 +69,15 @@ mod tests {
 
     #[test]
     fn oversized_sentence_gets_its_own_batch() {
-        assert_eq!(plan(&[5, 5000, 6], BatchLimits { max_sentences: 8, token_budget: 100 }), vec![vec![0, 2], vec![1]]);
+        assert_eq!(
+            plan(
+                &[5, 5000, 6],
+                BatchLimits {
+                    max_sentences: 8,
+                    token_budget: 100
+                }
+            ),
+            vec![vec![0, 2], vec![1]]
+        );
     }
 }

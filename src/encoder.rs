@@ -36,23 +36,45 @@ impl EncoderSpec {
     pub fn read(dir: &Path) -> Result<EncoderSpec, Error> {
         let json = |rel: &str| -> Result<serde_json::Value, Error> {
             let path = dir.join(rel);
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
-            serde_json::from_str(&text).map_err(|e| Error::Model { path, message: e.to_string() })
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            serde_json::from_str(&text).map_err(|e| Error::Model {
+                path,
+                message: e.to_string(),
+            })
         };
         let pooling = json(POOLING_CONFIG)?;
-        let model_err = |rel: &str, message: String| Error::Model { path: dir.join(rel), message };
-        if pooling.get("pooling_mode_mean_tokens").and_then(|v| v.as_bool()) != Some(true) {
-            return Err(model_err(POOLING_CONFIG, "only mean pooling is implemented".into()));
+        let model_err = |rel: &str, message: String| Error::Model {
+            path: dir.join(rel),
+            message,
+        };
+        if pooling
+            .get("pooling_mode_mean_tokens")
+            .and_then(|v| v.as_bool())
+            != Some(true)
+        {
+            return Err(model_err(
+                POOLING_CONFIG,
+                "only mean pooling is implemented".into(),
+            ));
         }
         let dim = pooling
             .get("word_embedding_dimension")
             .and_then(|v| v.as_u64())
-            .ok_or_else(|| model_err(POOLING_CONFIG, "no word_embedding_dimension".into()))? as usize;
+            .ok_or_else(|| model_err(POOLING_CONFIG, "no word_embedding_dimension".into()))?
+            as usize;
         let max_seq_length = json(SBERT_CONFIG)?
             .get("max_seq_length")
             .and_then(|v| v.as_u64())
-            .ok_or_else(|| model_err(SBERT_CONFIG, "no max_seq_length".into()))? as usize;
-        Ok(EncoderSpec { dir: dir.to_path_buf(), max_seq_length, dim })
+            .ok_or_else(|| model_err(SBERT_CONFIG, "no max_seq_length".into()))?
+            as usize;
+        Ok(EncoderSpec {
+            dir: dir.to_path_buf(),
+            max_seq_length,
+            dim,
+        })
     }
 }
 
@@ -67,21 +89,37 @@ impl Encoder {
     /// Loads the BERT weights on the CPU. Errors name the file.
     pub fn load(spec: &EncoderSpec) -> Result<Encoder, Error> {
         let config_path = spec.dir.join(CONFIG);
-        let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io { path: config_path.clone(), source })?;
-        let config: BertConfig = serde_json::from_str(&text)
-            .map_err(|e| Error::Model { path: config_path.clone(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io {
+            path: config_path.clone(),
+            source,
+        })?;
+        let config: BertConfig = serde_json::from_str(&text).map_err(|e| Error::Model {
+            path: config_path.clone(),
+            message: e.to_string(),
+        })?;
         if config.hidden_size as usize != spec.dim {
             return Err(Error::Model {
                 path: config_path,
-                message: format!("hidden_size {} differs from the pooling dimension {}", config.hidden_size, spec.dim),
+                message: format!(
+                    "hidden_size {} differs from the pooling dimension {}",
+                    config.hidden_size, spec.dim
+                ),
             });
         }
         let mut vs = nn::VarStore::new(Device::Cpu);
-        let model = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
+        let model =
+            BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
         let weights = spec.dir.join(WEIGHTS);
-        vs.load(&weights).map_err(|e| Error::Model { path: weights, message: e.to_string() })?;
+        vs.load(&weights).map_err(|e| Error::Model {
+            path: weights,
+            message: e.to_string(),
+        })?;
         vs.freeze();
-        Ok(Encoder { model, _vs: vs, dim: spec.dim })
+        Ok(Encoder {
+            model,
+            _vs: vs,
+            dim: spec.dim,
+        })
     }
 
     pub fn dim(&self) -> usize {
@@ -112,11 +150,16 @@ impl Encoder {
                 .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, false)
                 .map_err(|e| Error::Encoder(e.to_string()))?;
             let m = mask.unsqueeze(-1).to_kind(Kind::Float);
-            let summed = (out.hidden_state * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
-            let counts = m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float).clamp_min(1e-9);
+            let summed =
+                (out.hidden_state * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+            let counts = m
+                .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+                .clamp_min(1e-9);
             let mean = summed / counts;
             // torch.nn.functional.normalize(p=2, dim=1, eps=1e-12)
-            let norm = mean.norm_scalaropt_dim(2, [1i64].as_slice(), true).clamp_min(1e-12);
+            let norm = mean
+                .norm_scalaropt_dim(2, [1i64].as_slice(), true)
+                .clamp_min(1e-12);
             Ok((mean / norm).contiguous())
         })?;
         let flat: Vec<f32> = Vec::<f32>::try_from(pooled.view([-1]))?;

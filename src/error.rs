@@ -81,6 +81,11 @@ impl InputError {
         kind: InputErrorKind,
         message: impl Into<String>,
     ) -> Self {
-        InputError { source_name: source_name.into(), line, kind, message: message.into() }
+        InputError {
+            source_name: source_name.into(),
+            line,
+            kind,
+            message: message.into(),
+        }
     }
 }

@@ -115,9 +115,17 @@ pub enum Unit {
     /// A whole txt or lines file.
     File { file: InputFile, format: Format },
     /// Stdin read as one txt or lines document.
-    Bytes { name: Arc<str>, bytes: Vec<u8>, format: Format },
+    Bytes {
+        name: Arc<str>,
+        bytes: Vec<u8>,
+        format: Format,
+    },
     /// One JSONL line (without its line end).
-    JsonLine { source: Arc<str>, line: u64, bytes: Vec<u8> },
+    JsonLine {
+        source: Arc<str>,
+        line: u64,
+        bytes: Vec<u8>,
+    },
     /// One CSV record: the text, the id (if the column exists) and the kept fields.
     CsvRecord {
         source: Arc<str>,
@@ -156,7 +164,8 @@ pub fn expand_inputs(
             out.push(Ok(InputFile {
                 path: None,
                 name: Arc::from("-"),
-                format: opts.format,
+                // stdin has no extension: txt unless --format says otherwise.
+                format: opts.format.or(Some(Format::Txt)),
                 compression: Compression::None,
                 size: 0,
             }));
@@ -165,8 +174,17 @@ pub fn expand_inputs(
         let meta = match std::fs::metadata(input) {
             Ok(m) => m,
             Err(e) => {
-                let kind = if e.kind() == std::io::ErrorKind::NotFound { Kind::NotFound } else { Kind::Io };
-                out.push(Err(InputError::new(input.display().to_string(), None, kind, e.to_string())));
+                let kind = if e.kind() == std::io::ErrorKind::NotFound {
+                    Kind::NotFound
+                } else {
+                    Kind::Io
+                };
+                out.push(Err(InputError::new(
+                    input.display().to_string(),
+                    None,
+                    kind,
+                    e.to_string(),
+                )));
                 continue;
             }
         };
@@ -199,7 +217,12 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<InputFile,
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(Err(InputError::new(dir.display().to_string(), None, Kind::Io, e.to_string())));
+            errors.push(Err(InputError::new(
+                dir.display().to_string(),
+                None,
+                Kind::Io,
+                e.to_string(),
+            )));
             return;
         }
     };
@@ -222,7 +245,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Result<InputFile,
 }
 
 fn describe(path: &Path, name: String, opts: &IngestOptions) -> InputFile {
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let (stem, compression) = if let Some(s) = file_name.strip_suffix(".gz") {
         (s.to_string(), Compression::Gzip)
     } else if let Some(s) = file_name.strip_suffix(".zst") {
@@ -230,7 +256,9 @@ fn describe(path: &Path, name: String, opts: &IngestOptions) -> InputFile {
     } else {
         (file_name.clone(), Compression::None)
     };
-    let guessed = Path::new(&stem).extension().and_then(|e| Format::from_extension(&e.to_string_lossy()));
+    let guessed = Path::new(&stem)
+        .extension()
+        .and_then(|e| Format::from_extension(&e.to_string_lossy()));
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     InputFile {
         path: Some(path.to_path_buf()),
@@ -261,7 +289,11 @@ pub struct Reader {
 }
 
 enum Stream {
-    Jsonl { source: Arc<str>, reader: BufReader<Box<dyn Read + Send>>, line: u64 },
+    Jsonl {
+        source: Arc<str>,
+        reader: BufReader<Box<dyn Read + Send>>,
+        line: u64,
+    },
     Csv {
         source: Arc<str>,
         reader: csv::Reader<Box<dyn Read + Send>>,
@@ -273,7 +305,11 @@ enum Stream {
 
 impl Reader {
     pub fn new(files: Vec<Result<InputFile, InputError>>, opts: IngestOptions) -> Reader {
-        Reader { files: files.into_iter(), opts, current: None }
+        Reader {
+            files: files.into_iter(),
+            opts,
+            current: None,
+        }
     }
 
     /// The next chunk of at most `max_units` units or about `max_bytes` bytes; empty when
@@ -319,10 +355,21 @@ impl Reader {
                 }
                 Format::Txt | Format::Lines => {
                     let mut bytes = Vec::new();
-                    return Some(match open(&file).and_then(|mut r| r.read_to_end(&mut bytes)) {
-                        Ok(_) => Unit::Bytes { name: file.name.clone(), bytes, format },
-                        Err(e) => Unit::Failed(InputError::new(file.name.to_string(), None, Kind::Io, e.to_string())),
-                    });
+                    return Some(
+                        match open(&file).and_then(|mut r| r.read_to_end(&mut bytes)) {
+                            Ok(_) => Unit::Bytes {
+                                name: file.name.clone(),
+                                bytes,
+                                format,
+                            },
+                            Err(e) => Unit::Failed(InputError::new(
+                                file.name.to_string(),
+                                None,
+                                Kind::Io,
+                                e.to_string(),
+                            )),
+                        },
+                    );
                 }
                 Format::Jsonl => match open(&file) {
                     Ok(r) => {
@@ -333,7 +380,12 @@ impl Reader {
                         })
                     }
                     Err(e) => {
-                        return Some(Unit::Failed(InputError::new(file.name.to_string(), None, Kind::Io, e.to_string())))
+                        return Some(Unit::Failed(InputError::new(
+                            file.name.to_string(),
+                            None,
+                            Kind::Io,
+                            e.to_string(),
+                        )))
                     }
                 },
                 Format::Csv => match self.open_csv(&file) {
@@ -348,7 +400,10 @@ impl Reader {
         let fail = |kind, msg: String| InputError::new(file.name.to_string(), Some(1), kind, msg);
         let r = open(file).map_err(|e| fail(Kind::Io, e.to_string()))?;
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(r);
-        let headers = reader.byte_headers().map_err(|e| fail(Kind::Csv, e.to_string()))?.clone();
+        let headers = reader
+            .byte_headers()
+            .map_err(|e| fail(Kind::Csv, e.to_string()))?
+            .clone();
         let find = |name: &str| {
             headers.iter().position(|h| {
                 let h = h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h);
@@ -356,17 +411,33 @@ impl Reader {
             })
         };
         let text = find(&self.opts.text_column).ok_or_else(|| {
-            fail(Kind::MissingField, format!("no column '{}' in the header (set --text-column)", self.opts.text_column))
+            fail(
+                Kind::MissingField,
+                format!(
+                    "no column '{}' in the header (set --text-column)",
+                    self.opts.text_column
+                ),
+            )
         })?;
         let id = find(&self.opts.id_column);
         let kept = self.opts.keep_fields.iter().map(|k| find(k)).collect();
-        Ok(Stream::Csv { source: file.name.clone(), reader, id, text, kept })
+        Ok(Stream::Csv {
+            source: file.name.clone(),
+            reader,
+            id,
+            text,
+            kept,
+        })
     }
 }
 
 fn next_in_stream(stream: &mut Stream) -> Option<Unit> {
     match stream {
-        Stream::Jsonl { source, reader, line } => loop {
+        Stream::Jsonl {
+            source,
+            reader,
+            line,
+        } => loop {
             let mut buf = Vec::new();
             *line += 1;
             match reader.read_until(b'\n', &mut buf) {
@@ -378,17 +449,28 @@ fn next_in_stream(stream: &mut Stream) -> Option<Unit> {
                     if buf.iter().all(|b| b.is_ascii_whitespace()) {
                         continue; // blank lines between records are allowed
                     }
-                    return Some(Unit::JsonLine { source: source.clone(), line: *line, bytes: buf });
+                    return Some(Unit::JsonLine {
+                        source: source.clone(),
+                        line: *line,
+                        bytes: buf,
+                    });
                 }
                 Err(e) => {
-                    let err = InputError::new(source.to_string(), Some(*line), Kind::Io, e.to_string());
+                    let err =
+                        InputError::new(source.to_string(), Some(*line), Kind::Io, e.to_string());
                     // An I/O error mid-stream (a truncated .gz) ends this file.
                     *reader = BufReader::new(Box::new(std::io::empty()));
                     return Some(Unit::Failed(err));
                 }
             }
         },
-        Stream::Csv { source, reader, id, text, kept } => {
+        Stream::Csv {
+            source,
+            reader,
+            id,
+            text,
+            kept,
+        } => {
             let mut record = csv::ByteRecord::new();
             match reader.read_byte_record(&mut record) {
                 Ok(false) => None,
@@ -425,23 +507,51 @@ pub fn decode(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError> 
             let mut bytes = Vec::with_capacity(file.size as usize);
             open(&file)
                 .and_then(|mut r| r.read_to_end(&mut bytes))
-                .map_err(|e| InputError::new(file.name.to_string(), None, Kind::Io, e.to_string()))?;
+                .map_err(|e| {
+                    InputError::new(file.name.to_string(), None, Kind::Io, e.to_string())
+                })?;
             whole_file(file.name, bytes, format)
         }
-        Unit::Bytes { name, bytes, format } => whole_file(name, bytes, format),
-        Unit::JsonLine { source, line, bytes } => json_line(source, line, bytes, opts),
-        Unit::CsvRecord { source, line, id, text, kept } => {
-            let fail = |kind, msg: String| InputError::new(source.to_string(), Some(line), kind, msg);
-            let text = utf8(text).map_err(|m| fail(Kind::InvalidUtf8, format!("column '{}': {m}", opts.text_column)))?;
+        Unit::Bytes {
+            name,
+            bytes,
+            format,
+        } => whole_file(name, bytes, format),
+        Unit::JsonLine {
+            source,
+            line,
+            bytes,
+        } => json_line(source, line, bytes, opts),
+        Unit::CsvRecord {
+            source,
+            line,
+            id,
+            text,
+            kept,
+        } => {
+            let fail =
+                |kind, msg: String| InputError::new(source.to_string(), Some(line), kind, msg);
+            let text = utf8(text).map_err(|m| {
+                fail(
+                    Kind::InvalidUtf8,
+                    format!("column '{}': {m}", opts.text_column),
+                )
+            })?;
             let doc_id = match id {
-                Some(id) if !id.is_empty() => {
-                    utf8(id).map_err(|m| fail(Kind::InvalidUtf8, format!("column '{}': {m}", opts.id_column)))?
-                }
+                Some(id) if !id.is_empty() => utf8(id).map_err(|m| {
+                    fail(
+                        Kind::InvalidUtf8,
+                        format!("column '{}': {m}", opts.id_column),
+                    )
+                })?,
                 _ => format!("{source}#{line}"),
             };
             let kept = kept
                 .into_iter()
-                .map(|v| v.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default())
+                .map(|v| {
+                    v.map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .unwrap_or_default()
+                })
                 .collect();
             Ok(Document {
                 doc_id,
@@ -461,24 +571,40 @@ pub fn decode(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError> 
 fn whole_file(name: Arc<str>, bytes: Vec<u8>, format: Format) -> Result<Document, InputError> {
     let fail = |line, kind, msg: String| InputError::new(name.to_string(), line, kind, msg);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(fail(None, Kind::Empty, "the file is empty (or holds only white space)".into()));
+        return Err(fail(
+            None,
+            Kind::Empty,
+            "the file is empty (or holds only white space)".into(),
+        ));
     }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         let line = line_of(&bytes, pos);
-        return Err(fail(Some(line), Kind::Binary, "a NUL byte: this looks like a binary file, not text".into()));
+        return Err(fail(
+            Some(line),
+            Kind::Binary,
+            "a NUL byte: this looks like a binary file, not text".into(),
+        ));
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let pos = e.utf8_error().valid_up_to();
             let line = line_of(e.as_bytes(), pos);
-            return Err(fail(Some(line), Kind::InvalidUtf8, format!("invalid UTF-8 at byte {pos}")));
+            return Err(fail(
+                Some(line),
+                Kind::InvalidUtf8,
+                format!("invalid UTF-8 at byte {pos}"),
+            ));
         }
     };
     Ok(Document {
         doc_id: name.to_string(),
         text: strip_bom(text),
-        paragraphs: if format == Format::Lines { ParagraphRule::Lines } else { ParagraphRule::BlankLines },
+        paragraphs: if format == Format::Lines {
+            ParagraphRule::Lines
+        } else {
+            ParagraphRule::BlankLines
+        },
         structured: format == Format::Txt,
         title: String::new(),
         date: String::new(),
@@ -488,20 +614,40 @@ fn whole_file(name: Arc<str>, bytes: Vec<u8>, format: Format) -> Result<Document
     })
 }
 
-fn json_line(source: Arc<str>, line: u64, bytes: Vec<u8>, opts: &IngestOptions) -> Result<Document, InputError> {
+fn json_line(
+    source: Arc<str>,
+    line: u64,
+    bytes: Vec<u8>,
+    opts: &IngestOptions,
+) -> Result<Document, InputError> {
     let fail = |kind, msg: String| InputError::new(source.to_string(), Some(line), kind, msg);
     let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         if let Err(u) = std::str::from_utf8(&bytes) {
-            fail(Kind::InvalidUtf8, format!("invalid UTF-8 at byte {} of the line", u.valid_up_to()))
+            fail(
+                Kind::InvalidUtf8,
+                format!("invalid UTF-8 at byte {} of the line", u.valid_up_to()),
+            )
         } else {
             fail(Kind::Json, format!("malformed JSON: {e}"))
         }
     })?;
-    let obj = value.as_object().ok_or_else(|| fail(Kind::Json, "expected a JSON object".into()))?;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| fail(Kind::Json, "expected a JSON object".into()))?;
     let text = match obj.get(&opts.text_column) {
         Some(serde_json::Value::String(s)) => s.clone(),
-        Some(_) => return Err(fail(Kind::MissingField, format!("field '{}' is not a string", opts.text_column))),
-        None => return Err(fail(Kind::MissingField, format!("no field '{}'", opts.text_column))),
+        Some(_) => {
+            return Err(fail(
+                Kind::MissingField,
+                format!("field '{}' is not a string", opts.text_column),
+            ))
+        }
+        None => {
+            return Err(fail(
+                Kind::MissingField,
+                format!("no field '{}'", opts.text_column),
+            ))
+        }
     };
     let scalar = |v: Option<&serde_json::Value>| match v {
         None | Some(serde_json::Value::Null) => String::new(),
@@ -519,14 +665,19 @@ fn json_line(source: Arc<str>, line: u64, bytes: Vec<u8>, opts: &IngestOptions) 
         structured: false,
         title: scalar(obj.get("title")),
         date: scalar(obj.get("date")),
-        kept: opts.keep_fields.iter().map(|k| scalar(obj.get(k))).collect(),
+        kept: opts
+            .keep_fields
+            .iter()
+            .map(|k| scalar(obj.get(k)))
+            .collect(),
         source,
         line: Some(line),
     })
 }
 
 fn utf8(bytes: Vec<u8>) -> Result<String, String> {
-    String::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
 }
 
 fn strip_bom(text: String) -> String {
@@ -538,7 +689,11 @@ fn strip_bom(text: String) -> String {
 
 /// 1-based line of byte `pos`.
 fn line_of(bytes: &[u8], pos: usize) -> u64 {
-    bytes[..pos.min(bytes.len())].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    bytes[..pos.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+        + 1
 }
 
 #[cfg(test)]
@@ -551,7 +706,12 @@ mod tests {
 
     #[test]
     fn invalid_utf8_names_the_line() {
-        let err = whole_file(Arc::from("a.txt"), b"fine\nalso fine\nbad \xff here\n".to_vec(), Format::Txt).unwrap_err();
+        let err = whole_file(
+            Arc::from("a.txt"),
+            b"fine\nalso fine\nbad \xff here\n".to_vec(),
+            Format::Txt,
+        )
+        .unwrap_err();
         assert_eq!(err.kind, Kind::InvalidUtf8);
         assert_eq!(err.line, Some(3));
         assert_eq!(err.to_string(), "a.txt:3: invalid UTF-8 at byte 19");
@@ -559,23 +719,59 @@ mod tests {
 
     #[test]
     fn empty_and_binary_files_are_errors() {
-        assert_eq!(whole_file(Arc::from("e.txt"), b" \n\n".to_vec(), Format::Txt).unwrap_err().kind, Kind::Empty);
-        assert_eq!(whole_file(Arc::from("b.txt"), b"%PDF\n\x00\x01".to_vec(), Format::Txt).unwrap_err().kind, Kind::Binary);
+        assert_eq!(
+            whole_file(Arc::from("e.txt"), b" \n\n".to_vec(), Format::Txt)
+                .unwrap_err()
+                .kind,
+            Kind::Empty
+        );
+        assert_eq!(
+            whole_file(Arc::from("b.txt"), b"%PDF\n\x00\x01".to_vec(), Format::Txt)
+                .unwrap_err()
+                .kind,
+            Kind::Binary
+        );
     }
 
     #[test]
     fn bom_is_removed() {
-        let d = whole_file(Arc::from("x.txt"), "\u{feff}Hello.".as_bytes().to_vec(), Format::Txt).unwrap();
+        let d = whole_file(
+            Arc::from("x.txt"),
+            "\u{feff}Hello.".as_bytes().to_vec(),
+            Format::Txt,
+        )
+        .unwrap();
         assert_eq!(d.text, "Hello.");
     }
 
     #[test]
     fn jsonl_ids_and_metadata() {
-        let d = json_line(Arc::from("c.jsonl"), 4, br#"{"id": 7, "text": "Hi.", "title": "T", "date": "2020-01-01"}"#.to_vec(), &opts()).unwrap();
-        assert_eq!((d.doc_id.as_str(), d.title.as_str(), d.date.as_str()), ("7", "T", "2020-01-01"));
-        let d = json_line(Arc::from("c.jsonl"), 4, br#"{"text": "Hi."}"#.to_vec(), &opts()).unwrap();
+        let d = json_line(
+            Arc::from("c.jsonl"),
+            4,
+            br#"{"id": 7, "text": "Hi.", "title": "T", "date": "2020-01-01"}"#.to_vec(),
+            &opts(),
+        )
+        .unwrap();
+        assert_eq!(
+            (d.doc_id.as_str(), d.title.as_str(), d.date.as_str()),
+            ("7", "T", "2020-01-01")
+        );
+        let d = json_line(
+            Arc::from("c.jsonl"),
+            4,
+            br#"{"text": "Hi."}"#.to_vec(),
+            &opts(),
+        )
+        .unwrap();
         assert_eq!(d.doc_id, "c.jsonl#4");
-        let e = json_line(Arc::from("c.jsonl"), 5, br#"{"id": 1, "text": "cut in ha"#.to_vec(), &opts()).unwrap_err();
+        let e = json_line(
+            Arc::from("c.jsonl"),
+            5,
+            br#"{"id": 1, "text": "cut in ha"#.to_vec(),
+            &opts(),
+        )
+        .unwrap_err();
         assert_eq!((e.kind, e.line), (Kind::Json, Some(5)));
         let e = json_line(Arc::from("c.jsonl"), 6, br#"{"id": 1}"#.to_vec(), &opts()).unwrap_err();
         assert_eq!(e.kind, Kind::MissingField);
@@ -584,11 +780,26 @@ mod tests {
     #[test]
     fn formats_from_extensions() {
         let o = opts();
-        assert_eq!(describe(Path::new("a/b.txt"), "b.txt".into(), &o).format, Some(Format::Txt));
-        assert_eq!(describe(Path::new("a/b.jsonl.gz"), "b".into(), &o).format, Some(Format::Jsonl));
-        assert_eq!(describe(Path::new("a/b.csv.zst"), "b".into(), &o).format, Some(Format::Csv));
+        assert_eq!(
+            describe(Path::new("a/b.txt"), "b.txt".into(), &o).format,
+            Some(Format::Txt)
+        );
+        assert_eq!(
+            describe(Path::new("a/b.jsonl.gz"), "b".into(), &o).format,
+            Some(Format::Jsonl)
+        );
+        assert_eq!(
+            describe(Path::new("a/b.csv.zst"), "b".into(), &o).format,
+            Some(Format::Csv)
+        );
         assert_eq!(describe(Path::new("a/b.md"), "b".into(), &o).format, None);
-        let lines = IngestOptions { format: Some(Format::Lines), ..opts() };
-        assert_eq!(describe(Path::new("a/b.txt"), "b".into(), &lines).format, Some(Format::Lines));
+        let lines = IngestOptions {
+            format: Some(Format::Lines),
+            ..opts()
+        };
+        assert_eq!(
+            describe(Path::new("a/b.txt"), "b".into(), &lines).format,
+            Some(Format::Lines)
+        );
     }
 }

@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand};
 mod cmd;
 
 #[derive(Parser)]
-#[command(name = "detente", version, about = "Per-sentence sentiment and diplomatic-tension scores for news and diplomatic text, written to CSV.")]
+#[command(
+    name = "detente",
+    version,
+    about = "Per-sentence sentiment and diplomatic-tension scores for news and diplomatic text, written to CSV."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

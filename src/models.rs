@@ -22,21 +22,37 @@ pub struct ModelsDir {
 /// are used only if they hold the encoder folder.
 pub fn resolve(explicit: Option<&Path>) -> ModelsDir {
     if let Some(p) = explicit {
-        return ModelsDir { path: p.to_path_buf(), origin: "--models" };
+        return ModelsDir {
+            path: p.to_path_buf(),
+            origin: "--models",
+        };
     }
     if let Some(p) = std::env::var_os("DETENTE_MODELS").filter(|p| !p.is_empty()) {
-        return ModelsDir { path: PathBuf::from(p), origin: "DETENTE_MODELS" };
+        return ModelsDir {
+            path: PathBuf::from(p),
+            origin: "DETENTE_MODELS",
+        };
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
     let cache = cache_dir().map(|c| c.join("models"));
-    let has_models = |p: &Path| p.join(crate::encoder::MODEL_NAME).is_dir() || p.join("vader").is_dir();
+    let has_models =
+        |p: &Path| p.join(crate::encoder::MODEL_NAME).is_dir() || p.join("vader").is_dir();
     if has_models(&repo) {
-        return ModelsDir { path: repo, origin: "the repository's models/" };
+        return ModelsDir {
+            path: repo,
+            origin: "the repository's models/",
+        };
     }
     if let Some(c) = cache.filter(|c| has_models(c)) {
-        return ModelsDir { path: c, origin: "the cache (~/.cache/detente/models)" };
+        return ModelsDir {
+            path: c,
+            origin: "the cache (~/.cache/detente/models)",
+        };
     }
-    ModelsDir { path: repo, origin: "the repository's models/ (empty)" }
+    ModelsDir {
+        path: repo,
+        origin: "the repository's models/ (empty)",
+    }
 }
 
 /// `DETENTE_HOME`, else `~/.cache/detente`.
@@ -51,7 +67,10 @@ pub fn cache_dir() -> Option<PathBuf> {
 pub fn require(files: &[PathBuf], needed_by: &str) -> Result<(), Error> {
     for f in files {
         if !f.is_file() {
-            return Err(Error::ModelFileMissing { path: f.clone(), needed_by: needed_by.to_string() });
+            return Err(Error::ModelFileMissing {
+                path: f.clone(),
+                needed_by: needed_by.to_string(),
+            });
         }
     }
     Ok(())
@@ -59,7 +78,10 @@ pub fn require(files: &[PathBuf], needed_by: &str) -> Result<(), Error> {
 
 /// Lower-case hex sha256 of a file.
 pub fn sha256_file(path: &Path) -> Result<String, Error> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut f = std::fs::File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -70,5 +92,9 @@ pub fn sha256_file(path: &Path) -> Result<String, Error> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }

@@ -19,7 +19,9 @@ pub fn resolve_threads(requested: usize) -> usize {
     if requested > 0 {
         requested
     } else {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
     }
 }
 
@@ -88,7 +90,12 @@ impl EncoderPool {
             handles.push(handle);
         }
         drop(ready_tx);
-        let mut pool = EncoderPool { jobs: Some(job_tx), done: done_rx, workers: handles, dim: spec.dim };
+        let mut pool = EncoderPool {
+            jobs: Some(job_tx),
+            done: done_rx,
+            workers: handles,
+            dim: spec.dim,
+        };
         for ready in ready_rx.iter() {
             if let Err(e) = ready {
                 pool.shutdown();
@@ -107,14 +114,21 @@ impl EncoderPool {
         let n = batches.len();
         let jobs = self.jobs.as_ref().expect("pool is running");
         for (i, b) in batches.into_iter().enumerate() {
-            jobs.send((i, b)).map_err(|_| Error::Encoder("encoder workers stopped".into()))?;
+            jobs.send((i, b))
+                .map_err(|_| Error::Encoder("encoder workers stopped".into()))?;
         }
         let mut out: Vec<Option<Vec<f32>>> = (0..n).map(|_| None).collect();
         for _ in 0..n {
-            let (i, result) = self.done.recv().map_err(|_| Error::Encoder("encoder workers stopped".into()))?;
+            let (i, result) = self
+                .done
+                .recv()
+                .map_err(|_| Error::Encoder("encoder workers stopped".into()))?;
             out[i] = Some(result?);
         }
-        Ok(out.into_iter().map(|o| o.expect("every batch answered")).collect())
+        Ok(out
+            .into_iter()
+            .map(|o| o.expect("every batch answered"))
+            .collect())
     }
 
     fn shutdown(&mut self) {

@@ -5,6 +5,9 @@
 //! of input is read. Within a chunk each stage runs in parallel (see [`crate::parallel`])
 //! and rows are written in input order, so the CSV is identical for any thread count.
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
+use rustc_hash::FxHasher;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -25,7 +28,7 @@ use crate::write::{self, CsvOut, NpyOut, Output, Row};
 
 /// Documents and bytes per chunk: big enough to keep every core busy and batches full,
 /// small enough that memory does not grow with the corpus.
-const CHUNK_UNITS: usize = 512;
+const CHUNK_UNITS: usize = 4096;
 const CHUNK_BYTES: u64 = 4 << 20;
 
 /// What a run writes.
@@ -72,7 +75,11 @@ pub enum Notice<'a> {
     /// A bad input item, skipped and counted.
     InputError(&'a InputError),
     /// A doc_id seen before; both documents' rows are written.
-    DuplicateId { doc_id: &'a str, source: &'a str, line: Option<u64> },
+    DuplicateId {
+        doc_id: &'a str,
+        source: &'a str,
+        line: Option<u64>,
+    },
     /// A document that does not look like English; it is still scored.
     NotEnglish { doc_id: &'a str, lang: &'a str },
 }
@@ -115,14 +122,20 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     let load_seconds = started.elapsed().as_secs_f64();
 
     let files = ingest::expand_inputs(&cfg.inputs, &cfg.ingest);
-    let has_jsonl = files.iter().any(|f| matches!(f, Ok(f) if f.format == Some(Format::Jsonl)));
+    let has_jsonl = files
+        .iter()
+        .any(|f| matches!(f, Ok(f) if f.format == Some(Format::Jsonl)));
     let total_bytes = files
         .iter()
         .map(|f| f.as_ref().ok().filter(|f| f.path.is_some()).map(|f| f.size))
         .sum::<Option<u64>>();
     let input_names: Vec<String> = cfg.inputs.iter().map(|p| p.display().to_string()).collect();
 
-    let base: &[&str] = if cfg.mode == Mode::Segment { &write::SEGMENT_COLUMNS } else { &write::BASE_COLUMNS };
+    let base: &[&str] = if cfg.mode == Mode::Segment {
+        &write::SEGMENT_COLUMNS
+    } else {
+        &write::BASE_COLUMNS
+    };
     let mut header: Vec<String> = base.iter().map(|s| s.to_string()).collect();
     for s in &loaded.scorers {
         header.extend(s.columns().iter().cloned());
@@ -138,90 +151,118 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     };
 
     let mut docs_out = match &cfg.docs {
-        Some(p) => Some(CsvOut::create(&Output::from_arg(p), &write::DOC_COLUMNS.map(String::from))?),
+        Some(p) => Some(CsvOut::create(
+            &Output::from_arg(p),
+            &write::DOC_COLUMNS.map(String::from),
+        )?),
         None => None,
     };
 
-    let mut summary = Summary { load_seconds, ..Summary::default() };
+    let mut summary = Summary {
+        load_seconds,
+        ..Summary::default()
+    };
     let mut progress = Progress::new(cfg.quiet, total_bytes);
     let mut reader = Reader::new(files, cfg.ingest.clone());
-    let mut seen_ids: HashSet<String> = HashSet::new();
+    let mut seen_ids: HashSet<String, BuildHasherDefault<FxHasher>> = HashSet::default();
     let mut cells: Vec<Cell> = Vec::new();
-    loop {
-        if cfg.limit.is_some_and(|l| summary.documents >= l) {
-            break;
-        }
-        let units = reader.next_chunk(CHUNK_UNITS, CHUNK_BYTES);
-        if units.is_empty() {
-            break;
-        }
-        let weight: u64 = units.iter().map(|u| u.weight()).sum();
-        let decoded: Vec<Result<Document, InputError>> =
-            pool.install(|| units.into_par_iter().map(|u| ingest::decode(u, &cfg.ingest)).collect());
-        let mut docs = Vec::with_capacity(decoded.len());
-        for d in decoded {
-            match d {
-                Err(e) => {
-                    summary.errors += 1;
-                    notify(Notice::InputError(&e));
-                }
-                Ok(doc) => {
-                    if cfg.limit.is_some_and(|l| summary.documents >= l) {
-                        break;
+    // A reader thread walks the inputs one chunk ahead, so reading overlaps scoring.
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let (chunk_tx, chunk_rx) = crossbeam_channel::bounded::<Vec<ingest::Unit>>(2);
+        scope.spawn(move || loop {
+            let units = reader.next_chunk(CHUNK_UNITS, CHUNK_BYTES);
+            if units.is_empty() || chunk_tx.send(units).is_err() {
+                break;
+            }
+        });
+        for units in chunk_rx.iter() {
+            if cfg.limit.is_some_and(|l| summary.documents >= l) {
+                break;
+            }
+            let weight: u64 = units.iter().map(|u| u.weight()).sum();
+            let decoded: Vec<Result<Document, InputError>> = pool.install(|| {
+                units
+                    .into_par_iter()
+                    .map(|u| ingest::decode(u, &cfg.ingest))
+                    .collect()
+            });
+            let mut docs = Vec::with_capacity(decoded.len());
+            for d in decoded {
+                match d {
+                    Err(e) => {
+                        summary.errors += 1;
+                        notify(Notice::InputError(&e));
                     }
-                    if !seen_ids.insert(doc.doc_id.clone()) {
-                        summary.duplicate_ids += 1;
-                        notify(Notice::DuplicateId { doc_id: &doc.doc_id, source: &doc.source, line: doc.line });
+                    Ok(doc) => {
+                        if cfg.limit.is_some_and(|l| summary.documents >= l) {
+                            break;
+                        }
+                        if !seen_ids.insert(doc.doc_id.clone()) {
+                            summary.duplicate_ids += 1;
+                            notify(Notice::DuplicateId {
+                                doc_id: &doc.doc_id,
+                                source: &doc.source,
+                                line: doc.line,
+                            });
+                        }
+                        summary.documents += 1;
+                        docs.push(doc);
                     }
-                    summary.documents += 1;
-                    docs.push(doc);
                 }
             }
-        }
 
-        let chunk = process_chunk(&pool, &loaded, cfg, &docs)?;
-        for (d, info) in docs.iter().zip(&chunk.docs) {
-            summary.set_aside += info.article.set_aside() as u64;
-            if !info.english {
-                summary.not_english += 1;
-                notify(Notice::NotEnglish { doc_id: &d.doc_id, lang: &info.lang });
-            }
-        }
-        if let Some(out) = docs_out.as_mut() {
+            let chunk = process_chunk(&pool, &loaded, cfg, &docs)?;
             for (d, info) in docs.iter().zip(&chunk.docs) {
-                write_doc_row(out, d, info)?;
+                summary.set_aside += info.article.set_aside() as u64;
+                if !info.english {
+                    summary.not_english += 1;
+                    notify(Notice::NotEnglish {
+                        doc_id: &d.doc_id,
+                        lang: &info.lang,
+                    });
+                }
             }
-        }
-        for (k, s) in chunk.sentences.iter().enumerate() {
-            let doc = &docs[s.doc];
-            let tokens = chunk.tokens.get(k);
-            cells.clear();
-            cells.extend_from_slice(chunk.scores.get(k).map_or(&[][..], |c| c.as_slice()));
-            let mut meta: Vec<&str> = Vec::new();
-            if has_jsonl {
-                meta.push(&doc.title);
-                meta.push(&doc.date);
+            if let Some(out) = docs_out.as_mut() {
+                for (d, info) in docs.iter().zip(&chunk.docs) {
+                    write_doc_row(out, d, info)?;
+                }
             }
-            meta.extend(doc.kept.iter().map(|s| s.as_str()));
-            csv.write(&Row {
-                doc_id: &doc.doc_id,
-                paragraph: s.span.paragraph,
-                sentence: s.index,
-                start: s.span.span.start,
-                end: s.span.span.end,
-                text: &doc.text[s.span.span.start..s.span.span.end],
-                tokens: tokens.map(|t| (t.n_tokens, t.truncated)),
-                scores: &cells,
-                meta: &meta,
-            })?;
-            summary.truncated += tokens.is_some_and(|t| t.truncated) as u64;
+            for (k, s) in chunk.sentences.iter().enumerate() {
+                let doc = &docs[s.doc];
+                let tokens = chunk.tokens.get(k);
+                let token_cells = match cfg.mode {
+                    Mode::Segment => None,
+                    Mode::Score => Some(tokens.map(|t| (t.n_tokens, t.truncated))),
+                };
+                cells.clear();
+                cells.extend_from_slice(chunk.scores.get(k).map_or(&[][..], |c| c.as_slice()));
+                let mut meta: Vec<&str> = Vec::new();
+                if has_jsonl {
+                    meta.push(&doc.title);
+                    meta.push(&doc.date);
+                }
+                meta.extend(doc.kept.iter().map(|s| s.as_str()));
+                csv.write(&Row {
+                    doc_id: &doc.doc_id,
+                    paragraph: s.span.paragraph,
+                    sentence: s.index,
+                    start: s.span.span.start,
+                    end: s.span.span.end,
+                    text: &doc.text[s.span.span.start..s.span.span.end],
+                    tokens: token_cells,
+                    scores: &cells,
+                    meta: &meta,
+                })?;
+                summary.truncated += tokens.is_some_and(|t| t.truncated) as u64;
+            }
+            if let (Some(npy), Some(emb)) = (npy.as_mut(), chunk.embeddings.as_ref()) {
+                npy.write(emb)?;
+            }
+            summary.sentences += chunk.sentences.len() as u64;
+            progress.advance(weight, docs.len() as u64, chunk.sentences.len() as u64);
         }
-        if let (Some(npy), Some(emb)) = (npy.as_mut(), chunk.embeddings.as_ref()) {
-            npy.write(emb)?;
-        }
-        summary.sentences += chunk.sentences.len() as u64;
-        progress.advance(weight, docs.len() as u64, chunk.sentences.len() as u64);
-    }
+        Ok(())
+    })?;
     progress.finish();
     csv.finish()?;
     if let Some(out) = docs_out {
@@ -234,7 +275,15 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     // Beside a regular file only: not for stdout, /dev/null or a pipe.
     if let Some(Output::File(out)) = cfg.output.clone().filter_regular() {
         let path = manifest_path(&out);
-        let manifest = manifest(cfg, &loaded, threads, &selected, &input_names, &summary, need_encoder);
+        let manifest = manifest(
+            cfg,
+            &loaded,
+            threads,
+            &selected,
+            &input_names,
+            &summary,
+            need_encoder,
+        );
         write::write_json(&path, &manifest)?;
         summary.manifest = Some(path);
     }
@@ -249,18 +298,41 @@ pub fn manifest_path(out: &Path) -> PathBuf {
 }
 
 /// Checks every needed file, then loads the tokenizer, the encoders and the scorers.
-fn load(cfg: &RunConfig, selected: &[score::ScorerInfo], need_encoder: bool, threads: usize) -> Result<Loaded, Error> {
+fn load(
+    cfg: &RunConfig,
+    selected: &[score::ScorerInfo],
+    need_encoder: bool,
+    threads: usize,
+) -> Result<Loaded, Error> {
     let models = models::resolve(cfg.models.as_deref());
     if cfg.mode == Mode::Segment {
-        return Ok(Loaded { tokenizer: None, encoders: None, scorers: Vec::new(), files: Vec::new(), models_dir: models.path });
+        return Ok(Loaded {
+            tokenizer: None,
+            encoders: None,
+            scorers: Vec::new(),
+            files: Vec::new(),
+            models_dir: models.path,
+        });
     }
     let enc_dir = models.path.join(encoder::MODEL_NAME);
-    let tokenizer_files: Vec<PathBuf> =
-        [encoder::TOKENIZER, encoder::SBERT_CONFIG, encoder::POOLING_CONFIG].iter().map(|f| enc_dir.join(f)).collect();
-    models::require(&tokenizer_files, "the tokenizer (n_tokens, truncated)")?;
-    let mut used = tokenizer_files.clone();
+    let tokenizer_files: Vec<PathBuf> = [
+        encoder::TOKENIZER,
+        encoder::SBERT_CONFIG,
+        encoder::POOLING_CONFIG,
+    ]
+    .iter()
+    .map(|f| enc_dir.join(f))
+    .collect();
     if need_encoder {
-        let files: Vec<PathBuf> = [encoder::CONFIG, encoder::WEIGHTS].iter().map(|f| enc_dir.join(f)).collect();
+        models::require(&tokenizer_files, "the sentence encoder's tokenizer")?;
+    }
+    let mut used = Vec::new();
+    if need_encoder {
+        used.extend(tokenizer_files.iter().cloned());
+        let files: Vec<PathBuf> = [encoder::CONFIG, encoder::WEIGHTS]
+            .iter()
+            .map(|f| enc_dir.join(f))
+            .collect();
         models::require(&files, "the sentence encoder")?;
         used.extend(files);
     }
@@ -272,12 +344,28 @@ fn load(cfg: &RunConfig, selected: &[score::ScorerInfo], need_encoder: bool, thr
     used.sort();
     used.dedup();
 
-    let spec = EncoderSpec::read(&enc_dir)?;
-    let tokenizer = SentenceTokenizer::from_file(&enc_dir.join(encoder::TOKENIZER), spec.max_seq_length)?;
+    // Token counts only mean something for the encoder; without it they cost more than
+    // a lexicon scorer itself, so they are left empty.
+    let spec = if need_encoder {
+        Some(EncoderSpec::read(&enc_dir)?)
+    } else {
+        None
+    };
+    let tokenizer = match &spec {
+        Some(spec) => Some(SentenceTokenizer::from_file(
+            &enc_dir.join(encoder::TOKENIZER),
+            spec.max_seq_length,
+        )?),
+        None => None,
+    };
     // Fingerprint the files while the encoders load.
     let (hashes, encoders) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| used.iter().map(|p| models::sha256_file(p).map(|h| (p.clone(), h))).collect());
-        let encoders = if need_encoder { Some(EncoderPool::start(&spec, threads)) } else { None };
+        let hashing = scope.spawn(|| {
+            used.iter()
+                .map(|p| models::sha256_file(p).map(|h| (p.clone(), h)))
+                .collect()
+        });
+        let encoders = spec.as_ref().map(|spec| EncoderPool::start(spec, threads));
         let hashes: Result<Vec<(PathBuf, String)>, Error> = hashing.join().expect("hashing thread");
         (hashes, encoders)
     });
@@ -287,7 +375,13 @@ fn load(cfg: &RunConfig, selected: &[score::ScorerInfo], need_encoder: bool, thr
         .iter()
         .map(|s| (s.build)(&models.path, &cfg.scorer_options))
         .collect::<Result<Vec<_>, Error>>()?;
-    Ok(Loaded { tokenizer: Some(tokenizer), encoders, scorers, files, models_dir: models.path })
+    Ok(Loaded {
+        tokenizer,
+        encoders,
+        scorers,
+        files,
+        models_dir: models.path,
+    })
 }
 
 /// A sentence of the chunk: its document, index within the document, and span.
@@ -314,20 +408,35 @@ struct Chunk {
     scores: Vec<Vec<Cell>>,
 }
 
-fn process_chunk(pool: &rayon::ThreadPool, loaded: &Loaded, cfg: &RunConfig, docs: &[Document]) -> Result<Chunk, Error> {
-    let per_doc: Vec<(DocInfo, Vec<SentenceSpan>)> = pool.install(|| docs.par_iter().map(|d| structure(d, cfg)).collect());
+fn process_chunk(
+    pool: &rayon::ThreadPool,
+    loaded: &Loaded,
+    cfg: &RunConfig,
+    docs: &[Document],
+) -> Result<Chunk, Error> {
+    let per_doc: Vec<(DocInfo, Vec<SentenceSpan>)> =
+        pool.install(|| docs.par_iter().map(|d| structure(d, cfg)).collect());
     let mut infos = Vec::with_capacity(per_doc.len());
     let mut sentences = Vec::new();
     for (doc, (info, spans)) in per_doc.into_iter().enumerate() {
-        sentences.extend(spans.into_iter().enumerate().map(|(index, span)| ChunkSentence { doc, index, span }));
+        sentences.extend(
+            spans
+                .into_iter()
+                .enumerate()
+                .map(|(index, span)| ChunkSentence { doc, index, span }),
+        );
         infos.push(info);
     }
     let text = |s: &ChunkSentence| &docs[s.doc].text[s.span.span.start..s.span.span.end];
-    let Some(tokenizer) = &loaded.tokenizer else {
-        return Ok(Chunk { docs: infos, sentences, tokens: Vec::new(), embeddings: None, scores: Vec::new() });
+    let tokens: Vec<Tokens> = match &loaded.tokenizer {
+        Some(tok) => pool.install(|| {
+            sentences
+                .par_iter()
+                .map(|s| tok.encode(text(s)))
+                .collect::<Result<Vec<_>, Error>>()
+        })?,
+        None => Vec::new(),
     };
-    let tokens: Vec<Tokens> =
-        pool.install(|| sentences.par_iter().map(|s| tokenizer.encode(text(s))).collect::<Result<Vec<_>, Error>>())?;
 
     let embeddings = match &loaded.encoders {
         None => None,
@@ -351,7 +460,13 @@ fn process_chunk(pool: &rayon::ThreadPool, loaded: &Loaded, cfg: &RunConfig, doc
             })
             .collect()
     });
-    Ok(Chunk { docs: infos, sentences, tokens, embeddings, scores })
+    Ok(Chunk {
+        docs: infos,
+        sentences,
+        tokens,
+        embeddings,
+        scores,
+    })
 }
 
 /// The segment stage for one document: paragraphs, article structure (txt), sentences,
@@ -361,7 +476,14 @@ fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<SentenceSpan>) {
         let t = d.text.trim_start();
         let start = d.text.len() - t.len();
         let t = t.trim_end();
-        if t.is_empty() { Vec::new() } else { vec![Span { start, end: start + t.len() }] }
+        if t.is_empty() {
+            Vec::new()
+        } else {
+            vec![Span {
+                start,
+                end: start + t.len(),
+            }]
+        }
     } else {
         segment::paragraphs(&d.text, d.paragraphs)
     };
@@ -373,13 +495,28 @@ fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<SentenceSpan>) {
     let mut spans = Vec::new();
     for (i, &p) in article.body.iter().enumerate() {
         if cfg.split {
-            spans.extend(segment::sentences(&d.text, p).into_iter().map(|span| SentenceSpan { paragraph: i, span }));
+            spans.extend(
+                segment::sentences(&d.text, p)
+                    .into_iter()
+                    .map(|span| SentenceSpan { paragraph: i, span }),
+            );
         } else {
-            spans.push(SentenceSpan { paragraph: i, span: p });
+            spans.push(SentenceSpan {
+                paragraph: i,
+                span: p,
+            });
         }
     }
     let (lang, english) = language(&d.text, &article.body);
-    (DocInfo { article, n_sentences: spans.len(), lang, english }, spans)
+    (
+        DocInfo {
+            article,
+            n_sentences: spans.len(),
+            lang,
+            english,
+        },
+        spans,
+    )
 }
 
 /// The body's language from its first few kilobytes, as an ISO 639-3 code, empty when
@@ -394,6 +531,11 @@ fn language(text: &str, body: &[Span]) -> (String, bool) {
         sample.push_str(&text[p.start..p.end]);
         sample.push('\n');
     }
+    match looks_english(&sample) {
+        Some(true) => return ("eng".to_string(), true),
+        None => return (String::new(), true), // too short to tell
+        Some(false) => {}
+    }
     match whatlang::detect(&sample) {
         Some(info) => {
             let lang = info.lang();
@@ -407,13 +549,52 @@ fn language(text: &str, body: &[Span]) -> (String, bool) {
     }
 }
 
+/// A cheap first test: English prose is full of a few function words. Only text that
+/// fails it goes to the (much slower) trigram detector; text under 8 words is too short
+/// for either to tell (`None`).
+fn looks_english(sample: &str) -> Option<bool> {
+    const FUNCTION_WORDS: &[&str] = &[
+        "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "with", "as", "was", "on",
+        "be", "by", "are", "this", "at", "from", "has", "have", "not", "will", "said", "its",
+        "their", "an", "were", "would", "i", "you", "he", "she", "we", "they", "but", "or", "so",
+        "if", "all", "no", "more", "about", "what", "there", "can", "one", "his", "her", "my",
+        "just", "very", "than", "too", "like", "been", "do", "does", "did", "who", "which",
+        "after", "into", "out", "up", "over",
+    ];
+    let mut words = 0usize;
+    let mut hits = 0usize;
+    let mut buf = [0u8; 8];
+    for w in sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(400)
+    {
+        words += 1;
+        if w.len() <= buf.len() && w.is_ascii() {
+            let lw = &mut buf[..w.len()];
+            lw.copy_from_slice(w.as_bytes());
+            lw.make_ascii_lowercase();
+            if FUNCTION_WORDS.iter().any(|f| f.as_bytes() == lw) {
+                hits += 1;
+            }
+        }
+    }
+    (words >= 8).then_some(hits * 8 >= words)
+}
+
 fn write_doc_row(out: &mut CsvOut, d: &Document, info: &DocInfo) -> Result<(), Error> {
     let a = &info.article;
     let span = |s: &Option<Span>| s.map(|s| &d.text[s.start..s.end]).unwrap_or("");
     let (title, date) = if d.structured {
-        (span(&a.headline).to_string(), a.date(&d.text).unwrap_or_default())
+        (
+            span(&a.headline).to_string(),
+            a.date(&d.text).unwrap_or_default(),
+        )
     } else {
-        (d.title.clone(), article::parse_date(&d.date).unwrap_or_default())
+        (
+            d.title.clone(),
+            article::parse_date(&d.date).unwrap_or_default(),
+        )
     };
     let set_aside: Vec<&str> = a
         .date_line
@@ -445,7 +626,10 @@ fn embed(enc: &EncoderPool, tokens: &[Tokens], limits: BatchLimits) -> Result<Ve
     let dim = enc.dim();
     let lengths: Vec<usize> = tokens.iter().map(|t| t.ids.len()).collect();
     let plan = batch::plan(&lengths, limits);
-    let batches = plan.iter().map(|b| b.iter().map(|&i| tokens[i].ids.clone()).collect()).collect();
+    let batches = plan
+        .iter()
+        .map(|b| b.iter().map(|&i| tokens[i].ids.clone()).collect())
+        .collect();
     let results = enc.embed(batches)?;
     let mut out = vec![0f32; tokens.len() * dim];
     for (b, rows) in plan.iter().zip(results) {
@@ -466,7 +650,10 @@ fn manifest(
     need_encoder: bool,
 ) -> serde_json::Value {
     use serde_json::json;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     json!({
         "detente_version": crate::VERSION,
         "commit": crate::COMMIT,

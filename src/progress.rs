@@ -48,9 +48,16 @@ impl Progress {
                     ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()),
                     "{elapsed_precise} [{bar:30}] {percent:>3}% {msg} ETA {eta}",
                 ),
-                None => (ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()), "{elapsed_precise} {spinner} {msg}"),
+                None => (
+                    ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+                    "{elapsed_precise} {spinner} {msg}",
+                ),
             };
-            bar.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
+            bar.set_style(
+                ProgressStyle::with_template(template)
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });

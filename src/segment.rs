@@ -41,7 +41,10 @@ pub fn paragraphs(text: &str, rule: ParagraphRule) -> Vec<Span> {
                 ParagraphRule::Lines => out.push(span),
                 ParagraphRule::BlankLines => {
                     para = Some(match para {
-                        Some(p) => Span { start: p.start, end: span.end },
+                        Some(p) => Span {
+                            start: p.start,
+                            end: span.end,
+                        },
                         None => span,
                     })
                 }
@@ -69,9 +72,16 @@ pub fn segment(text: &str, rule: ParagraphRule, split: bool) -> Vec<SentenceSpan
     let mut out = Vec::new();
     for (i, p) in paragraphs(text, rule).into_iter().enumerate() {
         if split {
-            out.extend(sentences(text, p).into_iter().map(|span| SentenceSpan { paragraph: i, span }));
+            out.extend(
+                sentences(text, p)
+                    .into_iter()
+                    .map(|span| SentenceSpan { paragraph: i, span }),
+            );
         } else {
-            out.push(SentenceSpan { paragraph: i, span: p });
+            out.push(SentenceSpan {
+                paragraph: i,
+                span: p,
+            });
         }
     }
     out
@@ -80,29 +90,78 @@ pub fn segment(text: &str, rule: ParagraphRule, split: bool) -> Vec<SentenceSpan
 /// Titles that precede a name: a full stop after them never ends a sentence.
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt",
-    "cpl", "pvt", "adm", "cmdr", "cdr", "brig", "sen", "rep", "gov", "pres", "amb", "hon",
-    "rev", "fr", "st", "mt", "ft", "supt", "insp", "det", "atty", "lieut", "gens", "sens", "reps",
+    "cpl", "pvt", "adm", "cmdr", "cdr", "brig", "sen", "rep", "gov", "pres", "amb", "hon", "rev",
+    "fr", "st", "mt", "ft", "supt", "insp", "det", "atty", "lieut", "gens", "sens", "reps",
 ];
 
 /// Abbreviations that usually continue the sentence but can end one; after them a
 /// sentence ends only when a typical sentence opener follows.
 const ABBREVIATIONS: &[&str] = &[
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
-    "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "no", "nos", "vol",
-    "vols", "p", "pp", "fig", "figs", "art", "sec", "ch", "para", "approx", "est", "etc", "vs",
-    "v", "cf", "al", "inc", "corp", "co", "ltd", "llc", "plc", "bros", "dept", "div", "univ",
-    "assn", "ave", "blvd", "rd", "hwy", "jr", "sr", "e.g", "i.e", "a.m", "p.m", "u.s", "u.k",
-    "u.n", "e.u", "u.s.a", "d.c", "ph.d", "op", "min", "max", "govt", "int'l", "natl", "tel",
-    "ext", "mln", "bln", "bn", "km", "kg", "lb", "lbs", "oz", "ca", "c", "b", "d",
+    "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "no", "nos", "vol", "vols",
+    "p", "pp", "fig", "figs", "art", "sec", "ch", "para", "approx", "est", "etc", "vs", "v", "cf",
+    "al", "inc", "corp", "co", "ltd", "llc", "plc", "bros", "dept", "div", "univ", "assn", "ave",
+    "blvd", "rd", "hwy", "jr", "sr", "e.g", "i.e", "a.m", "p.m", "u.s", "u.k", "u.n", "e.u",
+    "u.s.a", "d.c", "ph.d", "op", "min", "max", "govt", "int'l", "natl", "tel", "ext", "mln",
+    "bln", "bn", "km", "kg", "lb", "lbs", "oz", "ca", "c", "b", "d",
 ];
 
 /// Words that typically open a sentence; used to decide after an ambiguous abbreviation.
 const OPENERS: &[&str] = &[
-    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these",
-    "those", "there", "but", "and", "or", "so", "yet", "in", "on", "at", "for", "if", "when",
-    "while", "after", "before", "as", "his", "her", "its", "their", "our", "my", "what",
-    "why", "how", "who", "where", "meanwhile", "however", "still", "also", "some", "many",
-    "most", "both", "no", "not", "one", "officials", "analysts",
+    "the",
+    "a",
+    "an",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "but",
+    "and",
+    "or",
+    "so",
+    "yet",
+    "in",
+    "on",
+    "at",
+    "for",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "as",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "my",
+    "what",
+    "why",
+    "how",
+    "who",
+    "where",
+    "meanwhile",
+    "however",
+    "still",
+    "also",
+    "some",
+    "many",
+    "most",
+    "both",
+    "no",
+    "not",
+    "one",
+    "officials",
+    "analysts",
 ];
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '}', '»', '›'];
@@ -160,13 +219,19 @@ pub fn sentences(text: &str, para: Span) -> Vec<Span> {
             full_stop_ends(&p[sent_start..term_start], rest)
         };
         if boundary {
-            out.push(Span { start: para.start + sent_start, end: para.start + end });
+            out.push(Span {
+                start: para.start + sent_start,
+                end: para.start + end,
+            });
             sent_start = next_start;
         }
         i = next_start.max(end);
     }
     if sent_start < p.len() {
-        out.push(Span { start: para.start + sent_start, end: para.end });
+        out.push(Span {
+            start: para.start + sent_start,
+            end: para.end,
+        });
     }
     out
 }
@@ -183,7 +248,10 @@ fn starts_sentence(rest: &str) -> bool {
 /// The first word of `rest`, without leading quotes and trailing punctuation, lowercased.
 fn first_word(rest: &str) -> String {
     let s = rest.trim_start_matches(OPENERS_PUNCT);
-    let w: String = s.chars().take_while(|c| c.is_alphanumeric() || *c == '\'' || *c == '’').collect();
+    let w: String = s
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '\'' || *c == '’')
+        .collect();
     w.to_lowercase()
 }
 
@@ -193,7 +261,10 @@ fn full_stop_ends(before: &str, rest: &str) -> bool {
     if !starts_sentence(rest) {
         return false; // "e.g. something", "the U.S. economy"
     }
-    let word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+    let word = before
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("");
     let word = word.trim_start_matches(OPENERS_PUNCT);
     if word.is_empty() {
         return true;
@@ -206,7 +277,9 @@ fn full_stop_ends(before: &str, rest: &str) -> bool {
     if TITLES.contains(&lower.as_str()) {
         return false;
     }
-    let next_is_digit = rest.trim_start_matches(OPENERS_PUNCT).starts_with(|c: char| c.is_ascii_digit());
+    let next_is_digit = rest
+        .trim_start_matches(OPENERS_PUNCT)
+        .starts_with(|c: char| c.is_ascii_digit());
     let opener = || OPENERS.contains(&first_word(rest).as_str());
     // Initials: "J. Smith", "Park G. Hye"; and dotted acronyms: "U.S.", "a.m.".
     let letters: Vec<char> = word.chars().filter(|c| *c != '.').collect();
@@ -226,14 +299,20 @@ mod tests {
     use super::*;
 
     fn split(text: &str) -> Vec<&str> {
-        segment(text, ParagraphRule::BlankLines, true).iter().map(|s| &text[s.span.start..s.span.end]).collect()
+        segment(text, ParagraphRule::BlankLines, true)
+            .iter()
+            .map(|s| &text[s.span.start..s.span.end])
+            .collect()
     }
 
     #[test]
     fn paragraphs_by_blank_lines_and_by_lines() {
         let t = "One.\nstill one.\n\n  \nTwo.\n";
         let p = paragraphs(t, ParagraphRule::BlankLines);
-        assert_eq!(p.iter().map(|s| &t[s.start..s.end]).collect::<Vec<_>>(), ["One.\nstill one.", "Two."]);
+        assert_eq!(
+            p.iter().map(|s| &t[s.start..s.end]).collect::<Vec<_>>(),
+            ["One.\nstill one.", "Two."]
+        );
         let p = paragraphs(t, ParagraphRule::Lines);
         assert_eq!(p.len(), 3);
     }
@@ -241,32 +320,71 @@ mod tests {
     #[test]
     fn news_abbreviations() {
         assert_eq!(
-            split("Defence Minister Gen. Nakatani spoke. He said talks would start Jan. 5 in Seoul."),
-            ["Defence Minister Gen. Nakatani spoke.", "He said talks would start Jan. 5 in Seoul."]
+            split(
+                "Defence Minister Gen. Nakatani spoke. He said talks would start Jan. 5 in Seoul."
+            ),
+            [
+                "Defence Minister Gen. Nakatani spoke.",
+                "He said talks would start Jan. 5 in Seoul."
+            ]
         );
-        assert_eq!(split("U.S. officials met in Washington. Talks went well."), ["U.S. officials met in Washington.", "Talks went well."]);
-        assert_eq!(split("He arrived in the U.S. The talks began."), ["He arrived in the U.S.", "The talks began."]);
-        assert_eq!(split("Growth was 3.5 percent. It fell."), ["Growth was 3.5 percent.", "It fell."]);
-        assert_eq!(split("The No. 1 priority is peace."), ["The No. 1 priority is peace."]);
-        assert_eq!(split("Talks end at 5 p.m. on Friday."), ["Talks end at 5 p.m. on Friday."]);
-        assert_eq!(split("Mr. J. R. Smith agreed."), ["Mr. J. R. Smith agreed."]);
+        assert_eq!(
+            split("U.S. officials met in Washington. Talks went well."),
+            ["U.S. officials met in Washington.", "Talks went well."]
+        );
+        assert_eq!(
+            split("He arrived in the U.S. The talks began."),
+            ["He arrived in the U.S.", "The talks began."]
+        );
+        assert_eq!(
+            split("Growth was 3.5 percent. It fell."),
+            ["Growth was 3.5 percent.", "It fell."]
+        );
+        assert_eq!(
+            split("The No. 1 priority is peace."),
+            ["The No. 1 priority is peace."]
+        );
+        assert_eq!(
+            split("Talks end at 5 p.m. on Friday."),
+            ["Talks end at 5 p.m. on Friday."]
+        );
+        assert_eq!(
+            split("Mr. J. R. Smith agreed."),
+            ["Mr. J. R. Smith agreed."]
+        );
     }
 
     #[test]
     fn quotes_and_strong_punctuation() {
         assert_eq!(
             split("\"We will talk,\" he said. \"It is time.\" Officials agreed."),
-            ["\"We will talk,\" he said.", "\"It is time.\"", "Officials agreed."]
+            [
+                "\"We will talk,\" he said.",
+                "\"It is time.\"",
+                "Officials agreed."
+            ]
         );
-        assert_eq!(split("\"Why now?\" he asked. Nobody knew!"), ["\"Why now?\" he asked.", "Nobody knew!"]);
-        assert_eq!(split("Wait... What happened?"), ["Wait...", "What happened?"]);
+        assert_eq!(
+            split("\"Why now?\" he asked. Nobody knew!"),
+            ["\"Why now?\" he asked.", "Nobody knew!"]
+        );
+        assert_eq!(
+            split("Wait... What happened?"),
+            ["Wait...", "What happened?"]
+        );
     }
 
     #[test]
     fn lists_datelines_and_urls() {
         assert_eq!(split("1. Open the talks."), ["1. Open the talks."]);
-        assert_eq!(split("SEOUL — Talks resume. Both sides agreed."), ["SEOUL — Talks resume.", "Both sides agreed."]);
-        assert_eq!(split("See example.com for more. Thanks."), ["See example.com for more.", "Thanks."]);
+        assert_eq!(
+            split("SEOUL — Talks resume. Both sides agreed."),
+            ["SEOUL — Talks resume.", "Both sides agreed."]
+        );
+        assert_eq!(
+            split("See example.com for more. Thanks."),
+            ["See example.com for more.", "Thanks."]
+        );
     }
 
     /// Spans are ordered, disjoint, trimmed, non-empty and cover every non-space byte.
@@ -276,7 +394,10 @@ mod tests {
             let mut covered = vec![false; text.len()];
             let mut last_end = para.start;
             for s in &spans {
-                assert!(s.start >= last_end && s.start < s.end && s.end <= para.end, "{spans:?} in {text:?}");
+                assert!(
+                    s.start >= last_end && s.start < s.end && s.end <= para.end,
+                    "{spans:?} in {text:?}"
+                );
                 let t = &text[s.start..s.end];
                 assert_eq!(t, t.trim(), "untrimmed span {t:?}");
                 covered[s.start..s.end].iter_mut().for_each(|c| *c = true);
@@ -284,7 +405,11 @@ mod tests {
             }
             for (i, ch) in text[para.start..para.end].char_indices() {
                 if !ch.is_whitespace() {
-                    assert!(covered[para.start + i], "byte {} ({ch:?}) not covered in {text:?}", para.start + i);
+                    assert!(
+                        covered[para.start + i],
+                        "byte {} ({ch:?}) not covered in {text:?}",
+                        para.start + i
+                    );
                 }
             }
         }
@@ -293,8 +418,8 @@ mod tests {
     #[test]
     fn span_invariants_on_random_text() {
         let alphabet: Vec<&str> = vec![
-            "a", "B", ".", "!", "?", "…", " ", "  ", "\n", "\n\n", "\"", "”", "’", "(", ")", "U.S.", "Mr.", "3.5",
-            "é", "日本", "\t", "...", "—", "1.", "\u{a0}", "?!", ".\"",
+            "a", "B", ".", "!", "?", "…", " ", "  ", "\n", "\n\n", "\"", "”", "’", "(", ")",
+            "U.S.", "Mr.", "3.5", "é", "日本", "\t", "...", "—", "1.", "\u{a0}", "?!", ".\"",
         ];
         let mut state = 0x2545F4914F6CDD1Du64;
         for _ in 0..3000 {

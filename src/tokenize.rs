@@ -27,12 +27,20 @@ impl SentenceTokenizer {
     /// Loads `tokenizer.json`; `max_tokens` is the encoder's sequence limit (256 for
     /// all-MiniLM-L6-v2).
     pub fn from_file(path: &Path, max_tokens: usize) -> Result<Self, Error> {
-        let model_err = |message: String| Error::Model { path: path.to_path_buf(), message };
-        let mut inner = tokenizers::Tokenizer::from_file(path).map_err(|e| model_err(e.to_string()))?;
+        let model_err = |message: String| Error::Model {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut inner =
+            tokenizers::Tokenizer::from_file(path).map_err(|e| model_err(e.to_string()))?;
         inner.with_padding(None);
-        inner.with_truncation(None).map_err(|e| model_err(e.to_string()))?;
+        inner
+            .with_truncation(None)
+            .map_err(|e| model_err(e.to_string()))?;
         if max_tokens < 2 {
-            return Err(model_err(format!("max_tokens {max_tokens} leaves no room for a sentence")));
+            return Err(model_err(format!(
+                "max_tokens {max_tokens} leaves no room for a sentence"
+            )));
         }
         Ok(SentenceTokenizer { inner, max_tokens })
     }
@@ -56,7 +64,11 @@ impl SentenceTokenizer {
             ids.truncate(self.max_tokens - 1);
             ids.push(sep);
         }
-        Ok(Tokens { ids, n_tokens, truncated })
+        Ok(Tokens {
+            ids,
+            n_tokens,
+            truncated,
+        })
     }
 }
 

@@ -8,13 +8,32 @@ use crate::error::Error;
 use crate::score::Cell;
 
 /// The fixed columns that precede the score columns.
-pub const BASE_COLUMNS: [&str; 8] = ["doc_id", "paragraph", "sentence", "start", "end", "text", "n_tokens", "truncated"];
+pub const BASE_COLUMNS: [&str; 8] = [
+    "doc_id",
+    "paragraph",
+    "sentence",
+    "start",
+    "end",
+    "text",
+    "n_tokens",
+    "truncated",
+];
 /// The columns of `detente segment`: [`BASE_COLUMNS`] without the token columns.
 pub const SEGMENT_COLUMNS: [&str; 6] = ["doc_id", "paragraph", "sentence", "start", "end", "text"];
 /// The columns of `--docs`, one row per document.
 pub const DOC_COLUMNS: [&str; 12] = [
-    "doc_id", "source", "line", "title", "date", "dateline", "credit", "lang", "n_paragraphs", "n_sentences",
-    "n_set_aside", "set_aside",
+    "doc_id",
+    "source",
+    "line",
+    "title",
+    "date",
+    "dateline",
+    "credit",
+    "lang",
+    "n_paragraphs",
+    "n_sentences",
+    "n_set_aside",
+    "set_aside",
 ];
 
 /// One sentence row.
@@ -25,8 +44,9 @@ pub struct Row<'a> {
     pub start: usize,
     pub end: usize,
     pub text: &'a str,
-    /// `n_tokens` and `truncated`; `None` for `detente segment`, which has no such columns.
-    pub tokens: Option<(usize, bool)>,
+    /// `n_tokens` and `truncated`: `None` for `detente segment`, which has no such columns;
+    /// `Some(None)` (empty cells) when the run used no encoder.
+    pub tokens: Option<Option<(usize, bool)>>,
     pub scores: &'a [Cell],
     pub meta: &'a [&'a str],
 }
@@ -77,19 +97,35 @@ impl CsvOut {
             Output::Stdout => Box::new(std::io::stdout().lock()),
             Output::File(p) => {
                 if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
+                    std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
                 }
-                Box::new(File::create(p).map_err(|source| Error::Io { path: p.clone(), source })?)
+                Box::new(File::create(p).map_err(|source| Error::Io {
+                    path: p.clone(),
+                    source,
+                })?)
             }
         };
-        let writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).buffer_capacity(1 << 16).from_writer(sink);
-        let mut out = CsvOut { writer, what: output.describe(), num: String::new() };
+        let writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .buffer_capacity(1 << 16)
+            .from_writer(sink);
+        let mut out = CsvOut {
+            writer,
+            what: output.describe(),
+            num: String::new(),
+        };
         out.writer.write_record(header).map_err(|e| out.err(e))?;
         Ok(out)
     }
 
     fn err(&self, source: csv::Error) -> Error {
-        Error::Csv { what: self.what.clone(), source }
+        Error::Csv {
+            what: self.what.clone(),
+            source,
+        }
     }
 
     pub fn write(&mut self, row: &Row<'_>) -> Result<(), Error> {
@@ -101,9 +137,16 @@ impl CsvOut {
                 w.write_field(fmt_usize(&mut ints, v))?;
             }
             w.write_field(row.text)?;
-            if let Some((n_tokens, truncated)) = row.tokens {
-                w.write_field(fmt_usize(&mut ints, n_tokens))?;
-                w.write_field(if truncated { "true" } else { "false" })?;
+            match row.tokens {
+                None => {}
+                Some(None) => {
+                    w.write_field("")?;
+                    w.write_field("")?;
+                }
+                Some(Some((n_tokens, truncated))) => {
+                    w.write_field(fmt_usize(&mut ints, n_tokens))?;
+                    w.write_field(if truncated { "true" } else { "false" })?;
+                }
             }
             for cell in row.scores {
                 match cell {
@@ -124,11 +167,17 @@ impl CsvOut {
 
     /// Writes a record of plain fields (the `--docs` rows).
     pub fn write_fields(&mut self, fields: &[&str]) -> Result<(), Error> {
-        self.writer.write_record(fields).map_err(|e| Error::Csv { what: self.what.clone(), source: e })
+        self.writer.write_record(fields).map_err(|e| Error::Csv {
+            what: self.what.clone(),
+            source: e,
+        })
     }
 
     pub fn finish(mut self) -> Result<(), Error> {
-        self.writer.flush().map_err(|source| Error::Io { path: PathBuf::from(&self.what), source })
+        self.writer.flush().map_err(|source| Error::Io {
+            path: PathBuf::from(&self.what),
+            source,
+        })
     }
 }
 
@@ -169,29 +218,47 @@ const NPY_HEADER_LEN: usize = 128;
 
 impl NpyOut {
     pub fn create(path: &Path, dim: usize) -> Result<NpyOut, Error> {
-        let io = |source| Error::Io { path: path.to_path_buf(), source };
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
         if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
         let mut file = BufWriter::new(File::create(path).map_err(io)?);
         file.write_all(&npy_header(0, dim)).map_err(io)?;
-        Ok(NpyOut { file, path: path.to_path_buf(), dim, rows: 0 })
+        Ok(NpyOut {
+            file,
+            path: path.to_path_buf(),
+            dim,
+            rows: 0,
+        })
     }
 
     /// Appends rows (row-major, a multiple of `dim` values).
     pub fn write(&mut self, values: &[f32]) -> Result<(), Error> {
         debug_assert_eq!(values.len() % self.dim, 0);
         for v in values {
-            self.file.write_all(&v.to_le_bytes()).map_err(|source| Error::Io { path: self.path.clone(), source })?;
+            self.file
+                .write_all(&v.to_le_bytes())
+                .map_err(|source| Error::Io {
+                    path: self.path.clone(),
+                    source,
+                })?;
         }
         self.rows += values.len() / self.dim;
         Ok(())
     }
 
     pub fn finish(mut self) -> Result<usize, Error> {
-        let io = |source| Error::Io { path: self.path.clone(), source };
+        let io = |source| Error::Io {
+            path: self.path.clone(),
+            source,
+        };
         self.file.seek(SeekFrom::Start(0)).map_err(io)?;
-        self.file.write_all(&npy_header(self.rows, self.dim)).map_err(io)?;
+        self.file
+            .write_all(&npy_header(self.rows, self.dim))
+            .map_err(io)?;
         self.file.flush().map_err(io)?;
         Ok(self.rows)
     }
@@ -213,7 +280,10 @@ fn npy_header(rows: usize, dim: usize) -> Vec<u8> {
 
 /// Writes `value` as pretty JSON to `path`.
 pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), Error> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut text = serde_json::to_string_pretty(value).expect("JSON values serialize");
     text.push('\n');
     std::fs::write(path, text).map_err(io)
@@ -240,6 +310,8 @@ mod tests {
         let b = npy_header(123456789, 384);
         assert_eq!(a.len(), 128);
         assert_eq!(b.len(), 128);
-        assert!(std::str::from_utf8(&b[10..]).unwrap().contains("(123456789, 384)"));
+        assert!(std::str::from_utf8(&b[10..])
+            .unwrap()
+            .contains("(123456789, 384)"));
     }
 }

@@ -28,7 +28,9 @@ struct Workdir {
 
 impl Workdir {
     fn new() -> Workdir {
-        Workdir { dir: tempfile::tempdir().expect("temp dir") }
+        Workdir {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
@@ -69,7 +71,10 @@ fn ok(out: Output) -> Output {
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r.records().map(|rec| rec.unwrap().iter().map(String::from).collect()).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
     (header, rows)
 }
 
@@ -80,10 +85,23 @@ fn read_npy(path: &Path) -> (usize, usize, Vec<f32>) {
     let hlen = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
     let header = std::str::from_utf8(&bytes[10..10 + hlen]).unwrap();
     assert!(header.contains("'descr': '<f4'"), "{header}");
-    let shape = header.split("'shape': (").nth(1).unwrap().split(')').next().unwrap();
-    let dims: Vec<usize> = shape.split(',').map(|s| s.trim()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
-    let values: Vec<f32> =
-        bytes[10 + hlen..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let shape = header
+        .split("'shape': (")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap();
+    let dims: Vec<usize> = shape
+        .split(',')
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let values: Vec<f32> = bytes[10 + hlen..]
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
     assert_eq!(values.len(), dims[0] * dims[1]);
     (dims[0], dims[1], values)
 }
@@ -93,7 +111,13 @@ fn assert_csv_close(expected: &Path, actual: &Path, tol: f64) {
     let (eh, erows) = read_csv(expected);
     let (ah, arows) = read_csv(actual);
     assert_eq!(eh, ah, "headers differ");
-    assert_eq!(erows.len(), arows.len(), "row counts differ: {} vs {}", expected.display(), actual.display());
+    assert_eq!(
+        erows.len(),
+        arows.len(),
+        "row counts differ: {} vs {}",
+        expected.display(),
+        actual.display()
+    );
     for (i, (e, a)) in erows.iter().zip(&arows).enumerate() {
         for (j, (ev, av)) in e.iter().zip(a).enumerate() {
             let close = match (ev.parse::<f64>(), av.parse::<f64>()) {
@@ -110,16 +134,25 @@ fn sample_corpus_matches_golden_csv() {
     models();
     let w = Workdir::new();
     let out = w.path("out.csv");
-    ok(w.run(&["score", root().join("datasets").to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]));
+    ok(w.run(&[
+        "score",
+        root().join("datasets").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]));
     assert_csv_close(&root().join("tests/fixtures/golden/sample.csv"), &out, 1e-5);
     // The manifest names the model files by sha256 and counts what was done.
     let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap())
+            .unwrap();
     assert_eq!(manifest["counts"]["documents"], 10);
     assert_eq!(manifest["counts"]["errors"], 0);
     let files = manifest["files"].as_array().unwrap();
-    assert!(files.iter().any(|f| f["path"].as_str().unwrap().ends_with("tokenizer.json")
-        && f["sha256"] == "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"));
+    assert!(files
+        .iter()
+        .any(|f| f["path"].as_str().unwrap().ends_with("vader_lexicon.txt")
+            && f["sha256"] == "1ec9c6e9ee19aade328f8beb393a6afa71a5bb3acf7d3cc22d4ef568df374bf5"));
 }
 
 #[test]
@@ -128,7 +161,13 @@ fn offsets_map_rows_back_to_the_documents() {
     let w = Workdir::new();
     let sample = root().join("datasets/sample");
     let out = w.path("out.csv");
-    ok(w.run(&["score", sample.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]));
+    ok(w.run(&[
+        "score",
+        sample.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]));
     let (h, rows) = read_csv(&out);
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
     let mut checked = 0;
@@ -138,7 +177,10 @@ fn offsets_map_rows_back_to_the_documents() {
             continue; // JSONL and CSV documents: offsets are into the text field
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let (s, e): (usize, usize) = (r[col("start")].parse().unwrap(), r[col("end")].parse().unwrap());
+        let (s, e): (usize, usize) = (
+            r[col("start")].parse().unwrap(),
+            r[col("end")].parse().unwrap(),
+        );
         assert_eq!(&text[s..e], r[col("text")], "{}", path.display());
         checked += 1;
     }
@@ -155,12 +197,25 @@ fn threads_one_and_two_give_identical_output() {
     for t in ["1", "2"] {
         let out = w.path(&format!("t{t}.csv"));
         let npy = w.path(&format!("t{t}.npy"));
-        ok(w.run(&["score", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--embeddings", npy.to_str().unwrap(), "--threads", t, "--quiet"]));
+        ok(w.run(&[
+            "score",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--embeddings",
+            npy.to_str().unwrap(),
+            "--threads",
+            t,
+            "--quiet",
+        ]));
         csvs.push(std::fs::read(&out).unwrap());
         npys.push(std::fs::read(&npy).unwrap());
     }
     assert!(csvs[0] == csvs[1], "CSV differs between --threads 1 and 2");
-    assert!(npys[0] == npys[1], "embeddings differ between --threads 1 and 2");
+    assert!(
+        npys[0] == npys[1],
+        "embeddings differ between --threads 1 and 2"
+    );
 }
 
 #[test]
@@ -173,8 +228,17 @@ fn batch_size_and_token_budget_move_nothing_beyond_1e_5() {
         let out = w.path(&format!("b{bs}-{budget}.csv"));
         let npy = w.path(&format!("b{bs}-{budget}.npy"));
         ok(w.run(&[
-            "score", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--embeddings", npy.to_str().unwrap(),
-            "--batch-size", bs, "--token-budget", budget, "--quiet",
+            "score",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--embeddings",
+            npy.to_str().unwrap(),
+            "--batch-size",
+            bs,
+            "--token-budget",
+            budget,
+            "--quiet",
         ]));
         results.push((out, read_npy(&npy)));
     }
@@ -182,7 +246,11 @@ fn batch_size_and_token_budget_move_nothing_beyond_1e_5() {
     assert_eq!(*dim, 384);
     for (out, (r, _, v)) in &results[1..] {
         assert_eq!(r, rows);
-        let worst = base.iter().zip(v).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+        let worst = base
+            .iter()
+            .zip(v)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
         assert!(worst <= 1e-5, "embeddings moved by {worst}");
         assert_csv_close(&results[0].0, out, 1e-5);
     }
@@ -195,14 +263,25 @@ struct Reference {
 }
 
 fn reference() -> Vec<Reference> {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/parity_reference.jsonl")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/parity_reference.jsonl")).unwrap();
     text.lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             Reference {
                 text: v["text"].as_str().unwrap().to_string(),
-                input_ids: v["input_ids"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u32).collect(),
-                embedding: v["embedding"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect(),
+                input_ids: v["input_ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_u64().unwrap() as u32)
+                    .collect(),
+                embedding: v["embedding"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_f64().unwrap() as f32)
+                    .collect(),
             }
         })
         .collect()
@@ -226,8 +305,16 @@ fn encoder_matches_sentence_transformers() {
     let out = w.path("parity.csv");
     let npy = w.path("parity.npy");
     ok(w.run(&[
-        "score", "--format", "lines", "--no-split", input.to_str().unwrap(), "-o", out.to_str().unwrap(),
-        "--embeddings", npy.to_str().unwrap(), "--quiet",
+        "score",
+        "--format",
+        "lines",
+        "--no-split",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--embeddings",
+        npy.to_str().unwrap(),
+        "--quiet",
     ]));
     let (rows, dim, values) = read_npy(&npy);
     assert_eq!((rows, dim), (reference.len(), 384));
@@ -240,21 +327,39 @@ fn encoder_matches_sentence_transformers() {
         worst = worst.min(c);
         assert!(c >= 0.9999, "sentence {i} cosine {c}: {:?}", r.text);
         let truncated = csv_rows[i][col("truncated")] == "true";
-        assert_eq!(truncated, r.input_ids.len() == 256 && csv_rows[i][col("n_tokens")].parse::<usize>().unwrap() > 256);
+        assert_eq!(
+            truncated,
+            r.input_ids.len() == 256
+                && csv_rows[i][col("n_tokens")].parse::<usize>().unwrap() > 256
+        );
         if !truncated {
-            assert_eq!(csv_rows[i][col("n_tokens")], r.input_ids.len().to_string(), "{:?}", r.text);
+            assert_eq!(
+                csv_rows[i][col("n_tokens")],
+                r.input_ids.len().to_string(),
+                "{:?}",
+                r.text
+            );
         }
     }
-    assert!(csv_rows.iter().any(|r| r[col("truncated")] == "true"), "the fixture's long sentence was not truncated");
+    assert!(
+        csv_rows.iter().any(|r| r[col("truncated")] == "true"),
+        "the fixture's long sentence was not truncated"
+    );
     eprintln!("worst cosine against sentence-transformers: {worst:.8}");
 }
 
 #[test]
 fn tokenizer_ids_match_hugging_face() {
     let dir = models().join("all-MiniLM-L6-v2");
-    let tok = detente::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256).unwrap();
+    let tok =
+        detente::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256).unwrap();
     for r in reference() {
-        assert_eq!(tok.encode(&r.text).unwrap().ids, r.input_ids, "{:?}", r.text);
+        assert_eq!(
+            tok.encode(&r.text).unwrap().ids,
+            r.input_ids,
+            "{:?}",
+            r.text
+        );
     }
 }
 
@@ -264,16 +369,27 @@ fn a_sentence_embeds_the_same_alone_and_in_a_mixed_batch() {
     let dir = models().join("all-MiniLM-L6-v2");
     let spec = EncoderSpec::read(&dir).unwrap();
     let encoder = Encoder::load(&spec).unwrap();
-    let tok = detente::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256).unwrap();
+    let tok =
+        detente::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256).unwrap();
     let reference = reference();
-    let ids: Vec<Vec<u32>> = reference.iter().map(|r| tok.encode(&r.text).unwrap().ids).collect();
+    let ids: Vec<Vec<u32>> = reference
+        .iter()
+        .map(|r| tok.encode(&r.text).unwrap().ids)
+        .collect();
     let refs: Vec<&[u32]> = ids.iter().map(|v| v.as_slice()).collect();
     let together = encoder.embed(&refs).unwrap();
     for (i, one) in refs.iter().enumerate() {
         let alone = encoder.embed(&[one]).unwrap();
         let batch = &together[i * 384..(i + 1) * 384];
-        let worst = alone.iter().zip(batch).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
-        assert!(worst <= 1e-5, "sentence {i} moved by {worst} inside a batch");
+        let worst = alone
+            .iter()
+            .zip(batch)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        assert!(
+            worst <= 1e-5,
+            "sentence {i} moved by {worst} inside a batch"
+        );
     }
 }
 
@@ -281,21 +397,38 @@ fn a_sentence_embeds_the_same_alone_and_in_a_mixed_batch() {
 fn bad_inputs_are_named_counted_and_skipped() {
     models();
     let w = Workdir::new();
-    w.write("in/a-good.txt", b"Talks resumed on Monday. Both sides welcomed them.\n");
-    w.write("in/b-bad-utf8.txt", b"First line is fine.\nSecond has \xff\xfe bad bytes.\n");
+    w.write(
+        "in/a-good.txt",
+        b"Talks resumed on Monday. Both sides welcomed them.\n",
+    );
+    w.write(
+        "in/b-bad-utf8.txt",
+        b"First line is fine.\nSecond has \xff\xfe bad bytes.\n",
+    );
     w.write("in/c-empty.txt", b"");
     w.write("in/d-binary.txt", b"%PDF-1.4\n\x00\x01\x02");
     w.write("in/e-records.jsonl", b"{\"id\": \"r1\", \"text\": \"A good record.\"}\n{\"id\": \"r2\", \"text\": \"cut in ha\n{\"id\": \"r3\", \"text\": \"Another good one.\"}\n");
     let out = w.run(&["score", "in", "-o", "out.csv", "--quiet"]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
-    for needle in ["b-bad-utf8.txt:2: invalid UTF-8", "c-empty.txt: the file is empty", "d-binary.txt:2: a NUL byte", "e-records.jsonl:2: malformed JSON"] {
-        assert!(err.contains(needle), "stderr lacks {needle:?}\n{}", show(&out));
+    for needle in [
+        "b-bad-utf8.txt:2: invalid UTF-8",
+        "c-empty.txt: the file is empty",
+        "d-binary.txt:2: a NUL byte",
+        "e-records.jsonl:2: malformed JSON",
+    ] {
+        assert!(
+            err.contains(needle),
+            "stderr lacks {needle:?}\n{}",
+            show(&out)
+        );
     }
     let (_, rows) = read_csv(&w.path("out.csv"));
     let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(ids, ["a-good.txt", "a-good.txt", "r1", "r3"]);
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap())
+            .unwrap();
     assert_eq!(manifest["counts"]["errors"], 4);
 }
 
@@ -304,11 +437,25 @@ fn missing_model_stops_before_reading_input_with_exit_code_2() {
     let w = Workdir::new();
     w.write("empty-models/.keep", b"");
     w.write("a.txt", b"Hello there.");
-    let out = w.run(&["score", "a.txt", "-o", "out.csv", "--models", "empty-models"]);
+    let out = w.run(&[
+        "score",
+        "a.txt",
+        "-o",
+        "out.csv",
+        "--models",
+        "empty-models",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("scripts/bootstrap") && err.contains("tokenizer.json"), "{}", show(&out));
-    assert!(!w.path("out.csv").exists(), "output was created before the model check");
+    assert!(
+        err.contains("scripts/bootstrap") && err.contains("vader_lexicon.txt"),
+        "{}",
+        show(&out)
+    );
+    assert!(
+        !w.path("out.csv").exists(),
+        "output was created before the model check"
+    );
 }
 
 #[test]
@@ -317,9 +464,13 @@ fn doc_ids_compressed_inputs_stdin_and_limit() {
     let w = Workdir::new();
     // .gz and .zst are read transparently; CSV rows without an id get PATH#LINE.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(b"{\"id\": \"g1\", \"text\": \"Gzip works.\"}\n").unwrap();
+    gz.write_all(b"{\"id\": \"g1\", \"text\": \"Gzip works.\"}\n")
+        .unwrap();
     w.write("c/one.jsonl.gz", &gz.finish().unwrap());
-    w.write("c/two.csv.zst", &zstd::encode_all(&b"id,text\n,Zstd works too.\nz2,And this.\n"[..], 3).unwrap());
+    w.write(
+        "c/two.csv.zst",
+        &zstd::encode_all(&b"id,text\n,Zstd works too.\nz2,And this.\n"[..], 3).unwrap(),
+    );
     ok(w.run(&["score", "c", "-o", "out.csv", "--quiet"]));
     let (_, rows) = read_csv(&w.path("out.csv"));
     let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
@@ -327,24 +478,57 @@ fn doc_ids_compressed_inputs_stdin_and_limit() {
 
     // A single file is named by its file name; --limit stops after N documents.
     w.write("d/x/story.txt", b"One. Two.\n\nThree.");
-    ok(w.run(&["score", "d/x/story.txt", "d", "-o", "lim.csv", "--limit", "1", "--quiet"]));
+    ok(w.run(&[
+        "score",
+        "d/x/story.txt",
+        "d",
+        "-o",
+        "lim.csv",
+        "--limit",
+        "1",
+        "--quiet",
+    ]));
     let (_, rows) = read_csv(&w.path("lim.csv"));
-    assert_eq!(rows.iter().map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str())).collect::<Vec<_>>(),
-        [("story.txt", "0", "0"), ("story.txt", "0", "1"), ("story.txt", "1", "2")]);
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("story.txt", "0", "0"),
+            ("story.txt", "0", "1"),
+            ("story.txt", "1", "2")
+        ]
+    );
 
     // stdin in, stdout out.
     let mut child = Command::new(BIN)
-        .args(["score", "-", "-o", "-", "--format", "lines", "--quiet"])
+        .current_dir(w.dir.path())
+        .args(["score", "-", "-o", "-", "--format", "lines", "--embeddings", "stdin.npy", "--quiet"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"First paragraph. Still first.\nSecond paragraph.\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"First paragraph. Still first.\nSecond paragraph.\n")
+        .unwrap();
     let out = ok(child.wait_with_output().unwrap());
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated");
-    assert_eq!(lines[1..], ["-,0,0,0,16,First paragraph.,5,false", "-,0,1,17,29,Still first.,5,false", "-,1,2,30,47,Second paragraph.,5,false"]);
+    assert_eq!(
+        lines[0],
+        "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated,sentiment_lexicon"
+    );
+    assert_eq!(
+        lines[1..],
+        [
+            "-,0,0,0,16,First paragraph.,5,false,0.000000",
+            "-,0,1,17,29,Still first.,5,false,0.000000",
+            "-,1,2,30,47,Second paragraph.,5,false,0.000000"
+        ]
+    );
 }
 
 #[test]
@@ -352,17 +536,48 @@ fn article_structure_goes_to_docs_not_to_sentences() {
     models();
     let w = Workdir::new();
     let docs = w.path("docs.csv");
-    ok(w.run(&["score", root().join("datasets").to_str().unwrap(), "-o", "out.csv", "--docs", docs.to_str().unwrap(), "--quiet"]));
-    assert_csv_close(&root().join("tests/fixtures/golden/sample-docs.csv"), &docs, 0.0);
+    ok(w.run(&[
+        "score",
+        root().join("datasets").to_str().unwrap(),
+        "-o",
+        "out.csv",
+        "--docs",
+        docs.to_str().unwrap(),
+        "--quiet",
+    ]));
+    assert_csv_close(
+        &root().join("tests/fixtures/golden/sample-docs.csv"),
+        &docs,
+        0.0,
+    );
     let (_, rows) = read_csv(&w.path("out.csv"));
     let texts: Vec<&str> = rows.iter().map(|r| r[5].as_str()).collect();
-    for furniture in ["Tuesday, March 3 2026", "Update: March, 03/2026 - 09:12", "See also:", "Send Us Your Comments:", "— Wire"] {
-        assert!(!texts.iter().any(|t| t.contains(furniture)), "{furniture:?} was scored");
+    for furniture in [
+        "Tuesday, March 3 2026",
+        "Update: March, 03/2026 - 09:12",
+        "See also:",
+        "Send Us Your Comments:",
+        "— Wire",
+    ] {
+        assert!(
+            !texts.iter().any(|t| t.contains(furniture)),
+            "{furniture:?} was scored"
+        );
     }
     assert!(texts.contains(&"Two neighbouring states that fought a brief border war in 2024 agreed on Tuesday to reopen their main road crossing, officials said, in the clearest sign yet of a thaw between the former rivals."));
 
     // --keep-boilerplate scores the trailing site furniture too.
-    ok(w.run(&["score", root().join("datasets/sample/sanctions.txt").to_str().unwrap(), "-o", "kept.csv", "--keep-boilerplate", "--quiet"]));
+    ok(w.run(&[
+        "score",
+        root()
+            .join("datasets/sample/sanctions.txt")
+            .to_str()
+            .unwrap(),
+        "-o",
+        "kept.csv",
+        "--keep-boilerplate",
+        "--quiet",
+    ]));
     let (_, rows) = read_csv(&w.path("kept.csv"));
     assert_eq!(rows.last().unwrap()[5], "See also:");
 }
@@ -370,19 +585,61 @@ fn article_structure_goes_to_docs_not_to_sentences() {
 #[test]
 fn segment_needs_no_model_and_has_only_span_columns() {
     let w = Workdir::new();
-    w.write("r.jsonl", b"{\"id\": \"a\", \"text\": \"Talks began. Both sides spoke.\\n\\nSecond para.\"}\n");
+    w.write(
+        "r.jsonl",
+        b"{\"id\": \"a\", \"text\": \"Talks began. Both sides spoke.\\n\\nSecond para.\"}\n",
+    );
     let mut cmd = Command::new(BIN);
-    cmd.current_dir(w.dir.path()).env("DETENTE_MODELS", w.path("no-models")).args(["segment", "r.jsonl", "-o", "seg.csv", "--quiet"]);
+    cmd.current_dir(w.dir.path())
+        .env("DETENTE_MODELS", w.path("no-models"))
+        .args(["segment", "r.jsonl", "-o", "seg.csv", "--quiet"]);
     ok(cmd.output().unwrap());
     let (h, rows) = read_csv(&w.path("seg.csv"));
-    assert_eq!(h, ["doc_id", "paragraph", "sentence", "start", "end", "text", "title", "date"]);
-    assert_eq!(rows.iter().map(|r| (r[1].as_str(), r[5].as_str())).collect::<Vec<_>>(),
-        [("0", "Talks began."), ("0", "Both sides spoke."), ("1", "Second para.")]);
+    assert_eq!(
+        h,
+        [
+            "doc_id",
+            "paragraph",
+            "sentence",
+            "start",
+            "end",
+            "text",
+            "title",
+            "date"
+        ]
+    );
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r[1].as_str(), r[5].as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("0", "Talks began."),
+            ("0", "Both sides spoke."),
+            ("1", "Second para.")
+        ]
+    );
     // --paragraphs whole: the record's text is one paragraph.
-    ok(w.run(&["segment", "r.jsonl", "-o", "whole.csv", "--paragraphs", "whole", "--quiet"]));
+    ok(w.run(&[
+        "segment",
+        "r.jsonl",
+        "-o",
+        "whole.csv",
+        "--paragraphs",
+        "whole",
+        "--quiet",
+    ]));
     let (_, rows) = read_csv(&w.path("whole.csv"));
     assert!(rows.iter().all(|r| r[1] == "0") && rows.len() == 3);
-    ok(w.run(&["segment", "r.jsonl", "-o", "nosplit.csv", "--paragraphs", "whole", "--no-split", "--quiet"]));
+    ok(w.run(&[
+        "segment",
+        "r.jsonl",
+        "-o",
+        "nosplit.csv",
+        "--paragraphs",
+        "whole",
+        "--no-split",
+        "--quiet",
+    ]));
     let (_, rows) = read_csv(&w.path("nosplit.csv"));
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0][5], "Talks began. Both sides spoke.\n\nSecond para.");
@@ -393,8 +650,37 @@ fn non_english_documents_are_flagged_not_dropped() {
     let w = Workdir::new();
     w.write("de.txt", "Der Außenminister traf sich am Montag mit seinem Amtskollegen in Berlin, um über die Lage an der Grenze zu sprechen. Beide Seiten vereinbarten weitere Gespräche.\n".as_bytes());
     let out = ok(w.run(&["segment", "de.txt", "-o", "seg.csv", "--docs", "docs.csv"]));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("de.txt looks like language 'deu'"), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("de.txt looks like language 'deu'"),
+        "{}",
+        show(&out)
+    );
     let (h, rows) = read_csv(&w.path("docs.csv"));
     assert_eq!(rows[0][h.iter().position(|c| c == "lang").unwrap()], "deu");
     assert_eq!(read_csv(&w.path("seg.csv")).1.len(), 2);
+}
+
+#[test]
+fn lexicon_only_runs_load_no_encoder() {
+    let w = Workdir::new();
+    // A models folder with the VADER files only: no encoder, no tokenizer.
+    for f in ["vader_lexicon.txt", "emoji_utf8_lexicon.txt"] {
+        w.write(&format!("m/vader/{f}"), &std::fs::read(models().join("vader").join(f)).unwrap());
+    }
+    w.write("a.txt", b"The talks were a great success. Both sides condemned the attack!");
+    ok(w.run(&["score", "a.txt", "-o", "out.csv", "--models", "m", "--scorers", "lexicon", "--lexicon-detail", "--quiet"]));
+    let (h, rows) = read_csv(&w.path("out.csv"));
+    assert_eq!(h[6..], ["n_tokens", "truncated", "sentiment_lexicon", "lexicon_pos", "lexicon_neu", "lexicon_neg"]);
+    // Reference values from vaderSentiment 3.3.2.
+    assert_eq!(rows[0][8..], ["0.831600", "0.661000", "0.339000", "0.000000"]);
+    assert_eq!(rows[1][8..], ["-0.742400", "0.000000", "0.323000", "0.677000"]);
+    assert_eq!((rows[0][6].as_str(), rows[0][7].as_str()), ("", ""), "no encoder, no token counts");
+    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["encoder"]["loaded"], false);
+    assert_eq!(manifest["files"].as_array().unwrap().len(), 2);
+
+    // Asking for embeddings with that folder fails before reading, naming the file.
+    let out = w.run(&["score", "a.txt", "-o", "emb.csv", "--models", "m", "--embeddings", "e.npy"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tokenizer.json"), "{}", show(&out));
 }

@@ -14,7 +14,11 @@ pub mod segment;
 /// failure); 2 bad usage or a missing model file (nothing was read).
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     match err.downcast_ref::<detente::Error>() {
-        Some(detente::Error::ModelFileMissing { .. } | detente::Error::UnknownScorer { .. } | detente::Error::Usage(_)) => 2,
+        Some(
+            detente::Error::ModelFileMissing { .. }
+            | detente::Error::UnknownScorer { .. }
+            | detente::Error::Usage(_),
+        ) => 2,
         _ => 1,
     }
 }
@@ -82,7 +86,9 @@ impl InputArgs {
     pub fn check(&self) -> Result<(), detente::Error> {
         let docs_stdout = self.docs.as_ref().is_some_and(|d| d.as_os_str() == "-");
         if docs_stdout && self.output.as_os_str() == "-" {
-            return Err(detente::Error::Usage("-o - and --docs - cannot both write to stdout".into()));
+            return Err(detente::Error::Usage(
+                "-o - and --docs - cannot both write to stdout".into(),
+            ));
         }
         Ok(())
     }
@@ -121,6 +127,10 @@ pub fn print_summary(summary: &Summary, output: &Output) {
         summary.seconds,
         summary.sentences as f64 / summary.seconds.max(1e-9),
         output.describe(),
-        summary.manifest.as_ref().map(|m| format!(" (manifest {})", m.display())).unwrap_or_default(),
+        summary
+            .manifest
+            .as_ref()
+            .map(|m| format!(" (manifest {})", m.display()))
+            .unwrap_or_default(),
     );
 }

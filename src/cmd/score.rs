@@ -37,9 +37,16 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.batch_size == 0 || args.token_budget == 0 {
-        return Err(detente::Error::Usage("--batch-size and --token-budget must be at least 1".into()).into());
+        return Err(detente::Error::Usage(
+            "--batch-size and --token-budget must be at least 1".into(),
+        )
+        .into());
     }
-    if args.embeddings.as_ref().is_some_and(|e| e.as_os_str() == "-") {
+    if args
+        .embeddings
+        .as_ref()
+        .is_some_and(|e| e.as_os_str() == "-")
+    {
         return Err(detente::Error::Usage("--embeddings needs a file, not stdout".into()).into());
     }
     let input = &args.input;
@@ -53,12 +60,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         keep_boilerplate: input.keep_boilerplate,
         docs: input.docs.clone(),
         scorers: args.scorers,
-        scorer_options: ScorerOptions { lexicon_detail: args.lexicon_detail },
+        scorer_options: ScorerOptions {
+            lexicon_detail: args.lexicon_detail,
+        },
         models: args.models,
         output: input.output(),
         embeddings: args.embeddings,
         threads: input.threads,
-        batch: BatchLimits { max_sentences: args.batch_size, token_budget: args.token_budget },
+        batch: BatchLimits {
+            max_sentences: args.batch_size,
+            token_budget: args.token_budget,
+        },
         limit: input.limit,
         quiet: input.quiet,
         command_line: std::env::args().collect(),
@@ -67,5 +79,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !cfg.quiet {
         super::print_summary(&summary, &cfg.output);
     }
-    Ok(if summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -19,14 +19,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if all.is_empty() {
         println!("no scorers are built in yet; `detente score` writes sentences, offsets and token counts, and --embeddings writes the encoder's vectors");
     }
-    let opts = ScorerOptions { lexicon_detail: true };
+    let opts = ScorerOptions {
+        lexicon_detail: true,
+    };
     for s in all {
         let installed = s.file_paths(&models.path).iter().all(|p| p.is_file());
         println!();
-        println!("{}  {}", s.name, if installed { "(installed)" } else { "(missing files: run scripts/bootstrap)" });
+        println!(
+            "{}  {}",
+            s.name,
+            if installed {
+                "(installed)"
+            } else {
+                "(missing files: run scripts/bootstrap)"
+            }
+        );
         println!("  {}", s.description);
         println!("  columns: {}", (s.columns)(&opts).join(", "));
-        println!("  needs the sentence encoder: {}", if s.needs_embedding { "yes" } else { "no" });
+        println!(
+            "  needs the sentence encoder: {}",
+            if s.needs_embedding { "yes" } else { "no" }
+        );
         for f in s.files {
             println!("  file: {f}");
         }

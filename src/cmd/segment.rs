@@ -41,5 +41,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !cfg.quiet {
         super::print_summary(&summary, &cfg.output);
     }
-    Ok(if summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

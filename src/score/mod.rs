@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
+pub mod lexicon;
+mod vader;
+
+pub use vader::{Polarity, Vader};
+
 /// One CSV cell of a score column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -58,7 +63,15 @@ impl ScorerInfo {
 
 /// Every built-in scorer, in the order their columns appear.
 pub fn registry() -> Vec<ScorerInfo> {
-    Vec::new()
+    vec![ScorerInfo {
+        name: "lexicon",
+        description:
+            "VADER sentiment (vaderSentiment 3.3.2, reproduced exactly): compound in [-1, 1]",
+        needs_embedding: false,
+        files: &[lexicon::LEXICON, lexicon::EMOJI],
+        columns: lexicon::columns,
+        build: lexicon::build,
+    }]
 }
 
 /// Looks up scorers by name (`None`: all of them), keeping registry order.
@@ -68,8 +81,18 @@ pub fn select(names: Option<&[String]>) -> Result<Vec<ScorerInfo>, Error> {
     let known = || all.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
     for n in names {
         if !all.iter().any(|s| s.name == n) {
-            return Err(Error::UnknownScorer { name: n.clone(), known: if all.is_empty() { "none".into() } else { known() } });
+            return Err(Error::UnknownScorer {
+                name: n.clone(),
+                known: if all.is_empty() {
+                    "none".into()
+                } else {
+                    known()
+                },
+            });
         }
     }
-    Ok(all.into_iter().filter(|s| names.iter().any(|n| n == s.name)).collect())
+    Ok(all
+        .into_iter()
+        .filter(|s| names.iter().any(|n| n == s.name))
+        .collect())
 }

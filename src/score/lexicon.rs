@@ -1,0 +1,60 @@
+//! The `lexicon` scorer: VADER (Hutto & Gilbert 2014), the lexicon sentiment baseline
+//! that political and media researchers know and cite, so that transformer scores can be
+//! checked against the number they trust. The algorithm lives in [`super::vader`]; this
+//! file adapts it to the [`Scorer`] trait. It needs no embedding, so a run with only
+//! this scorer never loads libtorch models.
+use std::path::Path;
+
+use super::vader::Vader;
+use super::{Cell, Scorer, ScorerOptions, Sentence};
+use crate::error::Error;
+
+pub const LEXICON: &str = "vader/vader_lexicon.txt";
+pub const EMOJI: &str = "vader/emoji_utf8_lexicon.txt";
+
+pub fn columns(opts: &ScorerOptions) -> Vec<String> {
+    let mut c = vec!["sentiment_lexicon".to_string()];
+    if opts.lexicon_detail {
+        c.extend(["lexicon_pos", "lexicon_neu", "lexicon_neg"].map(String::from));
+    }
+    c
+}
+
+pub struct LexiconScorer {
+    vader: Vader,
+    columns: Vec<String>,
+    detail: bool,
+}
+
+pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
+    let vader = Vader::from_files(&models.join(LEXICON), &models.join(EMOJI)).map_err(|e| {
+        Error::Model {
+            path: e.path.clone(),
+            message: format!("line {}: {}", e.line, e.message),
+        }
+    })?;
+    Ok(Box::new(LexiconScorer {
+        vader,
+        columns: columns(opts),
+        detail: opts.lexicon_detail,
+    }))
+}
+
+impl Scorer for LexiconScorer {
+    fn name(&self) -> &str {
+        "lexicon"
+    }
+    fn columns(&self) -> &[String] {
+        &self.columns
+    }
+    fn needs_embedding(&self) -> bool {
+        false
+    }
+    fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
+        let p = self.vader.polarity_scores(sentence.text);
+        out.push(Cell::Num(p.compound));
+        if self.detail {
+            out.extend([Cell::Num(p.pos), Cell::Num(p.neu), Cell::Num(p.neg)]);
+        }
+    }
+}

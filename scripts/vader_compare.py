@@ -89,11 +89,22 @@ def pearson(xs, ys):
     return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else float("nan")
 
 
+def read_detente_csv(path):
+    """detente's output CSV: sentiment_lexicon is compound; lexicon_pos/neu/neg if present."""
+    import csv
+    csv.field_size_limit(1 << 30)
+    names = {"sentiment_lexicon": "compound", "lexicon_neg": "neg", "lexicon_neu": "neu",
+             "lexicon_pos": "pos", "text": "text"}
+    with open(path, encoding="utf-8", newline="") as f:
+        return [{names[k]: v for k, v in row.items() if k in names} for row in csv.DictReader(f)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("ref")
     ap.add_argument("ours")
-    ap.add_argument("--format", choices=["tsv", "jsonl"], help="format of OURS (default: by extension)")
+    ap.add_argument("--format", choices=["tsv", "jsonl", "csv"],
+                    help="format of OURS (default: by extension; .csv is detente's output CSV)")
     ap.add_argument("--compound-key", action="append",
                     help="JSON key of the compound score (repeatable; default sentiment_lexicon, "
                          "vader_compound, lexicon_compound, compound)")
@@ -102,8 +113,11 @@ def main():
     args = ap.parse_args()
 
     _h, ref = read_tsv(args.ref)
-    fmt = args.format or ("jsonl" if args.ours.endswith((".jsonl", ".json")) else "tsv")
-    if fmt == "jsonl":
+    fmt = args.format or ("jsonl" if args.ours.endswith((".jsonl", ".json"))
+                          else "csv" if args.ours.endswith(".csv") else "tsv")
+    if fmt == "csv":
+        ours = read_detente_csv(args.ours)
+    elif fmt == "jsonl":
         ours = read_jsonl(args.ours, args.compound_key or
                          ["sentiment_lexicon", "vader_compound", "lexicon_compound", "compound"])
     else:
@@ -112,6 +126,8 @@ def main():
         sys.exit("row count differs: reference %d, ours %d" % (len(ref), len(ours)))
 
     cols = [c for c in ("compound", "neg", "neu", "pos") if c in ours[0]]
+    if "compound" not in cols:
+        sys.exit("OURS has no compound score (columns: %s)" % ", ".join(sorted(ours[0])))
     agree = {c: 0 for c in cols}
     all_agree = 0
     diffs = []

@@ -99,6 +99,8 @@ pub struct Document {
     /// A txt article whose structure (date line, headline, dateline, credit, boilerplate)
     /// is read by [`crate::article`].
     pub structured: bool,
+    /// The bytes were not UTF-8 and were read as Windows-1252 (a warning, not an error).
+    pub recoded: bool,
     /// JSONL `title` and `date` (empty for other formats).
     pub title: String,
     pub date: String,
@@ -531,19 +533,21 @@ pub fn decode(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError> 
         } => {
             let fail =
                 |kind, msg: String| InputError::new(source.to_string(), Some(line), kind, msg);
-            let text = utf8(text).map_err(|m| {
+            let (text, recoded) = utf8(text).map_err(|m| {
                 fail(
                     Kind::InvalidUtf8,
                     format!("column '{}': {m}", opts.text_column),
                 )
             })?;
             let doc_id = match id {
-                Some(id) if !id.is_empty() => utf8(id).map_err(|m| {
-                    fail(
-                        Kind::InvalidUtf8,
-                        format!("column '{}': {m}", opts.id_column),
-                    )
-                })?,
+                Some(id) if !id.is_empty() => utf8(id)
+                    .map_err(|m| {
+                        fail(
+                            Kind::InvalidUtf8,
+                            format!("column '{}': {m}", opts.id_column),
+                        )
+                    })?
+                    .0,
                 _ => format!("{source}#{line}"),
             };
             let kept = kept
@@ -558,6 +562,7 @@ pub fn decode(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError> 
                 text: strip_bom(text),
                 paragraphs: ParagraphRule::BlankLines,
                 structured: false,
+                recoded,
                 title: String::new(),
                 date: String::new(),
                 kept,
@@ -585,15 +590,14 @@ fn whole_file(name: Arc<str>, bytes: Vec<u8>, format: Format) -> Result<Document
             "a NUL byte: this looks like a binary file, not text".into(),
         ));
     }
-    let text = match String::from_utf8(bytes) {
+    let (text, recoded) = match decode_text(bytes) {
         Ok(t) => t,
-        Err(e) => {
-            let pos = e.utf8_error().valid_up_to();
-            let line = line_of(e.as_bytes(), pos);
+        Err((bytes, pos)) => {
+            let line = line_of(&bytes, pos);
             return Err(fail(
                 Some(line),
                 Kind::InvalidUtf8,
-                format!("invalid UTF-8 at byte {pos}"),
+                format!("invalid UTF-8 at byte {pos}, and not plausible as Windows-1252"),
             ));
         }
     };
@@ -606,6 +610,7 @@ fn whole_file(name: Arc<str>, bytes: Vec<u8>, format: Format) -> Result<Document
             ParagraphRule::BlankLines
         },
         structured: format == Format::Txt,
+        recoded,
         title: String::new(),
         date: String::new(),
         kept: Vec::new(),
@@ -621,16 +626,14 @@ fn json_line(
     opts: &IngestOptions,
 ) -> Result<Document, InputError> {
     let fail = |kind, msg: String| InputError::new(source.to_string(), Some(line), kind, msg);
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        if let Err(u) = std::str::from_utf8(&bytes) {
-            fail(
-                Kind::InvalidUtf8,
-                format!("invalid UTF-8 at byte {} of the line", u.valid_up_to()),
-            )
-        } else {
-            fail(Kind::Json, format!("malformed JSON: {e}"))
-        }
+    let (line_text, recoded) = decode_text(bytes).map_err(|(_, pos)| {
+        fail(
+            Kind::InvalidUtf8,
+            format!("invalid UTF-8 at byte {pos} of the line, and not plausible as Windows-1252"),
+        )
     })?;
+    let value: serde_json::Value = serde_json::from_str(&line_text)
+        .map_err(|e| fail(Kind::Json, format!("malformed JSON: {e}")))?;
     let obj = value
         .as_object()
         .ok_or_else(|| fail(Kind::Json, "expected a JSON object".into()))?;
@@ -663,6 +666,7 @@ fn json_line(
         text: strip_bom(text),
         paragraphs: ParagraphRule::BlankLines,
         structured: false,
+        recoded,
         title: scalar(obj.get("title")),
         date: scalar(obj.get("date")),
         kept: opts
@@ -675,9 +679,50 @@ fn json_line(
     })
 }
 
-fn utf8(bytes: Vec<u8>) -> Result<String, String> {
-    String::from_utf8(bytes)
-        .map_err(|e| format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
+fn utf8(bytes: Vec<u8>) -> Result<(String, bool), String> {
+    decode_text(bytes).map_err(|(_, pos)| {
+        format!("invalid UTF-8 at byte {pos}, and not plausible as Windows-1252")
+    })
+}
+
+/// Bytes 0x80..=0x9F of Windows-1252; `None` where the code page leaves a byte undefined.
+const CP1252_HIGH: [Option<char>; 32] = [
+    Some('€'), None, Some('‚'), Some('ƒ'), Some('„'), Some('…'), Some('†'), Some('‡'),
+    Some('ˆ'), Some('‰'), Some('Š'), Some('‹'), Some('Œ'), None, Some('Ž'), None,
+    None, Some('‘'), Some('’'), Some('“'), Some('”'), Some('•'), Some('–'), Some('—'),
+    Some('˜'), Some('™'), Some('š'), Some('›'), Some('œ'), None, Some('ž'), Some('Ÿ'),
+];
+
+/// UTF-8, or else Windows-1252 when that is plausible: no byte the code page leaves
+/// undefined, no control characters other than tab and line ends, and at most one byte
+/// in five outside ASCII (text in a Western language, not binary data). Returns the text
+/// and whether it was recoded; on failure the bytes and the first invalid UTF-8 offset.
+pub fn decode_text(bytes: Vec<u8>) -> Result<(String, bool), (Vec<u8>, usize)> {
+    let err = match String::from_utf8(bytes) {
+        Ok(t) => return Ok((t, false)),
+        Err(e) => e,
+    };
+    let pos = err.utf8_error().valid_up_to();
+    let bytes = err.into_bytes();
+    let high = bytes.iter().filter(|&&b| b >= 0x80).count();
+    let control = bytes
+        .iter()
+        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c));
+    if control || high * 5 > bytes.len() {
+        return Err((bytes, pos));
+    }
+    let mut text = String::with_capacity(bytes.len() + high);
+    for &b in &bytes {
+        match b {
+            0x00..=0x7f => text.push(b as char),
+            0x80..=0x9f => match CP1252_HIGH[(b - 0x80) as usize] {
+                Some(c) => text.push(c),
+                None => return Err((bytes, pos)),
+            },
+            _ => text.push(char::from_u32(b as u32).expect("Latin-1 is Unicode")),
+        }
+    }
+    Ok((text, true))
 }
 
 fn strip_bom(text: String) -> String {
@@ -708,13 +753,32 @@ mod tests {
     fn invalid_utf8_names_the_line() {
         let err = whole_file(
             Arc::from("a.txt"),
-            b"fine\nalso fine\nbad \xff here\n".to_vec(),
+            // 0x81 is undefined in Windows-1252, so no fallback applies.
+            b"fine\nalso fine\nbad \x81 here\n".to_vec(),
             Format::Txt,
         )
         .unwrap_err();
         assert_eq!(err.kind, Kind::InvalidUtf8);
         assert_eq!(err.line, Some(3));
-        assert_eq!(err.to_string(), "a.txt:3: invalid UTF-8 at byte 19");
+        assert_eq!(
+            err.to_string(),
+            "a.txt:3: invalid UTF-8 at byte 19, and not plausible as Windows-1252"
+        );
+    }
+
+    #[test]
+    fn windows_1252_is_read_when_plausible() {
+        let d = whole_file(
+            Arc::from("w.txt"),
+            b"The caf\xe9 \x93talks\x94 cost \x80 5.\n".to_vec(),
+            Format::Txt,
+        )
+        .unwrap();
+        assert!(d.recoded);
+        assert_eq!(d.text, "The café “talks” cost € 5.\n");
+        // Mostly high bytes: binary, not text in a Western language.
+        assert!(decode_text(vec![0xe9; 40]).is_err());
+        assert_eq!(decode_text("ok ✓".as_bytes().to_vec()).unwrap(), ("ok ✓".to_string(), false));
     }
 
     #[test]

@@ -31,6 +31,11 @@ use crate::write::{self, CsvOut, NpyOut, Output, Row};
 const CHUNK_UNITS: usize = 4096;
 const CHUNK_BYTES: u64 = 4 << 20;
 
+/// Sentences longer than this (in characters) are cut at a space into pieces marked
+/// `forced_split`: a 5 MB "paragraph" without a full stop must come out as rows, not as
+/// one sentence that no model can read.
+pub const MAX_SENTENCE_CHARS: usize = 2000;
+
 /// What a run writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -54,6 +59,8 @@ pub struct RunConfig {
     pub keep_boilerplate: bool,
     /// One row per document (`--docs FILE`).
     pub docs: Option<PathBuf>,
+    /// One row per skipped input item (`--errors FILE`).
+    pub errors: Option<PathBuf>,
     /// Scorers by name; `None` runs every built-in one.
     pub scorers: Option<Vec<String>>,
     pub scorer_options: ScorerOptions,
@@ -82,6 +89,10 @@ pub enum Notice<'a> {
     },
     /// A document that does not look like English; it is still scored.
     NotEnglish { doc_id: &'a str, lang: &'a str },
+    /// A document that was not UTF-8 and was read as Windows-1252.
+    Recoded { doc_id: &'a str, source: &'a str, line: Option<u64> },
+    /// A sentence longer than [`MAX_SENTENCE_CHARS`] was cut into pieces.
+    ForcedSplit { doc_id: &'a str, pieces: usize },
 }
 
 /// Counts and timings of a finished run.
@@ -92,6 +103,10 @@ pub struct Summary {
     pub errors: u64,
     pub duplicate_ids: u64,
     pub truncated: u64,
+    /// Rows that are pieces of a sentence over [`MAX_SENTENCE_CHARS`].
+    pub forced_split: u64,
+    /// Documents read as Windows-1252.
+    pub recoded: u64,
     /// Paragraphs of txt articles set aside as date line, headline, stamps or boilerplate.
     pub set_aside: u64,
     pub not_english: u64,
@@ -158,6 +173,14 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         None => None,
     };
 
+    let mut errors_out = match &cfg.errors {
+        Some(p) => Some(CsvOut::create(
+            &Output::from_arg(p),
+            &write::ERROR_COLUMNS.map(String::from),
+        )?),
+        None => None,
+    };
+
     let mut summary = Summary {
         load_seconds,
         ..Summary::default()
@@ -192,6 +215,10 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                     Err(e) => {
                         summary.errors += 1;
                         notify(Notice::InputError(&e));
+                        if let Some(out) = errors_out.as_mut() {
+                            let line = e.line.map(|l| l.to_string()).unwrap_or_default();
+                            out.write_fields(&[&e.source_name, &line, "", e.kind.as_str(), &e.message])?;
+                        }
                     }
                     Ok(doc) => {
                         if cfg.limit.is_some_and(|l| summary.documents >= l) {
@@ -200,6 +227,14 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                         if !seen_ids.insert(doc.doc_id.clone()) {
                             summary.duplicate_ids += 1;
                             notify(Notice::DuplicateId {
+                                doc_id: &doc.doc_id,
+                                source: &doc.source,
+                                line: doc.line,
+                            });
+                        }
+                        if doc.recoded {
+                            summary.recoded += 1;
+                            notify(Notice::Recoded {
                                 doc_id: &doc.doc_id,
                                 source: &doc.source,
                                 line: doc.line,
@@ -214,6 +249,13 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             let chunk = process_chunk(&pool, &loaded, cfg, &docs)?;
             for (d, info) in docs.iter().zip(&chunk.docs) {
                 summary.set_aside += info.article.set_aside() as u64;
+                if info.forced_pieces > 0 {
+                    summary.forced_split += info.forced_pieces as u64;
+                    notify(Notice::ForcedSplit {
+                        doc_id: &d.doc_id,
+                        pieces: info.forced_pieces,
+                    });
+                }
                 if !info.english {
                     summary.not_english += 1;
                     notify(Notice::NotEnglish {
@@ -250,6 +292,7 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                     end: s.span.span.end,
                     text: &doc.text[s.span.span.start..s.span.span.end],
                     tokens: token_cells,
+                    forced_split: (cfg.mode == Mode::Score).then_some(s.forced),
                     scores: &cells,
                     meta: &meta,
                 })?;
@@ -266,6 +309,9 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     progress.finish();
     csv.finish()?;
     if let Some(out) = docs_out {
+        out.finish()?;
+    }
+    if let Some(out) = errors_out {
         out.finish()?;
     }
     if let Some(npy) = npy {
@@ -389,12 +435,16 @@ struct ChunkSentence {
     doc: usize,
     index: usize,
     span: SentenceSpan,
+    /// A piece of a sentence over [`MAX_SENTENCE_CHARS`].
+    forced: bool,
 }
 
 /// What the segment stage learnt about one document.
 struct DocInfo {
     article: Article,
     n_sentences: usize,
+    /// Rows that are pieces of over-long sentences.
+    forced_pieces: usize,
     /// ISO 639-3 code, empty when too little text to tell.
     lang: String,
     english: bool,
@@ -414,7 +464,7 @@ fn process_chunk(
     cfg: &RunConfig,
     docs: &[Document],
 ) -> Result<Chunk, Error> {
-    let per_doc: Vec<(DocInfo, Vec<SentenceSpan>)> =
+    let per_doc: Vec<(DocInfo, Vec<(SentenceSpan, bool)>)> =
         pool.install(|| docs.par_iter().map(|d| structure(d, cfg)).collect());
     let mut infos = Vec::with_capacity(per_doc.len());
     let mut sentences = Vec::new();
@@ -423,7 +473,7 @@ fn process_chunk(
             spans
                 .into_iter()
                 .enumerate()
-                .map(|(index, span)| ChunkSentence { doc, index, span }),
+                .map(|(index, (span, forced))| ChunkSentence { doc, index, span, forced }),
         );
         infos.push(info);
     }
@@ -471,7 +521,7 @@ fn process_chunk(
 
 /// The segment stage for one document: paragraphs, article structure (txt), sentences,
 /// language.
-fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<SentenceSpan>) {
+fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<(SentenceSpan, bool)>) {
     let paragraphs = if cfg.whole_paragraphs {
         let t = d.text.trim_start();
         let start = d.text.len() - t.len();
@@ -508,15 +558,67 @@ fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<SentenceSpan>) {
         }
     }
     let (lang, english) = language(&d.text, &article.body);
+    let spans = split_long(&d.text, spans, MAX_SENTENCE_CHARS);
+    let forced_pieces = spans.iter().filter(|(_, forced)| *forced).count();
     (
         DocInfo {
             article,
             n_sentences: spans.len(),
+            forced_pieces,
             lang,
             english,
         },
         spans,
     )
+}
+
+/// Cuts every sentence longer than `max_chars` characters into pieces of at most that
+/// many, each ending at the last white space that fits (or mid-word where a piece has
+/// none), trimmed; pieces are marked `true`.
+fn split_long(text: &str, spans: Vec<SentenceSpan>, max_chars: usize) -> Vec<(SentenceSpan, bool)> {
+    let mut out = Vec::with_capacity(spans.len());
+    for s in spans {
+        let t = &text[s.span.start..s.span.end];
+        // Cheap test first: a span of at most max_chars bytes has at most that many chars.
+        if t.len() <= max_chars || t.chars().count() <= max_chars {
+            out.push((s, false));
+            continue;
+        }
+        let mut start = s.span.start;
+        while start < s.span.end {
+            let rest = &text[start..s.span.end];
+            let (limit, whole) = match rest.char_indices().nth(max_chars) {
+                Some((i, _)) => (i, false),
+                None => (rest.len(), true),
+            };
+            let cut = if whole {
+                limit
+            } else {
+                // The last white space within the limit; failing that, the limit itself.
+                rest[..limit]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| c.is_whitespace())
+                    .map(|(i, _)| i)
+                    .filter(|&i| i > 0)
+                    .unwrap_or(limit)
+            };
+            let piece = rest[..cut].trim_end();
+            out.push((
+                SentenceSpan {
+                    paragraph: s.paragraph,
+                    span: Span {
+                        start,
+                        end: start + piece.len(),
+                    },
+                },
+                true,
+            ));
+            let next = &rest[cut..];
+            start += cut + (next.len() - next.trim_start().len());
+        }
+    }
+    out
 }
 
 /// The body's language from its first few kilobytes, as an ISO 639-3 code, empty when

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::score::Cell;
 
 /// The fixed columns that precede the score columns.
-pub const BASE_COLUMNS: [&str; 8] = [
+pub const BASE_COLUMNS: [&str; 9] = [
     "doc_id",
     "paragraph",
     "sentence",
@@ -17,7 +17,10 @@ pub const BASE_COLUMNS: [&str; 8] = [
     "text",
     "n_tokens",
     "truncated",
+    "forced_split",
 ];
+/// The columns of `--errors`, one row per skipped input item.
+pub const ERROR_COLUMNS: [&str; 5] = ["source", "line", "doc_id", "kind", "message"];
 /// The columns of `detente segment`: [`BASE_COLUMNS`] without the token columns.
 pub const SEGMENT_COLUMNS: [&str; 6] = ["doc_id", "paragraph", "sentence", "start", "end", "text"];
 /// The columns of `--docs`, one row per document.
@@ -47,6 +50,8 @@ pub struct Row<'a> {
     /// `n_tokens` and `truncated`: `None` for `detente segment`, which has no such columns;
     /// `Some(None)` (empty cells) when the run used no encoder.
     pub tokens: Option<Option<(usize, bool)>>,
+    /// `forced_split`: `None` for `detente segment`.
+    pub forced_split: Option<bool>,
     pub scores: &'a [Cell],
     pub meta: &'a [&'a str],
 }
@@ -147,6 +152,9 @@ impl CsvOut {
                     w.write_field(fmt_usize(&mut ints, n_tokens))?;
                     w.write_field(if truncated { "true" } else { "false" })?;
                 }
+            }
+            if let Some(forced) = row.forced_split {
+                w.write_field(if forced { "true" } else { "false" })?;
             }
             for cell in row.scores {
                 match cell {

@@ -403,16 +403,19 @@ fn bad_inputs_are_named_counted_and_skipped() {
     );
     w.write(
         "in/b-bad-utf8.txt",
-        b"First line is fine.\nSecond has \xff\xfe bad bytes.\n",
+        // 0x81 and 0x8d are undefined in Windows-1252: no fallback.
+        b"First line is fine.\nSecond has \x81\x8d bad bytes.\n",
     );
+    w.write("in/b2-latin.txt", b"The caf\xe9 talks went well.\n");
     w.write("in/c-empty.txt", b"");
     w.write("in/d-binary.txt", b"%PDF-1.4\n\x00\x01\x02");
     w.write("in/e-records.jsonl", b"{\"id\": \"r1\", \"text\": \"A good record.\"}\n{\"id\": \"r2\", \"text\": \"cut in ha\n{\"id\": \"r3\", \"text\": \"Another good one.\"}\n");
-    let out = w.run(&["score", "in", "-o", "out.csv", "--quiet"]);
+    let out = w.run(&["score", "in", "-o", "out.csv", "--errors", "errors.csv", "--quiet"]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     for needle in [
         "b-bad-utf8.txt:2: invalid UTF-8",
+        "warning: b2-latin.txt (b2-latin.txt) is not UTF-8; read as Windows-1252",
         "c-empty.txt: the file is empty",
         "d-binary.txt:2: a NUL byte",
         "e-records.jsonl:2: malformed JSON",
@@ -425,11 +428,22 @@ fn bad_inputs_are_named_counted_and_skipped() {
     }
     let (_, rows) = read_csv(&w.path("out.csv"));
     let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(ids, ["a-good.txt", "a-good.txt", "r1", "r3"]);
+    assert_eq!(ids, ["a-good.txt", "a-good.txt", "b2-latin.txt", "r1", "r3"]);
+    assert_eq!(rows[2][5], "The café talks went well.");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap())
             .unwrap();
     assert_eq!(manifest["counts"]["errors"], 4);
+    // Every skipped item is a row of --errors: never neither rows nor an error row.
+    let (h, errors) = read_csv(&w.path("errors.csv"));
+    assert_eq!(h, ["source", "line", "doc_id", "kind", "message"]);
+    let got: Vec<(&str, &str, &str)> = errors.iter().map(|r| (r[0].as_str(), r[1].as_str(), r[3].as_str())).collect();
+    assert_eq!(got, [
+        ("b-bad-utf8.txt", "2", "invalid-utf8"),
+        ("c-empty.txt", "", "empty"),
+        ("d-binary.txt", "2", "binary"),
+        ("e-records.jsonl", "2", "json"),
+    ]);
 }
 
 #[test]
@@ -519,14 +533,14 @@ fn doc_ids_compressed_inputs_stdin_and_limit() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated,sentiment_lexicon"
+        "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated,forced_split,sentiment_lexicon"
     );
     assert_eq!(
         lines[1..],
         [
-            "-,0,0,0,16,First paragraph.,5,false,0.000000",
-            "-,0,1,17,29,Still first.,5,false,0.000000",
-            "-,1,2,30,47,Second paragraph.,5,false,0.000000"
+            "-,0,0,0,16,First paragraph.,5,false,false,0.000000",
+            "-,0,1,17,29,Still first.,5,false,false,0.000000",
+            "-,1,2,30,47,Second paragraph.,5,false,false,0.000000"
         ]
     );
 }
@@ -670,10 +684,10 @@ fn lexicon_only_runs_load_no_encoder() {
     w.write("a.txt", b"The talks were a great success. Both sides condemned the attack!");
     ok(w.run(&["score", "a.txt", "-o", "out.csv", "--models", "m", "--scorers", "lexicon", "--lexicon-detail", "--quiet"]));
     let (h, rows) = read_csv(&w.path("out.csv"));
-    assert_eq!(h[6..], ["n_tokens", "truncated", "sentiment_lexicon", "lexicon_pos", "lexicon_neu", "lexicon_neg"]);
+    assert_eq!(h[6..], ["n_tokens", "truncated", "forced_split", "sentiment_lexicon", "lexicon_pos", "lexicon_neu", "lexicon_neg"]);
     // Reference values from vaderSentiment 3.3.2.
-    assert_eq!(rows[0][8..], ["0.831600", "0.661000", "0.339000", "0.000000"]);
-    assert_eq!(rows[1][8..], ["-0.742400", "0.000000", "0.323000", "0.677000"]);
+    assert_eq!(rows[0][9..], ["0.831600", "0.661000", "0.339000", "0.000000"]);
+    assert_eq!(rows[1][9..], ["-0.742400", "0.000000", "0.323000", "0.677000"]);
     assert_eq!((rows[0][6].as_str(), rows[0][7].as_str()), ("", ""), "no encoder, no token counts");
     let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["encoder"]["loaded"], false);
@@ -683,4 +697,35 @@ fn lexicon_only_runs_load_no_encoder() {
     let out = w.run(&["score", "a.txt", "-o", "emb.csv", "--models", "m", "--embeddings", "e.npy"]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("tokenizer.json"), "{}", show(&out));
+}
+
+#[test]
+fn a_five_megabyte_paragraph_without_a_full_stop_comes_out_as_rows() {
+    let w = Workdir::new();
+    let words = ["talks", "border", "minister", "agreed", "the", "of", "sanctions", "trade", "and", "troops"];
+    let mut text = String::with_capacity(5_100_000);
+    let mut state = 7u64;
+    while text.len() < 5_000_000 {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        text.push_str(words[(state >> 33) as usize % words.len()]);
+        text.push(' ');
+    }
+    w.write("huge.txt", text.trim_end().as_bytes());
+    let started = std::time::Instant::now();
+    let out = ok(w.run(&["score", "huge.txt", "-o", "huge.csv"]));
+    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut into"), "{}", show(&out));
+    let (h, rows) = read_csv(&w.path("huge.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    assert!(rows.len() >= 2500, "{} rows", rows.len());
+    let mut covered = 0;
+    for r in &rows {
+        assert_eq!(r[col("forced_split")], "true");
+        assert!(r[col("text")].chars().count() <= 2000);
+        let (s, e): (usize, usize) = (r[col("start")].parse().unwrap(), r[col("end")].parse().unwrap());
+        assert_eq!(&text[s..e], r[col("text")]);
+        covered += e - s;
+    }
+    // Only the spaces at the cuts are left out.
+    assert_eq!(covered + rows.len() - 1, text.trim_end().len());
 }

@@ -65,6 +65,9 @@ pub struct InputArgs {
     /// Also write one row per document: title, date, dateline, credit, language, counts.
     #[arg(long, value_name = "FILE")]
     pub docs: Option<PathBuf>,
+    /// Also write one row per skipped input item: source, line, doc_id, kind, message.
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
     /// Threads for everything, rayon and libtorch together (default: all cores). Output is
     /// identical for any value.
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -110,6 +113,14 @@ pub fn print_notice(n: Notice<'_>) {
         Notice::DuplicateId { doc_id, source, line } => eprintln!(
             "detente: warning: duplicate doc_id {doc_id:?} at {source}{}; rows kept, not merged",
             line.map(|l| format!(":{l}")).unwrap_or_default()
+        ),
+        Notice::Recoded { doc_id, source, line } => eprintln!(
+            "detente: warning: {doc_id} ({source}{}) is not UTF-8; read as Windows-1252",
+            line.map(|l| format!(":{l}")).unwrap_or_default()
+        ),
+        Notice::ForcedSplit { doc_id, pieces } => eprintln!(
+            "detente: warning: {doc_id}: a sentence over {} characters was cut into {pieces} pieces (forced_split)",
+            detente::pipeline::MAX_SENTENCE_CHARS
         ),
         Notice::NotEnglish { doc_id, lang } => eprintln!(
             "detente: warning: {doc_id} looks like language '{lang}', not English; the scorers are English-only (scored anyway)"

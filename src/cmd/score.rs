@@ -59,6 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         whole_paragraphs: input.paragraphs == Paragraphs::Whole,
         keep_boilerplate: input.keep_boilerplate,
         docs: input.docs.clone(),
+        errors: input.errors.clone(),
         scorers: args.scorers,
         scorer_options: ScorerOptions {
             lexicon_detail: args.lexicon_detail,

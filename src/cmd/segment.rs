@@ -26,6 +26,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         whole_paragraphs: input.paragraphs == Paragraphs::Whole,
         keep_boilerplate: input.keep_boilerplate,
         docs: input.docs.clone(),
+        errors: input.errors.clone(),
         scorers: Some(Vec::new()),
         scorer_options: ScorerOptions::default(),
         models: None,

@@ -14,8 +14,18 @@ pub enum Error {
     },
     #[error("model file {path} is missing (needed by {needed_by}); run scripts/bootstrap, or point --models / DETENTE_MODELS at a folder that has it")]
     ModelFileMissing { path: PathBuf, needed_by: String },
-    #[error("{path}: {message}")]
+    #[error("{path}: {message}; if the file is damaged, run scripts/bootstrap to reinstall it")]
     Model { path: PathBuf, message: String },
+    #[error("cannot write {path}: {source}")]
+    OutputPath {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("interrupted; what was complete is kept in {partial}: rerun the same command with --resume to finish")]
+    Interrupted { partial: PathBuf },
+    #[error("--resume: {0}")]
+    Resume(String),
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
     #[error("encoder: {0}")]

@@ -540,14 +540,16 @@ pub fn decode(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError> 
                 )
             })?;
             let doc_id = match id {
-                Some(id) if !id.is_empty() => utf8(id)
-                    .map_err(|m| {
-                        fail(
-                            Kind::InvalidUtf8,
-                            format!("column '{}': {m}", opts.id_column),
-                        )
-                    })?
-                    .0,
+                Some(id) if !id.is_empty() => {
+                    utf8(id)
+                        .map_err(|m| {
+                            fail(
+                                Kind::InvalidUtf8,
+                                format!("column '{}': {m}", opts.id_column),
+                            )
+                        })?
+                        .0
+                }
                 _ => format!("{source}#{line}"),
             };
             let kept = kept
@@ -687,10 +689,38 @@ fn utf8(bytes: Vec<u8>) -> Result<(String, bool), String> {
 
 /// Bytes 0x80..=0x9F of Windows-1252; `None` where the code page leaves a byte undefined.
 const CP1252_HIGH: [Option<char>; 32] = [
-    Some('€'), None, Some('‚'), Some('ƒ'), Some('„'), Some('…'), Some('†'), Some('‡'),
-    Some('ˆ'), Some('‰'), Some('Š'), Some('‹'), Some('Œ'), None, Some('Ž'), None,
-    None, Some('‘'), Some('’'), Some('“'), Some('”'), Some('•'), Some('–'), Some('—'),
-    Some('˜'), Some('™'), Some('š'), Some('›'), Some('œ'), None, Some('ž'), Some('Ÿ'),
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    Some('Ÿ'),
 ];
 
 /// UTF-8, or else Windows-1252 when that is plausible: no byte the code page leaves
@@ -778,7 +808,10 @@ mod tests {
         assert_eq!(d.text, "The café “talks” cost € 5.\n");
         // Mostly high bytes: binary, not text in a Western language.
         assert!(decode_text(vec![0xe9; 40]).is_err());
-        assert_eq!(decode_text("ok ✓".as_bytes().to_vec()).unwrap(), ("ok ✓".to_string(), false));
+        assert_eq!(
+            decode_text("ok ✓".as_bytes().to_vec()).unwrap(),
+            ("ok ✓".to_string(), false)
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod models;
 pub mod parallel;
 pub mod pipeline;
 pub mod progress;
+pub mod resume;
 pub mod score;
 pub mod segment;
 pub mod tokenize;

@@ -21,6 +21,7 @@ use crate::ingest::{self, Document, Format, IngestOptions, Reader};
 use crate::models;
 use crate::parallel::{self, EncoderPool};
 use crate::progress::Progress;
+use crate::resume;
 use crate::score::{self, Cell, Scorer, ScorerOptions, Sentence};
 use crate::segment::{self, SentenceSpan, Span};
 use crate::tokenize::{SentenceTokenizer, Tokens};
@@ -28,7 +29,7 @@ use crate::write::{self, CsvOut, NpyOut, Output, Row};
 
 /// Documents and bytes per chunk: big enough to keep every core busy and batches full,
 /// small enough that memory does not grow with the corpus.
-const CHUNK_UNITS: usize = 4096;
+pub const CHUNK_UNITS: usize = 4096;
 const CHUNK_BYTES: u64 = 4 << 20;
 
 /// Sentences longer than this (in characters) are cut at a space into pieces marked
@@ -61,6 +62,12 @@ pub struct RunConfig {
     pub docs: Option<PathBuf>,
     /// One row per skipped input item (`--errors FILE`).
     pub errors: Option<PathBuf>,
+    /// Finish an interrupted run from its checkpoint (`--resume`).
+    pub resume: bool,
+    /// Most documents (input units) per chunk: the unit of progress, memory and resume.
+    pub chunk_units: usize,
+    /// Set (by a signal handler) to stop after the current chunk, keeping what is done.
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// Scorers by name; `None` runs every built-in one.
     pub scorers: Option<Vec<String>>,
     pub scorer_options: ScorerOptions,
@@ -90,13 +97,18 @@ pub enum Notice<'a> {
     /// A document that does not look like English; it is still scored.
     NotEnglish { doc_id: &'a str, lang: &'a str },
     /// A document that was not UTF-8 and was read as Windows-1252.
-    Recoded { doc_id: &'a str, source: &'a str, line: Option<u64> },
+    Recoded {
+        doc_id: &'a str,
+        source: &'a str,
+        line: Option<u64>,
+    },
     /// A sentence longer than [`MAX_SENTENCE_CHARS`] was cut into pieces.
     ForcedSplit { doc_id: &'a str, pieces: usize },
 }
 
 /// Counts and timings of a finished run.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Summary {
     pub documents: u64,
     pub sentences: u64,
@@ -159,41 +171,83 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         header.extend(["title".to_string(), "date".to_string()]);
     }
     header.extend(cfg.ingest.keep_fields.iter().cloned());
-    let mut csv = CsvOut::create(&cfg.output, &header)?;
-    let mut npy = match (&cfg.embeddings, &loaded.encoders) {
-        (Some(path), Some(enc)) => Some(NpyOut::create(path, enc.dim())?),
+    // Resuming needs a file output; a checkpoint from another command is refused.
+    let out_file = match &cfg.output {
+        Output::File(p) => Some(p.clone()),
+        Output::Stdout => None,
+    };
+    if cfg.resume && out_file.is_none() {
+        return Err(Error::Usage("--resume needs -o FILE, not stdout".into()));
+    }
+    let fingerprint = resume::fingerprint(cfg);
+    let checkpoint = match (&out_file, cfg.resume) {
+        (Some(out), true) => resume::load(out, &fingerprint)?,
         _ => None,
     };
-
-    let mut docs_out = match &cfg.docs {
-        Some(p) => Some(CsvOut::create(
-            &Output::from_arg(p),
-            &write::DOC_COLUMNS.map(String::from),
-        )?),
+    let docs_output = cfg.docs.as_deref().map(Output::from_arg);
+    let errors_output = cfg.errors.as_deref().map(Output::from_arg);
+    let doc_header = write::DOC_COLUMNS.map(String::from);
+    let error_header = write::ERROR_COLUMNS.map(String::from);
+    let open_csv = |output: &Output, header: &[String], keep: Option<u64>| match keep {
+        Some(len) => CsvOut::resume(output, len),
+        None => CsvOut::create(output, header),
+    };
+    let cp = checkpoint.as_ref();
+    let mut csv = open_csv(&cfg.output, &header, cp.map(|c| c.csv_bytes))?;
+    let mut npy = match (&cfg.embeddings, &loaded.encoders) {
+        (Some(path), Some(enc)) => Some(match cp.and_then(|c| c.npy_rows) {
+            Some(rows) => NpyOut::resume(path, enc.dim(), rows)?,
+            None => NpyOut::create(path, enc.dim())?,
+        }),
+        _ => None,
+    };
+    let mut docs_out = match &docs_output {
+        Some(o) => Some(open_csv(o, &doc_header, cp.and_then(|c| c.docs_bytes))?),
+        None => None,
+    };
+    let mut errors_out = match &errors_output {
+        Some(o) => Some(open_csv(o, &error_header, cp.and_then(|c| c.errors_bytes))?),
         None => None,
     };
 
-    let mut errors_out = match &cfg.errors {
-        Some(p) => Some(CsvOut::create(
-            &Output::from_arg(p),
-            &write::ERROR_COLUMNS.map(String::from),
-        )?),
-        None => None,
+    let mut summary = match cp {
+        Some(c) => Summary {
+            load_seconds,
+            ..c.summary.clone()
+        },
+        None => Summary {
+            load_seconds,
+            ..Summary::default()
+        },
     };
-
-    let mut summary = Summary {
-        load_seconds,
-        ..Summary::default()
-    };
+    let mut units_done = cp.map_or(0, |c| c.units);
     let mut progress = Progress::new(cfg.quiet, total_bytes);
     let mut reader = Reader::new(files, cfg.ingest.clone());
     let mut seen_ids: HashSet<String, BuildHasherDefault<FxHasher>> = HashSet::default();
+    // Resuming: skip the units already written, re-reading only their ids.
+    let mut to_skip = units_done;
+    while to_skip > 0 {
+        let units = reader.next_chunk(to_skip.min(cfg.chunk_units as u64) as usize, u64::MAX);
+        if units.is_empty() {
+            break;
+        }
+        to_skip -= units.len() as u64;
+        progress.bytes += units.iter().map(|u| u.weight()).sum::<u64>();
+        let ids: Vec<Option<String>> = pool.install(|| {
+            units
+                .into_par_iter()
+                .map(|u| ingest::decode(u, &cfg.ingest).ok().map(|d| d.doc_id))
+                .collect()
+        });
+        seen_ids.extend(ids.into_iter().flatten());
+    }
+    let chunk_units = cfg.chunk_units.max(1);
     let mut cells: Vec<Cell> = Vec::new();
     // A reader thread walks the inputs one chunk ahead, so reading overlaps scoring.
     std::thread::scope(|scope| -> Result<(), Error> {
         let (chunk_tx, chunk_rx) = crossbeam_channel::bounded::<Vec<ingest::Unit>>(2);
         scope.spawn(move || loop {
-            let units = reader.next_chunk(CHUNK_UNITS, CHUNK_BYTES);
+            let units = reader.next_chunk(chunk_units, CHUNK_BYTES);
             if units.is_empty() || chunk_tx.send(units).is_err() {
                 break;
             }
@@ -203,6 +257,7 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                 break;
             }
             let weight: u64 = units.iter().map(|u| u.weight()).sum();
+            let n_units = units.len() as u64;
             let decoded: Vec<Result<Document, InputError>> = pool.install(|| {
                 units
                     .into_par_iter()
@@ -217,7 +272,13 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                         notify(Notice::InputError(&e));
                         if let Some(out) = errors_out.as_mut() {
                             let line = e.line.map(|l| l.to_string()).unwrap_or_default();
-                            out.write_fields(&[&e.source_name, &line, "", e.kind.as_str(), &e.message])?;
+                            out.write_fields(&[
+                                &e.source_name,
+                                &line,
+                                "",
+                                e.kind.as_str(),
+                                &e.message,
+                            ])?;
                         }
                     }
                     Ok(doc) => {
@@ -303,6 +364,30 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             }
             summary.sentences += chunk.sentences.len() as u64;
             progress.advance(weight, docs.len() as u64, chunk.sentences.len() as u64);
+            units_done += n_units;
+            if let Some(out) = &out_file {
+                let cp = resume::Checkpoint {
+                    fingerprint: fingerprint.clone(),
+                    units: units_done,
+                    csv_bytes: csv.checkpoint()?,
+                    docs_bytes: docs_out.as_mut().map(|o| o.checkpoint()).transpose()?,
+                    errors_bytes: errors_out.as_mut().map(|o| o.checkpoint()).transpose()?,
+                    npy_rows: npy.as_mut().map(|o| o.checkpoint()).transpose()?,
+                    summary: summary.clone(),
+                };
+                resume::save(out, &cp)?;
+            }
+            if cfg
+                .stop
+                .as_ref()
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+            {
+                return Err(Error::Interrupted {
+                    partial: out_file
+                        .as_deref()
+                        .map_or_else(|| PathBuf::from("-"), write::partial_path),
+                });
+            }
         }
         Ok(())
     })?;
@@ -316,6 +401,9 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     }
     if let Some(npy) = npy {
         npy.finish()?;
+    }
+    if let Some(out) = &out_file {
+        resume::clear(out);
     }
     summary.seconds = started.elapsed().as_secs_f64();
     // Beside a regular file only: not for stdout, /dev/null or a pipe.
@@ -473,7 +561,12 @@ fn process_chunk(
             spans
                 .into_iter()
                 .enumerate()
-                .map(|(index, (span, forced))| ChunkSentence { doc, index, span, forced }),
+                .map(|(index, (span, forced))| ChunkSentence {
+                    doc,
+                    index,
+                    span,
+                    forced,
+                }),
         );
         infos.push(info);
     }

@@ -89,41 +89,117 @@ impl Output {
     }
 }
 
+/// A `Write` that counts the bytes it passes on, so a checkpoint can record how much of
+/// an output is complete.
+struct Counting {
+    inner: Box<dyn Write>,
+    bytes: u64,
+}
+
+impl Write for Counting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// `FILE.partial`: where an output is written until the run ends.
+pub fn partial_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".partial");
+    PathBuf::from(s)
+}
+
+/// Opens `FILE.partial` fresh, or, when resuming, cut back to `keep` bytes (what the last
+/// checkpoint recorded as complete) and positioned at its end.
+fn open_partial(path: &Path, keep: Option<u64>) -> Result<File, Error> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| Error::OutputPath { path: p, source }
+    };
+    if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let partial = partial_path(path);
+    match keep {
+        None => File::create(&partial).map_err(io(&partial)),
+        Some(len) => {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&partial)
+                .map_err(io(&partial))?;
+            f.set_len(len).map_err(io(&partial))?;
+            f.seek(SeekFrom::End(0)).map_err(io(&partial))?;
+            Ok(f)
+        }
+    }
+}
+
+/// Moves `FILE.partial` into place.
+fn commit(path: &Path) -> Result<(), Error> {
+    std::fs::rename(partial_path(path), path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 pub struct CsvOut {
-    writer: csv::Writer<Box<dyn Write>>,
+    writer: csv::Writer<Counting>,
     what: String,
     num: String,
+    /// The final path of a file output (written as `FILE.partial` until `finish`).
+    path: Option<PathBuf>,
+    /// Bytes already in the partial file when this run resumed it.
+    base: u64,
 }
 
 impl CsvOut {
-    /// Creates the output and writes the header.
+    /// Creates the output and writes the header. A file is written as `FILE.partial` and
+    /// renamed into place by [`CsvOut::finish`], so a crash never leaves a half-written
+    /// file under the final name.
     pub fn create(output: &Output, header: &[String]) -> Result<CsvOut, Error> {
-        let sink: Box<dyn Write> = match output {
-            Output::Stdout => Box::new(std::io::stdout().lock()),
-            Output::File(p) => {
-                if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|source| Error::Io {
-                        path: parent.to_path_buf(),
-                        source,
-                    })?;
-                }
-                Box::new(File::create(p).map_err(|source| Error::Io {
-                    path: p.clone(),
-                    source,
-                })?)
-            }
+        let mut out = Self::open(output, None)?;
+        out.writer.write_record(header).map_err(|e| out.err(e))?;
+        Ok(out)
+    }
+
+    /// Reopens a partial file output, keeping its first `keep` bytes (header included).
+    pub fn resume(output: &Output, keep: u64) -> Result<CsvOut, Error> {
+        Self::open(output, Some(keep))
+    }
+
+    fn open(output: &Output, keep: Option<u64>) -> Result<CsvOut, Error> {
+        let (sink, path): (Box<dyn Write>, _) = match output {
+            Output::Stdout => (Box::new(std::io::stdout().lock()), None),
+            Output::File(p) => (Box::new(open_partial(p, keep)?), Some(p.clone())),
         };
         let writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .buffer_capacity(1 << 16)
-            .from_writer(sink);
-        let mut out = CsvOut {
+            .from_writer(Counting {
+                inner: sink,
+                bytes: 0,
+            });
+        Ok(CsvOut {
             writer,
             what: output.describe(),
             num: String::new(),
-        };
-        out.writer.write_record(header).map_err(|e| out.err(e))?;
-        Ok(out)
+            path,
+            base: keep.unwrap_or(0),
+        })
+    }
+
+    /// Flushes and returns the length of the output so far.
+    pub fn checkpoint(&mut self) -> Result<u64, Error> {
+        self.writer.flush().map_err(|source| Error::Io {
+            path: PathBuf::from(&self.what),
+            source,
+        })?;
+        Ok(self.base + self.writer.get_ref().bytes)
     }
 
     fn err(&self, source: csv::Error) -> Error {
@@ -182,10 +258,14 @@ impl CsvOut {
     }
 
     pub fn finish(mut self) -> Result<(), Error> {
-        self.writer.flush().map_err(|source| Error::Io {
-            path: PathBuf::from(&self.what),
-            source,
-        })
+        self.checkpoint()?;
+        match self.path.take() {
+            Some(p) => {
+                drop(self.writer);
+                commit(&p)
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -225,22 +305,41 @@ pub struct NpyOut {
 const NPY_HEADER_LEN: usize = 128;
 
 impl NpyOut {
+    /// Creates `FILE.partial`; [`NpyOut::finish`] fills in the row count and renames it.
     pub fn create(path: &Path, dim: usize) -> Result<NpyOut, Error> {
-        let io = |source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        };
-        if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(io)?;
+        Self::open(path, dim, None)
+    }
+
+    /// Reopens a partial file, keeping its first `rows` rows.
+    pub fn resume(path: &Path, dim: usize, rows: usize) -> Result<NpyOut, Error> {
+        Self::open(path, dim, Some(rows))
+    }
+
+    fn open(path: &Path, dim: usize, rows: Option<usize>) -> Result<NpyOut, Error> {
+        let keep = rows.map(|r| (NPY_HEADER_LEN + r * dim * 4) as u64);
+        let mut file = BufWriter::new(open_partial(path, keep)?);
+        if rows.is_none() {
+            file.write_all(&npy_header(0, dim))
+                .map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
         }
-        let mut file = BufWriter::new(File::create(path).map_err(io)?);
-        file.write_all(&npy_header(0, dim)).map_err(io)?;
         Ok(NpyOut {
             file,
             path: path.to_path_buf(),
             dim,
-            rows: 0,
+            rows: rows.unwrap_or(0),
         })
+    }
+
+    /// Flushes and returns the number of complete rows.
+    pub fn checkpoint(&mut self) -> Result<usize, Error> {
+        self.file.flush().map_err(|source| Error::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(self.rows)
     }
 
     /// Appends rows (row-major, a multiple of `dim` values).
@@ -268,6 +367,8 @@ impl NpyOut {
             .write_all(&npy_header(self.rows, self.dim))
             .map_err(io)?;
         self.file.flush().map_err(io)?;
+        drop(self.file);
+        commit(&self.path)?;
         Ok(self.rows)
     }
 }

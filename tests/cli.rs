@@ -149,10 +149,10 @@ fn sample_corpus_matches_golden_csv() {
     assert_eq!(manifest["counts"]["documents"], 10);
     assert_eq!(manifest["counts"]["errors"], 0);
     let files = manifest["files"].as_array().unwrap();
-    assert!(files
-        .iter()
-        .any(|f| f["path"].as_str().unwrap().ends_with("vader_lexicon.txt")
-            && f["sha256"] == "1ec9c6e9ee19aade328f8beb393a6afa71a5bb3acf7d3cc22d4ef568df374bf5"));
+    assert!(files.iter().any(
+        |f| f["path"].as_str().unwrap().ends_with("vader_lexicon.txt")
+            && f["sha256"] == "1ec9c6e9ee19aade328f8beb393a6afa71a5bb3acf7d3cc22d4ef568df374bf5"
+    ));
 }
 
 #[test]
@@ -410,7 +410,15 @@ fn bad_inputs_are_named_counted_and_skipped() {
     w.write("in/c-empty.txt", b"");
     w.write("in/d-binary.txt", b"%PDF-1.4\n\x00\x01\x02");
     w.write("in/e-records.jsonl", b"{\"id\": \"r1\", \"text\": \"A good record.\"}\n{\"id\": \"r2\", \"text\": \"cut in ha\n{\"id\": \"r3\", \"text\": \"Another good one.\"}\n");
-    let out = w.run(&["score", "in", "-o", "out.csv", "--errors", "errors.csv", "--quiet"]);
+    let out = w.run(&[
+        "score",
+        "in",
+        "-o",
+        "out.csv",
+        "--errors",
+        "errors.csv",
+        "--quiet",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     for needle in [
@@ -428,7 +436,10 @@ fn bad_inputs_are_named_counted_and_skipped() {
     }
     let (_, rows) = read_csv(&w.path("out.csv"));
     let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(ids, ["a-good.txt", "a-good.txt", "b2-latin.txt", "r1", "r3"]);
+    assert_eq!(
+        ids,
+        ["a-good.txt", "a-good.txt", "b2-latin.txt", "r1", "r3"]
+    );
     assert_eq!(rows[2][5], "The café talks went well.");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap())
@@ -437,13 +448,19 @@ fn bad_inputs_are_named_counted_and_skipped() {
     // Every skipped item is a row of --errors: never neither rows nor an error row.
     let (h, errors) = read_csv(&w.path("errors.csv"));
     assert_eq!(h, ["source", "line", "doc_id", "kind", "message"]);
-    let got: Vec<(&str, &str, &str)> = errors.iter().map(|r| (r[0].as_str(), r[1].as_str(), r[3].as_str())).collect();
-    assert_eq!(got, [
-        ("b-bad-utf8.txt", "2", "invalid-utf8"),
-        ("c-empty.txt", "", "empty"),
-        ("d-binary.txt", "2", "binary"),
-        ("e-records.jsonl", "2", "json"),
-    ]);
+    let got: Vec<(&str, &str, &str)> = errors
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("b-bad-utf8.txt", "2", "invalid-utf8"),
+            ("c-empty.txt", "", "empty"),
+            ("d-binary.txt", "2", "binary"),
+            ("e-records.jsonl", "2", "json"),
+        ]
+    );
 }
 
 #[test]
@@ -517,7 +534,17 @@ fn doc_ids_compressed_inputs_stdin_and_limit() {
     // stdin in, stdout out.
     let mut child = Command::new(BIN)
         .current_dir(w.dir.path())
-        .args(["score", "-", "-o", "-", "--format", "lines", "--embeddings", "stdin.npy", "--quiet"])
+        .args([
+            "score",
+            "-",
+            "-o",
+            "-",
+            "--format",
+            "lines",
+            "--embeddings",
+            "stdin.npy",
+            "--quiet",
+        ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -679,42 +706,116 @@ fn lexicon_only_runs_load_no_encoder() {
     let w = Workdir::new();
     // A models folder with the VADER files only: no encoder, no tokenizer.
     for f in ["vader_lexicon.txt", "emoji_utf8_lexicon.txt"] {
-        w.write(&format!("m/vader/{f}"), &std::fs::read(models().join("vader").join(f)).unwrap());
+        w.write(
+            &format!("m/vader/{f}"),
+            &std::fs::read(models().join("vader").join(f)).unwrap(),
+        );
     }
-    w.write("a.txt", b"The talks were a great success. Both sides condemned the attack!");
-    ok(w.run(&["score", "a.txt", "-o", "out.csv", "--models", "m", "--scorers", "lexicon", "--lexicon-detail", "--quiet"]));
+    w.write(
+        "a.txt",
+        b"The talks were a great success. Both sides condemned the attack!",
+    );
+    ok(w.run(&[
+        "score",
+        "a.txt",
+        "-o",
+        "out.csv",
+        "--models",
+        "m",
+        "--scorers",
+        "lexicon",
+        "--lexicon-detail",
+        "--quiet",
+    ]));
     let (h, rows) = read_csv(&w.path("out.csv"));
-    assert_eq!(h[6..], ["n_tokens", "truncated", "forced_split", "sentiment_lexicon", "lexicon_pos", "lexicon_neu", "lexicon_neg"]);
+    assert_eq!(
+        h[6..],
+        [
+            "n_tokens",
+            "truncated",
+            "forced_split",
+            "sentiment_lexicon",
+            "lexicon_pos",
+            "lexicon_neu",
+            "lexicon_neg"
+        ]
+    );
     // Reference values from vaderSentiment 3.3.2.
-    assert_eq!(rows[0][9..], ["0.831600", "0.661000", "0.339000", "0.000000"]);
-    assert_eq!(rows[1][9..], ["-0.742400", "0.000000", "0.323000", "0.677000"]);
-    assert_eq!((rows[0][6].as_str(), rows[0][7].as_str()), ("", ""), "no encoder, no token counts");
-    let manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        rows[0][9..],
+        ["0.831600", "0.661000", "0.339000", "0.000000"]
+    );
+    assert_eq!(
+        rows[1][9..],
+        ["-0.742400", "0.000000", "0.323000", "0.677000"]
+    );
+    assert_eq!(
+        (rows[0][6].as_str(), rows[0][7].as_str()),
+        ("", ""),
+        "no encoder, no token counts"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap())
+            .unwrap();
     assert_eq!(manifest["encoder"]["loaded"], false);
     assert_eq!(manifest["files"].as_array().unwrap().len(), 2);
 
     // Asking for embeddings with that folder fails before reading, naming the file.
-    let out = w.run(&["score", "a.txt", "-o", "emb.csv", "--models", "m", "--embeddings", "e.npy"]);
+    let out = w.run(&[
+        "score",
+        "a.txt",
+        "-o",
+        "emb.csv",
+        "--models",
+        "m",
+        "--embeddings",
+        "e.npy",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("tokenizer.json"), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("tokenizer.json"),
+        "{}",
+        show(&out)
+    );
 }
 
 #[test]
 fn a_five_megabyte_paragraph_without_a_full_stop_comes_out_as_rows() {
     let w = Workdir::new();
-    let words = ["talks", "border", "minister", "agreed", "the", "of", "sanctions", "trade", "and", "troops"];
+    let words = [
+        "talks",
+        "border",
+        "minister",
+        "agreed",
+        "the",
+        "of",
+        "sanctions",
+        "trade",
+        "and",
+        "troops",
+    ];
     let mut text = String::with_capacity(5_100_000);
     let mut state = 7u64;
     while text.len() < 5_000_000 {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         text.push_str(words[(state >> 33) as usize % words.len()]);
         text.push(' ');
     }
     w.write("huge.txt", text.trim_end().as_bytes());
     let started = std::time::Instant::now();
     let out = ok(w.run(&["score", "huge.txt", "-o", "huge.csv"]));
-    assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cut into"), "{}", show(&out));
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cut into"),
+        "{}",
+        show(&out)
+    );
     let (h, rows) = read_csv(&w.path("huge.csv"));
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
     assert!(rows.len() >= 2500, "{} rows", rows.len());
@@ -722,10 +823,118 @@ fn a_five_megabyte_paragraph_without_a_full_stop_comes_out_as_rows() {
     for r in &rows {
         assert_eq!(r[col("forced_split")], "true");
         assert!(r[col("text")].chars().count() <= 2000);
-        let (s, e): (usize, usize) = (r[col("start")].parse().unwrap(), r[col("end")].parse().unwrap());
+        let (s, e): (usize, usize) = (
+            r[col("start")].parse().unwrap(),
+            r[col("end")].parse().unwrap(),
+        );
         assert_eq!(&text[s..e], r[col("text")]);
         covered += e - s;
     }
     // Only the spaces at the cuts are left out.
     assert_eq!(covered + rows.len() - 1, text.trim_end().len());
+}
+
+/// Kills a run with SIGKILL part-way, resumes it, and compares every output with an
+/// uninterrupted run, byte for byte.
+#[test]
+fn resume_after_sigkill_gives_identical_output() {
+    models();
+    let w = Workdir::new();
+    for rep in 0..4 {
+        for f in std::fs::read_dir(root().join("datasets/sample")).unwrap() {
+            let f = f.unwrap().path();
+            w.write(
+                &format!("corpus/r{rep}/{}", f.file_name().unwrap().to_string_lossy()),
+                &std::fs::read(&f).unwrap(),
+            );
+        }
+    }
+    w.write("corpus/r0/bad.txt", b"\x00binary");
+    let args = |out: &str| -> Vec<String> {
+        [
+            "score",
+            "corpus",
+            "-o",
+            &format!("{out}.csv"),
+            "--embeddings",
+            &format!("{out}.npy"),
+            "--docs",
+            &format!("{out}-docs.csv"),
+            "--errors",
+            &format!("{out}-errors.csv"),
+            "--chunk-size",
+            "1",
+            "--quiet",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let full = w.run(&args("full").iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    assert_eq!(full.status.code(), Some(1), "{}", show(&full)); // bad.txt is skipped
+
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(w.dir.path()).args(args("part"));
+    let mut child = cmd.spawn().unwrap();
+    let checkpoint = w.path("part.csv.checkpoint.json");
+    let started = std::time::Instant::now();
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&checkpoint) {
+            let units = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v["units"].as_u64());
+            if units.is_some_and(|u| u >= 3) {
+                break;
+            }
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run finished before it could be killed"
+        );
+        assert!(started.elapsed().as_secs() < 120, "no checkpoint appeared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(w.path("part.csv.partial").exists() && !w.path("part.csv").exists());
+
+    let mut resumed = args("part");
+    resumed.push("--resume".into());
+    let out = w.run(&resumed.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    for (a, b) in [
+        ("full.csv", "part.csv"),
+        ("full.npy", "part.npy"),
+        ("full-docs.csv", "part-docs.csv"),
+        ("full-errors.csv", "part-errors.csv"),
+    ] {
+        assert!(
+            std::fs::read(w.path(a)).unwrap() == std::fs::read(w.path(b)).unwrap(),
+            "{a} and {b} differ"
+        );
+    }
+    assert!(!checkpoint.exists() && !w.path("part.csv.partial").exists());
+    let manifest = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(w.path(name)).unwrap()).unwrap()
+    };
+    assert_eq!(
+        manifest("full.csv.manifest.json")["counts"],
+        manifest("part.csv.manifest.json")["counts"]
+    );
+}
+
+#[test]
+fn unwritable_output_or_stdout_resume_cannot_start() {
+    let w = Workdir::new();
+    w.write("a.txt", b"Hello there.");
+    w.write("blocker", b"a file where a directory should be");
+    let out = w.run(&["score", "a.txt", "-o", "blocker/out.csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot write"),
+        "{}",
+        show(&out)
+    );
+    let out = w.run(&["score", "a.txt", "-o", "-", "--resume"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
 }

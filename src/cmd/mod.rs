@@ -1,6 +1,8 @@
 //! Subcommands, one file each: its arguments and a `run`. The input and run options that
 //! `score` and `segment` share live here.
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use detente::ingest::{Format, IngestOptions};
 use detente::pipeline::{Notice, Summary};
@@ -10,17 +12,35 @@ pub mod score;
 pub mod scorers;
 pub mod segment;
 
-/// Exit codes: 0 all good; 1 the run finished but some inputs had errors (or a run-time
-/// failure); 2 bad usage or a missing model file (nothing was read).
+/// Exit codes: 0 every document went in; 1 the run finished but some inputs were
+/// skipped (or a failure mid-run); 2 the run could not start (bad flags, a missing or
+/// damaged model file, an unwritable output path, a mismatched checkpoint); 130
+/// interrupted by SIGINT/SIGTERM, with what was complete kept for `--resume`.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     match err.downcast_ref::<detente::Error>() {
         Some(
             detente::Error::ModelFileMissing { .. }
+            | detente::Error::Model { .. }
             | detente::Error::UnknownScorer { .. }
+            | detente::Error::OutputPath { .. }
+            | detente::Error::Resume(_)
             | detente::Error::Usage(_),
         ) => 2,
+        Some(detente::Error::Interrupted { .. }) => 130,
         _ => 1,
     }
+}
+
+/// A flag that SIGINT or SIGTERM sets: the run stops after the current chunk, keeping
+/// what is complete. A second signal ends the process at once.
+pub fn stop_flag() -> Option<Arc<AtomicBool>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&flag)).ok()?;
+        signal_hook::flag::register(sig, Arc::clone(&flag)).ok()?;
+    }
+    Some(flag)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,6 +92,14 @@ pub struct InputArgs {
     /// identical for any value.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
+    /// Finish an interrupted run: rerun the same command with --resume; the result is
+    /// identical to an uninterrupted run.
+    #[arg(long)]
+    pub resume: bool,
+    /// Documents (files, JSONL lines, CSV rows) per chunk: the unit of progress, memory
+    /// and --resume. Output does not depend on it, except embeddings in the last bits.
+    #[arg(long, default_value_t = detente::pipeline::CHUNK_UNITS, value_name = "N")]
+    pub chunk_size: usize,
     /// Stop after N documents (a dry run).
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,

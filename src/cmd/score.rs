@@ -60,6 +60,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         keep_boilerplate: input.keep_boilerplate,
         docs: input.docs.clone(),
         errors: input.errors.clone(),
+        resume: input.resume,
+        chunk_units: input.chunk_size,
+        stop: super::stop_flag(),
         scorers: args.scorers,
         scorer_options: ScorerOptions {
             lexicon_detail: args.lexicon_detail,

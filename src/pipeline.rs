@@ -616,17 +616,7 @@ fn process_chunk(
 /// language.
 fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<(SentenceSpan, bool)>) {
     let paragraphs = if cfg.whole_paragraphs {
-        let t = d.text.trim_start();
-        let start = d.text.len() - t.len();
-        let t = t.trim_end();
-        if t.is_empty() {
-            Vec::new()
-        } else {
-            vec![Span {
-                start,
-                end: start + t.len(),
-            }]
-        }
+        segment::whole(&d.text).into_iter().collect()
     } else {
         segment::paragraphs(&d.text, d.paragraphs)
     };
@@ -635,23 +625,9 @@ fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<(SentenceSpan, bool
     } else {
         article::plain(paragraphs)
     };
-    let mut spans = Vec::new();
-    for (i, &p) in article.body.iter().enumerate() {
-        if cfg.split {
-            spans.extend(
-                segment::sentences(&d.text, p)
-                    .into_iter()
-                    .map(|span| SentenceSpan { paragraph: i, span }),
-            );
-        } else {
-            spans.push(SentenceSpan {
-                paragraph: i,
-                span: p,
-            });
-        }
-    }
+    let spans = segment::sentences_of(&d.text, &article.body, cfg.split);
     let (lang, english) = language(&d.text, &article.body);
-    let spans = split_long(&d.text, spans, MAX_SENTENCE_CHARS);
+    let spans = segment::split_long(&d.text, spans, MAX_SENTENCE_CHARS);
     let forced_pieces = spans.iter().filter(|(_, forced)| *forced).count();
     (
         DocInfo {
@@ -663,55 +639,6 @@ fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<(SentenceSpan, bool
         },
         spans,
     )
-}
-
-/// Cuts every sentence longer than `max_chars` characters into pieces of at most that
-/// many, each ending at the last white space that fits (or mid-word where a piece has
-/// none), trimmed; pieces are marked `true`.
-fn split_long(text: &str, spans: Vec<SentenceSpan>, max_chars: usize) -> Vec<(SentenceSpan, bool)> {
-    let mut out = Vec::with_capacity(spans.len());
-    for s in spans {
-        let t = &text[s.span.start..s.span.end];
-        // Cheap test first: a span of at most max_chars bytes has at most that many chars.
-        if t.len() <= max_chars || t.chars().count() <= max_chars {
-            out.push((s, false));
-            continue;
-        }
-        let mut start = s.span.start;
-        while start < s.span.end {
-            let rest = &text[start..s.span.end];
-            let (limit, whole) = match rest.char_indices().nth(max_chars) {
-                Some((i, _)) => (i, false),
-                None => (rest.len(), true),
-            };
-            let cut = if whole {
-                limit
-            } else {
-                // The last white space within the limit; failing that, the limit itself.
-                rest[..limit]
-                    .char_indices()
-                    .rev()
-                    .find(|(_, c)| c.is_whitespace())
-                    .map(|(i, _)| i)
-                    .filter(|&i| i > 0)
-                    .unwrap_or(limit)
-            };
-            let piece = rest[..cut].trim_end();
-            out.push((
-                SentenceSpan {
-                    paragraph: s.paragraph,
-                    span: Span {
-                        start,
-                        end: start + piece.len(),
-                    },
-                },
-                true,
-            ));
-            let next = &rest[cut..];
-            start += cut + (next.len() - next.trim_start().len());
-        }
-    }
-    out
 }
 
 /// The body's language from its first few kilobytes, as an ISO 639-3 code, empty when

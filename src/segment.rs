@@ -89,11 +89,22 @@ fn trim(s: &str, base: usize) -> Option<Span> {
     Some(Span { start, end })
 }
 
+/// The whole of `text` as one trimmed span (`None` if blank): `--paragraphs whole`.
+pub fn whole(text: &str) -> Option<Span> {
+    trim(text, 0)
+}
+
 /// Every sentence of `text`: each paragraph split into sentences, or kept whole when
 /// `split` is false (already-segmented data).
 pub fn segment(text: &str, rule: ParagraphRule, split: bool) -> Vec<SentenceSpan> {
+    sentences_of(text, &paragraphs(text, rule), split)
+}
+
+/// The sentences of the given paragraphs (numbered in that order), or the paragraphs
+/// themselves when `split` is false.
+pub fn sentences_of(text: &str, paragraphs: &[Span], split: bool) -> Vec<SentenceSpan> {
     let mut out = Vec::new();
-    for (i, p) in paragraphs(text, rule).into_iter().enumerate() {
+    for (i, &p) in paragraphs.iter().enumerate() {
         if split {
             out.extend(
                 sentences(text, p)
@@ -105,6 +116,59 @@ pub fn segment(text: &str, rule: ParagraphRule, split: bool) -> Vec<SentenceSpan
                 paragraph: i,
                 span: p,
             });
+        }
+    }
+    out
+}
+
+/// Cuts every sentence longer than `max_chars` characters into pieces of at most that
+/// many, each ending at the last white space that fits (or mid-word where a piece has
+/// none), trimmed; pieces are marked `true`.
+pub fn split_long(
+    text: &str,
+    spans: Vec<SentenceSpan>,
+    max_chars: usize,
+) -> Vec<(SentenceSpan, bool)> {
+    let mut out = Vec::with_capacity(spans.len());
+    for s in spans {
+        let t = &text[s.span.start..s.span.end];
+        // Cheap test first: a span of at most max_chars bytes has at most that many chars.
+        if t.len() <= max_chars || t.chars().count() <= max_chars {
+            out.push((s, false));
+            continue;
+        }
+        let mut start = s.span.start;
+        while start < s.span.end {
+            let rest = &text[start..s.span.end];
+            let (limit, whole) = match rest.char_indices().nth(max_chars) {
+                Some((i, _)) => (i, false),
+                None => (rest.len(), true),
+            };
+            let cut = if whole {
+                limit
+            } else {
+                // The last white space within the limit; failing that, the limit itself.
+                rest[..limit]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| c.is_whitespace())
+                    .map(|(i, _)| i)
+                    .filter(|&i| i > 0)
+                    .unwrap_or(limit)
+            };
+            let piece = rest[..cut].trim_end();
+            out.push((
+                SentenceSpan {
+                    paragraph: s.paragraph,
+                    span: Span {
+                        start,
+                        end: start + piece.len(),
+                    },
+                },
+                true,
+            ));
+            let next = &rest[cut..];
+            start += cut + (next.len() - next.trim_start().len());
         }
     }
     out

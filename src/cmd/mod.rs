@@ -4,8 +4,13 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+use std::process::ExitCode;
+
+use anyhow::Context;
+use detente::batch::BatchLimits;
 use detente::ingest::{Format, IngestOptions};
-use detente::pipeline::{Notice, Summary};
+use detente::pipeline::{self, Mode, Notice, RunConfig, Summary};
+use detente::score::ScorerOptions;
 use detente::write::Output;
 
 pub mod score;
@@ -111,6 +116,48 @@ pub struct InputArgs {
 impl InputArgs {
     pub fn output(&self) -> Output {
         Output::from_arg(&self.output)
+    }
+
+    /// The run configuration these options describe, with no scorer options set: the
+    /// caller fills in what its subcommand adds.
+    pub fn run_config(&self, mode: Mode) -> Result<RunConfig, detente::Error> {
+        self.check()?;
+        Ok(RunConfig {
+            mode,
+            inputs: self.inputs.clone(),
+            ingest: self.ingest(),
+            split: !self.no_split,
+            whole_paragraphs: self.paragraphs == Paragraphs::Whole,
+            keep_boilerplate: self.keep_boilerplate,
+            docs: self.docs.clone(),
+            errors: self.errors.clone(),
+            resume: self.resume,
+            chunk_units: self.chunk_size,
+            stop: stop_flag(),
+            scorers: Some(Vec::new()),
+            scorer_options: ScorerOptions::default(),
+            models: None,
+            output: self.output(),
+            embeddings: None,
+            threads: self.threads,
+            batch: BatchLimits::default(),
+            limit: self.limit,
+            quiet: self.quiet,
+            command_line: std::env::args().collect(),
+        })
+    }
+
+    /// Runs the pipeline, prints the summary line and turns skipped inputs into exit code 1.
+    pub fn execute(cfg: &RunConfig, what: &'static str) -> anyhow::Result<ExitCode> {
+        let summary = pipeline::run(cfg, &mut print_notice).context(what)?;
+        if !cfg.quiet {
+            print_summary(&summary, &cfg.output);
+        }
+        Ok(if summary.errors > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
 
     /// Checks that only one of the outputs goes to stdout.

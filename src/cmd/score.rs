@@ -3,12 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use detente::batch::BatchLimits;
-use detente::pipeline::{self, Mode, RunConfig};
+use detente::pipeline::{Mode, RunConfig};
 use detente::score::ScorerOptions;
 
-use super::{InputArgs, Paragraphs};
+use super::InputArgs;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -49,43 +48,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     {
         return Err(detente::Error::Usage("--embeddings needs a file, not stdout".into()).into());
     }
-    let input = &args.input;
-    input.check()?;
     let cfg = RunConfig {
-        mode: Mode::Score,
-        inputs: input.inputs.clone(),
-        ingest: input.ingest(),
-        split: !input.no_split,
-        whole_paragraphs: input.paragraphs == Paragraphs::Whole,
-        keep_boilerplate: input.keep_boilerplate,
-        docs: input.docs.clone(),
-        errors: input.errors.clone(),
-        resume: input.resume,
-        chunk_units: input.chunk_size,
-        stop: super::stop_flag(),
         scorers: args.scorers,
         scorer_options: ScorerOptions {
             lexicon_detail: args.lexicon_detail,
         },
         models: args.models,
-        output: input.output(),
         embeddings: args.embeddings,
-        threads: input.threads,
         batch: BatchLimits {
             max_sentences: args.batch_size,
             token_budget: args.token_budget,
         },
-        limit: input.limit,
-        quiet: input.quiet,
-        command_line: std::env::args().collect(),
+        ..args.input.run_config(Mode::Score)?
     };
-    let summary = pipeline::run(&cfg, &mut super::print_notice).context("score")?;
-    if !cfg.quiet {
-        super::print_summary(&summary, &cfg.output);
-    }
-    Ok(if summary.errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    InputArgs::execute(&cfg, "score")
 }

@@ -2,12 +2,9 @@
 //! any model, for inspecting the segmentation or pre-segmenting a corpus.
 use std::process::ExitCode;
 
-use anyhow::Context;
-use detente::batch::BatchLimits;
-use detente::pipeline::{self, Mode, RunConfig};
-use detente::score::ScorerOptions;
+use detente::pipeline::Mode;
 
-use super::{InputArgs, Paragraphs};
+use super::InputArgs;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -16,38 +13,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let input = &args.input;
-    input.check()?;
-    let cfg = RunConfig {
-        mode: Mode::Segment,
-        inputs: input.inputs.clone(),
-        ingest: input.ingest(),
-        split: !input.no_split,
-        whole_paragraphs: input.paragraphs == Paragraphs::Whole,
-        keep_boilerplate: input.keep_boilerplate,
-        docs: input.docs.clone(),
-        errors: input.errors.clone(),
-        resume: input.resume,
-        chunk_units: input.chunk_size,
-        stop: super::stop_flag(),
-        scorers: Some(Vec::new()),
-        scorer_options: ScorerOptions::default(),
-        models: None,
-        output: input.output(),
-        embeddings: None,
-        threads: input.threads,
-        batch: BatchLimits::default(),
-        limit: input.limit,
-        quiet: input.quiet,
-        command_line: std::env::args().collect(),
-    };
-    let summary = pipeline::run(&cfg, &mut super::print_notice).context("segment")?;
-    if !cfg.quiet {
-        super::print_summary(&summary, &cfg.output);
-    }
-    Ok(if summary.errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let cfg = args.input.run_config(Mode::Segment)?;
+    InputArgs::execute(&cfg, "segment")
 }

@@ -10,10 +10,15 @@ use detente::score::Vader;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let path = args.get(1).ok_or("usage: lexicon_throughput SENTENCES.txt [REPEAT]")?;
+    let path = args
+        .get(1)
+        .ok_or("usage: lexicon_throughput SENTENCES.txt [REPEAT]")?;
     let repeat: usize = args.get(2).map(|r| r.parse()).transpose()?.unwrap_or(5);
     let models = detente::models::resolve(None).path;
-    let vader = Vader::from_files(&models.join("vader/vader_lexicon.txt"), &models.join("vader/emoji_utf8_lexicon.txt"))?;
+    let vader = Vader::from_files(
+        &models.join("vader/vader_lexicon.txt"),
+        &models.join("vader/emoji_utf8_lexicon.txt"),
+    )?;
     let text = std::fs::read_to_string(path)?;
     let sentences: Vec<&str> = text.lines().collect();
     let mut checksum = 0.0;

@@ -22,14 +22,19 @@ pub const POOLING_CONFIG: &str = "1_Pooling/config.json";
 
 /// The folder name of the encoder under the models directory.
 pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
+/// Its embedding width.
+pub const DIM: usize = 384;
 
 /// What the pooling and sequence-limit files say; checked, because the pooling code here
 /// implements mean pooling only.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EncoderSpec {
     pub dir: PathBuf,
     pub max_seq_length: usize,
     pub dim: usize,
+    /// A LoRA delta merged into the weights at load (the tuned encoder of the trained
+    /// scorers); `None` for the base model.
+    pub delta: Option<std::sync::Arc<crate::score::heads::Delta>>,
 }
 
 impl EncoderSpec {
@@ -74,6 +79,7 @@ impl EncoderSpec {
             dir: dir.to_path_buf(),
             max_seq_length,
             dim,
+            delta: None,
         })
     }
 }
@@ -115,6 +121,30 @@ impl Encoder {
             message: e.to_string(),
         })?;
         vs.freeze();
+        if let Some(delta) = &spec.delta {
+            let vars = vs.variables();
+            tch::no_grad(|| -> Result<(), Error> {
+                for (name, shape, values) in &delta.updates {
+                    // A shallow clone shares the variable's storage: the add lands in the model.
+                    let mut w = vars
+                        .get(name)
+                        .ok_or_else(|| Error::Model {
+                            path: delta.path.clone(),
+                            message: format!("the encoder has no weight {name}"),
+                        })?
+                        .shallow_clone();
+                    let update = Tensor::from_slice(values).view([shape[0] as i64, shape[1] as i64]) * delta.scale;
+                    if w.size() != update.size() {
+                        return Err(Error::Model {
+                            path: delta.path.clone(),
+                            message: format!("{name}: delta {:?} for a weight {:?}", update.size(), w.size()),
+                        });
+                    }
+                    let _ = w.f_add_(&update)?;
+                }
+                Ok(())
+            })?;
+        }
         Ok(Encoder {
             model,
             _vs: vs,

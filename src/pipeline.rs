@@ -481,7 +481,11 @@ fn load(
     // Token counts only mean something for the encoder; without it they cost more than
     // a lexicon scorer itself, so they are left empty.
     let spec = if need_encoder {
-        Some(EncoderSpec::read(&enc_dir)?)
+        let mut spec = EncoderSpec::read(&enc_dir)?;
+        if selected.iter().any(|s| s.tuned_encoder) {
+            spec.delta = Some(std::sync::Arc::new(crate::score::heads::Delta::load(&models.path)?));
+        }
+        Some(spec)
     } else {
         None
     };

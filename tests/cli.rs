@@ -312,6 +312,9 @@ fn encoder_matches_sentence_transformers() {
         input.to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
+        // No trained scorer: the base encoder, which is what the reference computes.
+        "--scorers",
+        "lexicon",
         "--embeddings",
         npy.to_str().unwrap(),
         "--quiet",
@@ -479,7 +482,8 @@ fn missing_model_stops_before_reading_input_with_exit_code_2() {
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("scripts/bootstrap") && err.contains("vader_lexicon.txt"),
+        // The default scorers need the encoder, whose tokenizer is checked first.
+        err.contains("scripts/bootstrap") && err.contains("tokenizer.json"),
         "{}",
         show(&out)
     );
@@ -541,6 +545,8 @@ fn doc_ids_compressed_inputs_stdin_and_limit() {
             "-",
             "--format",
             "lines",
+            "--scorers",
+            "lexicon",
             "--embeddings",
             "stdin.npy",
             "--quiet",
@@ -805,7 +811,9 @@ fn a_five_megabyte_paragraph_without_a_full_stop_comes_out_as_rows() {
     }
     w.write("huge.txt", text.trim_end().as_bytes());
     let started = std::time::Instant::now();
-    let out = ok(w.run(&["score", "huge.txt", "-o", "huge.csv"]));
+    // The lexicon scorer only: this checks the splitting, which every scorer shares; the
+    // encoder's cost per piece is bounded by its 256-token window.
+    let out = ok(w.run(&["score", "huge.txt", "-o", "huge.csv", "--scorers", "lexicon"]));
     assert!(
         started.elapsed().as_secs() < 60,
         "took {:?}",
@@ -937,4 +945,42 @@ fn unwritable_output_or_stdout_resume_cannot_start() {
     );
     let out = w.run(&["score", "a.txt", "-o", "-", "--resume"]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+}
+
+/// The trained scorers against the training code's own forward pass
+/// (scripts/train/export_heads.py writes the reference), each sentence scored inside a
+/// run of all of them: the tuned encoder, the LoRA merge and the heads together.
+#[test]
+fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
+    models();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/heads_reference.jsonl")).unwrap();
+    let reference: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let w = Workdir::new();
+    let sentences: String = reference.iter().map(|r| format!("{}\n", r["text"].as_str().unwrap())).collect();
+    let input = w.write("s.txt", sentences.as_bytes());
+    let mut runs = Vec::new();
+    for bs in ["1", "64"] {
+        let out = w.path(&format!("heads{bs}.csv"));
+        ok(w.run(&[
+            "score", "--format", "lines", "--no-split", input.to_str().unwrap(), "-o", out.to_str().unwrap(),
+            "--scorers", "sentiment,tension", "--class-probs", "--batch-size", bs, "--quiet",
+        ]));
+        runs.push(out);
+    }
+    assert_csv_close(&runs[0], &runs[1], 1e-5);
+    let (h, rows) = read_csv(&runs[1]);
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let classes = ["statement", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"];
+    for (r, row) in reference.iter().zip(&rows) {
+        let expected = r["sentiment"].as_f64().unwrap().clamp(-1.0, 1.0);
+        let got: f64 = row[col("sentiment")].parse().unwrap();
+        assert!((expected - got).abs() < 1e-4, "sentiment {got} vs {expected}: {:?}", r["text"]);
+        for (k, c) in classes.iter().enumerate() {
+            let expected = r["probs"][k].as_f64().unwrap();
+            let got: f64 = row[col(&format!("p_{c}"))].parse().unwrap();
+            assert!((expected - got).abs() < 1e-4, "p_{c} {got} vs {expected}: {:?}", r["text"]);
+        }
+        let tension: f64 = row[col("tension")].parse().unwrap();
+        assert!((0.0..=1.0).contains(&tension));
+    }
 }

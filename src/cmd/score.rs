@@ -19,6 +19,9 @@ pub struct Args {
     /// Add the lexicon scorer's pos/neu/neg columns.
     #[arg(long)]
     lexicon_detail: bool,
+    /// Add the tension scorer's per-class probability columns (p_statement, …).
+    #[arg(long)]
+    class_probs: bool,
     /// Models folder (default: DETENTE_MODELS, the repository's models/, ~/.cache/detente/models).
     #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
@@ -52,6 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         scorers: args.scorers,
         scorer_options: ScorerOptions {
             lexicon_detail: args.lexicon_detail,
+            class_probs: args.class_probs,
         },
         models: args.models,
         embeddings: args.embeddings,

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
+pub mod heads;
 pub mod lexicon;
+pub mod sentiment;
+pub mod tension;
 mod vader;
 
 pub use vader::{Polarity, Vader};
@@ -42,6 +45,8 @@ pub trait Scorer: Send + Sync {
 pub struct ScorerOptions {
     /// The lexicon scorer's `pos`/`neu`/`neg` columns.
     pub lexicon_detail: bool,
+    /// The tension scorer's per-class probability columns.
+    pub class_probs: bool,
 }
 
 /// A built-in scorer, described before anything is loaded.
@@ -51,6 +56,8 @@ pub struct ScorerInfo {
     pub needs_embedding: bool,
     /// Files it reads, relative to the models folder.
     pub files: &'static [&'static str],
+    /// Whether it needs the encoder tuned with the LoRA delta in `models/heads/`.
+    pub tuned_encoder: bool,
     pub columns: fn(&ScorerOptions) -> Vec<String>,
     pub build: fn(&Path, &ScorerOptions) -> Result<Box<dyn Scorer>, Error>,
 }
@@ -69,8 +76,27 @@ pub fn registry() -> Vec<ScorerInfo> {
             "VADER sentiment (vaderSentiment 3.3.2, reproduced exactly): compound in [-1, 1]",
         needs_embedding: false,
         files: &[lexicon::LEXICON, lexicon::EMOJI],
+        tuned_encoder: false,
         columns: lexicon::columns,
         build: lexicon::build,
+    },
+    ScorerInfo {
+        name: "sentiment",
+        description: "trained sentence sentiment: estimated mean human rating / 4 in [-1, 1], and a label",
+        needs_embedding: true,
+        files: &[heads::CONFIG, heads::WEIGHTS],
+        tuned_encoder: true,
+        columns: sentiment::columns,
+        build: sentiment::build,
+    },
+    ScorerInfo {
+        name: "tension",
+        description: "diplomatic tension: event class, Goldstein [-10, 10], tension [0, 1], nearest CAMEO root",
+        needs_embedding: true,
+        files: &[heads::CONFIG, heads::WEIGHTS],
+        tuned_encoder: true,
+        columns: tension::columns,
+        build: tension::build,
     }]
 }
 

@@ -201,6 +201,8 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         }),
         _ => None,
     };
+    // Where the `tension` score sits among the score cells, for the per-document columns.
+    let tension_col = loaded.scorers.iter().flat_map(|s| s.columns().iter()).position(|c| c == "tension");
     let mut docs_out = match &docs_output {
         Some(o) => Some(open_csv(o, &doc_header, cp.and_then(|c| c.docs_bytes))?),
         None => None,
@@ -326,8 +328,9 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                 }
             }
             if let Some(out) = docs_out.as_mut() {
-                for (d, info) in docs.iter().zip(&chunk.docs) {
-                    write_doc_row(out, d, info)?;
+                let tension = doc_tension(&chunk, docs.len(), tension_col);
+                for ((d, info), t) in docs.iter().zip(&chunk.docs).zip(&tension) {
+                    write_doc_row(out, d, info, t.as_ref())?;
                 }
             }
             for (k, s) in chunk.sentences.iter().enumerate() {
@@ -708,7 +711,36 @@ fn looks_english(sample: &str) -> Option<bool> {
     (words >= 8).then_some(hits * 8 >= words)
 }
 
-fn write_doc_row(out: &mut CsvOut, d: &Document, info: &DocInfo) -> Result<(), Error> {
+/// A document's tension summary: mean, max, and the share of sentences with tension ≥ 0.5.
+struct DocTension {
+    mean: f64,
+    max: f64,
+    share_tense: f64,
+}
+
+/// Per document of the chunk, its tension summary (`None` without the tension scorer or
+/// without sentences).
+fn doc_tension(chunk: &Chunk, n_docs: usize, col: Option<usize>) -> Vec<Option<DocTension>> {
+    let mut acc = vec![(0.0f64, f64::MIN, 0usize, 0usize); n_docs];
+    if let Some(col) = col {
+        for (s, cells) in chunk.sentences.iter().zip(&chunk.scores) {
+            if let Some(Cell::Num(t)) = cells.get(col) {
+                let a = &mut acc[s.doc];
+                a.0 += t;
+                a.1 = a.1.max(*t);
+                a.2 += (*t >= 0.5) as usize;
+                a.3 += 1;
+            }
+        }
+    }
+    acc.into_iter()
+        .map(|(sum, max, tense, n)| {
+            (n > 0).then(|| DocTension { mean: sum / n as f64, max, share_tense: tense as f64 / n as f64 })
+        })
+        .collect()
+}
+
+fn write_doc_row(out: &mut CsvOut, d: &Document, info: &DocInfo, tension: Option<&DocTension>) -> Result<(), Error> {
     let a = &info.article;
     let span = |s: &Option<Span>| s.map(|s| &d.text[s.start..s.end]).unwrap_or("");
     let (title, date) = if d.structured {
@@ -743,7 +775,19 @@ fn write_doc_row(out: &mut CsvOut, d: &Document, info: &DocInfo) -> Result<(), E
         &info.n_sentences.to_string(),
         &a.set_aside().to_string(),
         &set_aside.join(";"),
+        &num(tension.map(|t| t.mean)),
+        &num(tension.map(|t| t.max)),
+        &num(tension.map(|t| t.share_tense)),
     ])
+}
+
+/// A score cell's text: 6 decimals, empty when absent.
+fn num(x: Option<f64>) -> String {
+    let mut buf = String::new();
+    if let Some(x) = x {
+        write::format_score(x, &mut buf);
+    }
+    buf
 }
 
 /// Embeds every sentence of a chunk in length-sorted batches; rows come back in the

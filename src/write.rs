@@ -24,7 +24,7 @@ pub const ERROR_COLUMNS: [&str; 5] = ["source", "line", "doc_id", "kind", "messa
 /// The columns of `detente segment`: [`BASE_COLUMNS`] without the token columns.
 pub const SEGMENT_COLUMNS: [&str; 6] = ["doc_id", "paragraph", "sentence", "start", "end", "text"];
 /// The columns of `--docs`, one row per document.
-pub const DOC_COLUMNS: [&str; 12] = [
+pub const DOC_COLUMNS: [&str; 15] = [
     "doc_id",
     "source",
     "line",
@@ -37,6 +37,9 @@ pub const DOC_COLUMNS: [&str; 12] = [
     "n_sentences",
     "n_set_aside",
     "set_aside",
+    "tension_mean",
+    "tension_max",
+    "share_tense",
 ];
 
 /// One sentence row.

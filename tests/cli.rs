@@ -984,3 +984,24 @@ fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
         assert!((0.0..=1.0).contains(&tension));
     }
 }
+
+#[test]
+fn a_damaged_model_file_fails_at_start_up_with_its_name() {
+    let m = models();
+    let w = Workdir::new();
+    let enc = m.join("all-MiniLM-L6-v2");
+    for f in ["config.json", "tokenizer.json", "sentence_bert_config.json", "1_Pooling/config.json"] {
+        w.write(&format!("m/all-MiniLM-L6-v2/{f}"), &std::fs::read(enc.join(f)).unwrap());
+    }
+    for f in ["vader_lexicon.txt", "emoji_utf8_lexicon.txt"] {
+        w.write(&format!("m/vader/{f}"), &std::fs::read(m.join("vader").join(f)).unwrap());
+    }
+    let weights = std::fs::read(enc.join("model.safetensors")).unwrap();
+    w.write("m/all-MiniLM-L6-v2/model.safetensors", &weights[..1_000_000]); // cut short
+    w.write("a.txt", b"Talks resumed.");
+    let out = w.run(&["score", "a.txt", "-o", "out.csv", "--models", "m", "--scorers", "lexicon", "--embeddings", "e.npy"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("model.safetensors") && err.contains("scripts/bootstrap"), "{}", show(&out));
+    assert!(!err.contains("panicked"), "{}", show(&out));
+}

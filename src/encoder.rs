@@ -133,11 +133,17 @@ impl Encoder {
                             message: format!("the encoder has no weight {name}"),
                         })?
                         .shallow_clone();
-                    let update = Tensor::from_slice(values).view([shape[0] as i64, shape[1] as i64]) * delta.scale;
+                    let update = Tensor::from_slice(values)
+                        .view([shape[0] as i64, shape[1] as i64])
+                        * delta.scale;
                     if w.size() != update.size() {
                         return Err(Error::Model {
                             path: delta.path.clone(),
-                            message: format!("{name}: delta {:?} for a weight {:?}", update.size(), w.size()),
+                            message: format!(
+                                "{name}: delta {:?} for a weight {:?}",
+                                update.size(),
+                                w.size()
+                            ),
                         });
                     }
                     let _ = w.f_add_(&update)?;

@@ -202,7 +202,11 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         _ => None,
     };
     // Where the `tension` score sits among the score cells, for the per-document columns.
-    let tension_col = loaded.scorers.iter().flat_map(|s| s.columns().iter()).position(|c| c == "tension");
+    let tension_col = loaded
+        .scorers
+        .iter()
+        .flat_map(|s| s.columns().iter())
+        .position(|c| c == "tension");
     let mut docs_out = match &docs_output {
         Some(o) => Some(open_csv(o, &doc_header, cp.and_then(|c| c.docs_bytes))?),
         None => None,
@@ -486,7 +490,9 @@ fn load(
     let spec = if need_encoder {
         let mut spec = EncoderSpec::read(&enc_dir)?;
         if selected.iter().any(|s| s.tuned_encoder) {
-            spec.delta = Some(std::sync::Arc::new(crate::score::heads::Delta::load(&models.path)?));
+            spec.delta = Some(std::sync::Arc::new(crate::score::heads::Delta::load(
+                &models.path,
+            )?));
         }
         Some(spec)
     } else {
@@ -735,12 +741,21 @@ fn doc_tension(chunk: &Chunk, n_docs: usize, col: Option<usize>) -> Vec<Option<D
     }
     acc.into_iter()
         .map(|(sum, max, tense, n)| {
-            (n > 0).then(|| DocTension { mean: sum / n as f64, max, share_tense: tense as f64 / n as f64 })
+            (n > 0).then(|| DocTension {
+                mean: sum / n as f64,
+                max,
+                share_tense: tense as f64 / n as f64,
+            })
         })
         .collect()
 }
 
-fn write_doc_row(out: &mut CsvOut, d: &Document, info: &DocInfo, tension: Option<&DocTension>) -> Result<(), Error> {
+fn write_doc_row(
+    out: &mut CsvOut,
+    d: &Document,
+    info: &DocInfo,
+    tension: Option<&DocTension>,
+) -> Result<(), Error> {
     let a = &info.article;
     let span = |s: &Option<Span>| s.map(|s| &d.text[s.start..s.end]).unwrap_or("");
     let (title, date) = if d.structured {

@@ -82,7 +82,10 @@ pub struct Heads {
 type Tensors = Vec<(String, Vec<usize>, Vec<f32>)>;
 
 fn read_tensors(path: &Path) -> Result<Tensors, Error> {
-    let model_err = |message: String| Error::Model { path: path.to_path_buf(), message };
+    let model_err = |message: String| Error::Model {
+        path: path.to_path_buf(),
+        message,
+    };
     let tensors = tch::Tensor::read_safetensors(path).map_err(|e| model_err(e.to_string()))?;
     tensors
         .into_iter()
@@ -100,14 +103,20 @@ fn take(tensors: &Tensors, name: &str, path: &Path) -> Result<(Vec<usize>, Vec<f
         .iter()
         .find(|(n, _, _)| n == name)
         .map(|(_, s, v)| (s.clone(), v.clone()))
-        .ok_or_else(|| Error::Model { path: path.to_path_buf(), message: format!("no tensor {name}") })
+        .ok_or_else(|| Error::Model {
+            path: path.to_path_buf(),
+            message: format!("no tensor {name}"),
+        })
 }
 
 fn linear(tensors: &Tensors, name: &str, inputs: usize, path: &Path) -> Result<Linear, Error> {
     let (ws, w) = take(tensors, &format!("{name}.weight"), path)?;
     let (bs, b) = take(tensors, &format!("{name}.bias"), path)?;
     if ws.len() != 2 || ws[1] != inputs || bs != [ws[0]] {
-        return Err(Error::Model { path: path.to_path_buf(), message: format!("{name}: shapes {ws:?} and {bs:?}") });
+        return Err(Error::Model {
+            path: path.to_path_buf(),
+            message: format!("{name}: shapes {ws:?} and {bs:?}"),
+        });
     }
     Ok(Linear {
         w: Array2::from_shape_vec((ws[0], ws[1]), w).expect("shape checked"),
@@ -115,26 +124,50 @@ fn linear(tensors: &Tensors, name: &str, inputs: usize, path: &Path) -> Result<L
     })
 }
 
+/// `config.json` and the tensors of `heads.safetensors`.
+fn read(models: &Path) -> Result<(HeadsConfig, Tensors), Error> {
+    let config_path = models.join(CONFIG);
+    let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io {
+        path: config_path.clone(),
+        source,
+    })?;
+    let config: HeadsConfig = serde_json::from_str(&text).map_err(|e| Error::Model {
+        path: config_path,
+        message: e.to_string(),
+    })?;
+    Ok((config, read_tensors(&models.join(WEIGHTS))?))
+}
+
 impl Heads {
     pub fn load(models: &Path, dim: usize) -> Result<Heads, Error> {
-        let config_path = models.join(CONFIG);
-        let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io { path: config_path.clone(), source })?;
-        let config: HeadsConfig = serde_json::from_str(&text)
-            .map_err(|e| Error::Model { path: config_path.clone(), message: e.to_string() })?;
-        let path = models.join(WEIGHTS);
-        let tensors = read_tensors(&path)?;
+        let (config, tensors) = read(models)?;
+        let (config_path, path) = (models.join(CONFIG), models.join(WEIGHTS));
         let sentiment = linear(&tensors, "sentiment", dim, &path)?;
         let tension = linear(&tensors, "tension", dim, &path)?;
         let n = config.tension.labels.len();
-        if tension.b.len() != n || config.tension.goldstein.len() != n || config.tension.conflict_weight.len() != n {
-            return Err(Error::Model { path: config_path, message: format!("tension: {n} labels but other lengths differ") });
+        if tension.b.len() != n
+            || config.tension.goldstein.len() != n
+            || config.tension.conflict_weight.len() != n
+        {
+            return Err(Error::Model {
+                path: config_path,
+                message: format!("tension: {n} labels but other lengths differ"),
+            });
         }
         let (ps, p) = take(&tensors, "cameo.prototypes", &path)?;
         if ps != [config.cameo_roots.len(), dim] {
-            return Err(Error::Model { path, message: format!("cameo.prototypes: shape {ps:?}") });
+            return Err(Error::Model {
+                path,
+                message: format!("cameo.prototypes: shape {ps:?}"),
+            });
         }
         let prototypes = Array2::from_shape_vec((ps[0], ps[1]), p).expect("shape checked");
-        Ok(Heads { config, sentiment, tension, prototypes })
+        Ok(Heads {
+            config,
+            sentiment,
+            tension,
+            prototypes,
+        })
     }
 }
 
@@ -148,24 +181,35 @@ pub struct Delta {
 
 impl Delta {
     pub fn load(models: &Path) -> Result<Delta, Error> {
-        let config_path = models.join(CONFIG);
-        let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io { path: config_path.clone(), source })?;
-        let config: HeadsConfig = serde_json::from_str(&text)
-            .map_err(|e| Error::Model { path: config_path.clone(), message: e.to_string() })?;
+        let (config, tensors) = read(models)?;
         let path = models.join(WEIGHTS);
-        let tensors = read_tensors(&path)?;
         let mut updates = Vec::new();
         for target in &config.lora.targets {
             let (as_, a) = take(&tensors, &format!("lora.{target}.A"), &path)?;
             let (bs, b) = take(&tensors, &format!("lora.{target}.B"), &path)?;
-            if as_.len() != 2 || bs.len() != 2 || as_[0] != config.lora.rank || bs[1] != config.lora.rank {
-                return Err(Error::Model { path, message: format!("lora.{target}: shapes {as_:?}, {bs:?}") });
+            if as_.len() != 2
+                || bs.len() != 2
+                || as_[0] != config.lora.rank
+                || bs[1] != config.lora.rank
+            {
+                return Err(Error::Model {
+                    path,
+                    message: format!("lora.{target}: shapes {as_:?}, {bs:?}"),
+                });
             }
             let a = Array2::from_shape_vec((as_[0], as_[1]), a).expect("shape checked");
             let b = Array2::from_shape_vec((bs[0], bs[1]), b).expect("shape checked");
             let ba = b.dot(&a);
-            updates.push((format!("{target}.weight"), vec![bs[0], as_[1]], ba.into_raw_vec_and_offset().0));
+            updates.push((
+                format!("{target}.weight"),
+                vec![bs[0], as_[1]],
+                ba.into_raw_vec_and_offset().0,
+            ));
         }
-        Ok(Delta { path, scale: config.lora.alpha / config.lora.rank as f64, updates })
+        Ok(Delta {
+            path,
+            scale: config.lora.alpha / config.lora.rank as f64,
+            updates,
+        })
     }
 }

@@ -15,7 +15,10 @@ pub fn columns(_: &ScorerOptions) -> Vec<String> {
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
     let heads = Heads::load(models, crate::encoder::DIM)?;
-    Ok(Box::new(SentimentScorer { heads, columns: columns(opts) }))
+    Ok(Box::new(SentimentScorer {
+        heads,
+        columns: columns(opts),
+    }))
 }
 
 struct SentimentScorer {
@@ -34,7 +37,11 @@ impl Scorer for SentimentScorer {
         true
     }
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
-        let e = ArrayView1::from(sentence.embedding.expect("the pipeline embeds for this scorer"));
+        let e = ArrayView1::from(
+            sentence
+                .embedding
+                .expect("the pipeline embeds for this scorer"),
+        );
         let s = (self.heads.sentiment.apply(e)[0] as f64).clamp(-1.0, 1.0);
         let c = &self.heads.config.sentiment;
         let label = if s < c.negative_below {

@@ -12,8 +12,16 @@ use super::{Cell, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
 
 pub fn columns(opts: &ScorerOptions) -> Vec<String> {
-    let mut c: Vec<String> =
-        ["event_class", "event_confidence", "goldstein", "tension", "cameo_root", "cameo_name"].map(String::from).into();
+    let mut c: Vec<String> = [
+        "event_class",
+        "event_confidence",
+        "goldstein",
+        "tension",
+        "cameo_root",
+        "cameo_name",
+    ]
+    .map(String::from)
+    .into();
     if opts.class_probs {
         c.extend(CLASSES.iter().map(|l| format!("p_{l}")));
     }
@@ -21,18 +29,30 @@ pub fn columns(opts: &ScorerOptions) -> Vec<String> {
 }
 
 /// The class names, as `config.json` must list them.
-pub const CLASSES: [&str; 5] =
-    ["statement", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"];
+pub const CLASSES: [&str; 5] = [
+    "statement",
+    "verbal_cooperation",
+    "material_cooperation",
+    "verbal_conflict",
+    "material_conflict",
+];
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
     let heads = Heads::load(models, crate::encoder::DIM)?;
     if heads.config.tension.labels != CLASSES {
         return Err(Error::Model {
             path: models.join(super::heads::CONFIG),
-            message: format!("tension labels {:?}, expected {CLASSES:?}", heads.config.tension.labels),
+            message: format!(
+                "tension labels {:?}, expected {CLASSES:?}",
+                heads.config.tension.labels
+            ),
         });
     }
-    Ok(Box::new(TensionScorer { heads, columns: columns(opts), class_probs: opts.class_probs }))
+    Ok(Box::new(TensionScorer {
+        heads,
+        columns: columns(opts),
+        class_probs: opts.class_probs,
+    }))
 }
 
 struct TensionScorer {
@@ -60,15 +80,26 @@ impl Scorer for TensionScorer {
         true
     }
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
-        let e = ArrayView1::from(sentence.embedding.expect("the pipeline embeds for this scorer"));
+        let e = ArrayView1::from(
+            sentence
+                .embedding
+                .expect("the pipeline embeds for this scorer"),
+        );
         let logits = self.heads.tension.apply(e);
         let p = softmax(logits.as_slice().expect("contiguous"));
         let t = &self.heads.config.tension;
-        let (best, conf) = p.iter().enumerate().fold((0, f64::MIN), |a, (i, &q)| if q > a.1 { (i, q) } else { a });
+        let (best, conf) =
+            p.iter()
+                .enumerate()
+                .fold((0, f64::MIN), |a, (i, &q)| if q > a.1 { (i, q) } else { a });
         let goldstein: f64 = p.iter().zip(&t.goldstein).map(|(q, g)| q * g).sum();
         let tension: f64 = p.iter().zip(&t.conflict_weight).map(|(q, w)| q * w).sum();
         let sims = self.heads.prototypes.dot(&e);
-        let root = sims.iter().enumerate().fold((0, f32::MIN), |a, (i, &s)| if s > a.1 { (i, s) } else { a }).0;
+        let root = sims
+            .iter()
+            .enumerate()
+            .fold((0, f32::MIN), |a, (i, &s)| if s > a.1 { (i, s) } else { a })
+            .0;
         let r = &self.heads.config.cameo_roots[root];
         out.push(Cell::Text(t.labels[best].clone()));
         out.push(Cell::Num(conf));

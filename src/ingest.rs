@@ -503,6 +503,27 @@ fn next_in_stream(stream: &mut Stream) -> Option<Unit> {
 
 /// Turns a unit into a document. Runs on any thread.
 pub fn decode(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError> {
+    // A document with no text would leave neither rows nor an error row: make it an error.
+    decode_unit(unit, opts).and_then(|d| {
+        if d.text.trim().is_empty() {
+            let what = if d.line.is_some() {
+                format!("field '{}' is empty", opts.text_column)
+            } else {
+                "the file is empty".into()
+            };
+            Err(InputError::new(
+                d.source.to_string(),
+                d.line,
+                Kind::Empty,
+                what,
+            ))
+        } else {
+            Ok(d)
+        }
+    })
+}
+
+fn decode_unit(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError> {
     match unit {
         Unit::Failed(e) => Err(e),
         Unit::File { file, format } => {
@@ -828,6 +849,32 @@ mod tests {
                 .kind,
             Kind::Binary
         );
+    }
+
+    #[test]
+    fn records_without_text_are_errors() {
+        let e = decode(
+            Unit::JsonLine {
+                source: Arc::from("r.jsonl"),
+                line: 2,
+                bytes: br#"{"id": "a", "text": "  "}"#.to_vec(),
+            },
+            &opts(),
+        )
+        .unwrap_err();
+        assert_eq!((e.kind, e.line), (Kind::Empty, Some(2)));
+        let e = decode(
+            Unit::CsvRecord {
+                source: Arc::from("r.csv"),
+                line: 3,
+                id: None,
+                text: Vec::new(),
+                kept: Vec::new(),
+            },
+            &opts(),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "r.csv:3: field 'text' is empty");
     }
 
     #[test]

@@ -813,7 +813,14 @@ fn a_five_megabyte_paragraph_without_a_full_stop_comes_out_as_rows() {
     let started = std::time::Instant::now();
     // The lexicon scorer only: this checks the splitting, which every scorer shares; the
     // encoder's cost per piece is bounded by its 256-token window.
-    let out = ok(w.run(&["score", "huge.txt", "-o", "huge.csv", "--scorers", "lexicon"]));
+    let out = ok(w.run(&[
+        "score",
+        "huge.txt",
+        "-o",
+        "huge.csv",
+        "--scorers",
+        "lexicon",
+    ]));
     assert!(
         started.elapsed().as_secs() < 60,
         "took {:?}",
@@ -953,32 +960,64 @@ fn unwritable_output_or_stdout_resume_cannot_start() {
 #[test]
 fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
     models();
-    let text = std::fs::read_to_string(root().join("tests/fixtures/heads_reference.jsonl")).unwrap();
-    let reference: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/heads_reference.jsonl")).unwrap();
+    let reference: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let w = Workdir::new();
-    let sentences: String = reference.iter().map(|r| format!("{}\n", r["text"].as_str().unwrap())).collect();
+    let sentences: String = reference
+        .iter()
+        .map(|r| format!("{}\n", r["text"].as_str().unwrap()))
+        .collect();
     let input = w.write("s.txt", sentences.as_bytes());
     let mut runs = Vec::new();
     for bs in ["1", "64"] {
         let out = w.path(&format!("heads{bs}.csv"));
         ok(w.run(&[
-            "score", "--format", "lines", "--no-split", input.to_str().unwrap(), "-o", out.to_str().unwrap(),
-            "--scorers", "sentiment,tension", "--class-probs", "--batch-size", bs, "--quiet",
+            "score",
+            "--format",
+            "lines",
+            "--no-split",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--scorers",
+            "sentiment,tension",
+            "--class-probs",
+            "--batch-size",
+            bs,
+            "--quiet",
         ]));
         runs.push(out);
     }
     assert_csv_close(&runs[0], &runs[1], 1e-5);
     let (h, rows) = read_csv(&runs[1]);
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
-    let classes = ["statement", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"];
+    let classes = [
+        "statement",
+        "verbal_cooperation",
+        "material_cooperation",
+        "verbal_conflict",
+        "material_conflict",
+    ];
     for (r, row) in reference.iter().zip(&rows) {
         let expected = r["sentiment"].as_f64().unwrap().clamp(-1.0, 1.0);
         let got: f64 = row[col("sentiment")].parse().unwrap();
-        assert!((expected - got).abs() < 1e-4, "sentiment {got} vs {expected}: {:?}", r["text"]);
+        assert!(
+            (expected - got).abs() < 1e-4,
+            "sentiment {got} vs {expected}: {:?}",
+            r["text"]
+        );
         for (k, c) in classes.iter().enumerate() {
             let expected = r["probs"][k].as_f64().unwrap();
             let got: f64 = row[col(&format!("p_{c}"))].parse().unwrap();
-            assert!((expected - got).abs() < 1e-4, "p_{c} {got} vs {expected}: {:?}", r["text"]);
+            assert!(
+                (expected - got).abs() < 1e-4,
+                "p_{c} {got} vs {expected}: {:?}",
+                r["text"]
+            );
         }
         let tension: f64 = row[col("tension")].parse().unwrap();
         assert!((0.0..=1.0).contains(&tension));
@@ -990,18 +1029,47 @@ fn a_damaged_model_file_fails_at_start_up_with_its_name() {
     let m = models();
     let w = Workdir::new();
     let enc = m.join("all-MiniLM-L6-v2");
-    for f in ["config.json", "tokenizer.json", "sentence_bert_config.json", "1_Pooling/config.json"] {
-        w.write(&format!("m/all-MiniLM-L6-v2/{f}"), &std::fs::read(enc.join(f)).unwrap());
+    for f in [
+        "config.json",
+        "tokenizer.json",
+        "sentence_bert_config.json",
+        "1_Pooling/config.json",
+    ] {
+        w.write(
+            &format!("m/all-MiniLM-L6-v2/{f}"),
+            &std::fs::read(enc.join(f)).unwrap(),
+        );
     }
     for f in ["vader_lexicon.txt", "emoji_utf8_lexicon.txt"] {
-        w.write(&format!("m/vader/{f}"), &std::fs::read(m.join("vader").join(f)).unwrap());
+        w.write(
+            &format!("m/vader/{f}"),
+            &std::fs::read(m.join("vader").join(f)).unwrap(),
+        );
     }
     let weights = std::fs::read(enc.join("model.safetensors")).unwrap();
-    w.write("m/all-MiniLM-L6-v2/model.safetensors", &weights[..1_000_000]); // cut short
+    w.write(
+        "m/all-MiniLM-L6-v2/model.safetensors",
+        &weights[..1_000_000],
+    ); // cut short
     w.write("a.txt", b"Talks resumed.");
-    let out = w.run(&["score", "a.txt", "-o", "out.csv", "--models", "m", "--scorers", "lexicon", "--embeddings", "e.npy"]);
+    let out = w.run(&[
+        "score",
+        "a.txt",
+        "-o",
+        "out.csv",
+        "--models",
+        "m",
+        "--scorers",
+        "lexicon",
+        "--embeddings",
+        "e.npy",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("model.safetensors") && err.contains("scripts/bootstrap"), "{}", show(&out));
+    assert!(
+        err.contains("model.safetensors") && err.contains("scripts/bootstrap"),
+        "{}",
+        show(&out)
+    );
     assert!(!err.contains("panicked"), "{}", show(&out));
 }

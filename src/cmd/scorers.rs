@@ -16,9 +16,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let models = detente::models::resolve(args.models.as_deref());
     println!("models: {} (from {})", models.path.display(), models.origin);
     let all = score::registry();
-    if all.is_empty() {
-        println!("no scorers are built in yet; `detente score` writes sentences, offsets and token counts, and --embeddings writes the encoder's vectors");
-    }
     let opts = ScorerOptions {
         lexicon_detail: true,
         class_probs: true,

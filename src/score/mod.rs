@@ -104,16 +104,12 @@ pub fn registry() -> Vec<ScorerInfo> {
 pub fn select(names: Option<&[String]>) -> Result<Vec<ScorerInfo>, Error> {
     let all = registry();
     let Some(names) = names else { return Ok(all) };
-    let known = || all.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
     for n in names {
         if !all.iter().any(|s| s.name == n) {
+            let known = all.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
             return Err(Error::UnknownScorer {
                 name: n.clone(),
-                known: if all.is_empty() {
-                    "none".into()
-                } else {
-                    known()
-                },
+                known,
             });
         }
     }

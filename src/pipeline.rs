@@ -599,7 +599,7 @@ fn process_chunk(
         Some(enc) => Some(embed(enc, &tokens, cfg.batch)?),
     };
     let dim = loaded.encoders.as_ref().map_or(0, |e| e.dim());
-    let scores: Vec<Vec<Cell>> = pool.install(|| {
+    let mut scores: Vec<Vec<Cell>> = pool.install(|| {
         sentences
             .par_iter()
             .enumerate()
@@ -616,6 +616,9 @@ fn process_chunk(
             })
             .collect()
     });
+    let paragraph_keys: Vec<(usize, usize)> =
+        sentences.iter().map(|s| (s.doc, s.span.paragraph)).collect();
+    score::finish_paragraphs(&loaded.scorers, &paragraph_keys, &mut scores);
     Ok(Chunk {
         docs: infos,
         sentences,

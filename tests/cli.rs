@@ -146,7 +146,7 @@ fn sample_corpus_matches_golden_csv() {
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap())
             .unwrap();
-    assert_eq!(manifest["counts"]["documents"], 10);
+    assert_eq!(manifest["counts"]["documents"], 17);
     assert_eq!(manifest["counts"]["errors"], 0);
     let files = manifest["files"].as_array().unwrap();
     assert!(files.iter().any(
@@ -1072,4 +1072,114 @@ fn a_damaged_model_file_fails_at_start_up_with_its_name() {
         show(&out)
     );
     assert!(!err.contains("panicked"), "{}", show(&out));
+}
+
+/// Micro precision and recall of predicted actor sets against gold ones.
+fn actor_precision_recall<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> (f64, f64) {
+    let set = |s: &'a str| {
+        s.split(';')
+            .filter(|c| !c.is_empty())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (mut hit, mut predicted, mut gold) = (0usize, 0usize, 0usize);
+    for (p, g) in pairs {
+        let (p, g) = (set(p), set(g));
+        hit += p.intersection(&g).count();
+        predicted += p.len();
+        gold += g.len();
+    }
+    (
+        hit as f64 / predicted.max(1) as f64,
+        hit as f64 / gold.max(1) as f64,
+    )
+}
+
+#[test]
+fn actors_gold_precision_recall() {
+    // The hand-labelled sentences of the sample corpus (datasets/actors_gold.tsv): every
+    // sentence `detente score` writes has a gold row, in the same order.
+    let w = Workdir::new();
+    ok(w.run(&[
+        "score",
+        root().join("datasets/sample").to_str().unwrap(),
+        "-o",
+        "out.csv",
+        "--scorers",
+        "actors",
+        "--quiet",
+    ]));
+    let (header, rows) = read_csv(&w.path("out.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (actors, dyad) = (col("actors"), col("dyad"));
+    let gold_text = std::fs::read_to_string(root().join("datasets/actors_gold.tsv")).unwrap();
+    let gold: Vec<Vec<&str>> = gold_text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(gold.len(), rows.len(), "gold rows vs CSV rows");
+    assert!(gold.len() >= 100);
+    for (g, r) in gold.iter().zip(&rows) {
+        assert_eq!((g[0], g[2]), (r[0].as_str(), r[5].as_str()), "gold out of step");
+        let mut codes: Vec<&str> = r[actors].split(';').filter(|c| !c.is_empty()).collect();
+        codes.truncate(2);
+        codes.sort();
+        assert_eq!(r[dyad], if codes.len() == 2 { codes.join("-") } else { String::new() });
+    }
+    let report = |which: &str| {
+        let (p, r) = actor_precision_recall(
+            gold.iter()
+                .zip(&rows)
+                .filter(|(g, _)| which == "all" || g[1] == which)
+                .map(|(g, r)| (r[actors].as_str(), g[3])),
+        );
+        println!("actors on {which} gold sentences: precision {p:.3}, recall {r:.3}");
+        (p, r)
+    };
+    report("new");
+    report("prior");
+    let (p, r) = report("all");
+    assert!(r >= 0.85, "recall {r:.3} < 0.85");
+    assert!(p >= 0.70, "precision {p:.3} < 0.70");
+}
+
+#[test]
+fn actors_carry_over_is_optional_and_independent_of_threads_and_chunks() {
+    let w = Workdir::new();
+    let input = root().join("datasets/sample");
+    ok(w.run(&["score", input.to_str().unwrap(), "-o", "plain.csv", "--scorers", "actors", "--quiet"]));
+    let (header, _) = read_csv(&w.path("plain.csv"));
+    assert_eq!(header[9..], ["actors", "dyad"]);
+    let mut outs = Vec::new();
+    for (t, chunk) in [("1", "1"), ("2", "100")] {
+        let out = format!("carry-{t}.csv");
+        ok(w.run(&[
+            "score",
+            input.to_str().unwrap(),
+            "-o",
+            &out,
+            "--scorers",
+            "actors",
+            "--actors-carry",
+            "--threads",
+            t,
+            "--chunk-size",
+            chunk,
+            "--quiet",
+        ]));
+        outs.push(std::fs::read(w.path(&out)).unwrap());
+    }
+    assert!(outs[0] == outs[1], "carry-over output depends on --threads/--chunk-size");
+    let (header, rows) = read_csv(&w.path("carry-1.csv"));
+    assert_eq!(header[9..], ["actors", "dyad", "actors_inherited"]);
+    // A sentence naming no state takes its paragraph's first two ("South Sudan offered to
+    // host the next round in Juba." names one); a paragraph naming none passes nothing on.
+    let find = |start: &str| rows.iter().find(|r| r[5].starts_with(start)).unwrap();
+    let row = find("Its foreign minister said his country");
+    assert_eq!((&row[9][..], &row[10][..], &row[11][..]), ("SSD", "", "true"));
+    let row = find("Relations remain tense, however.");
+    assert_eq!((&row[9][..], &row[11][..]), ("", "false"));
+    let row = find("South Korea summoned");
+    assert_eq!((&row[9][..], &row[10][..], &row[11][..]), ("KOR;JPN", "JPN-KOR", "false"));
 }

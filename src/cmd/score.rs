@@ -22,6 +22,10 @@ pub struct Args {
     /// Add the tension scorer's per-class probability columns (p_statement, …).
     #[arg(long)]
     class_probs: bool,
+    /// actors scorer: a sentence naming no state takes the first two states of its
+    /// paragraph, flagged in an extra column `actors_inherited`.
+    #[arg(long)]
+    actors_carry: bool,
     /// Models folder (default: DETENTE_MODELS, the repository's models/, ~/.cache/detente/models).
     #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
@@ -56,6 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         scorer_options: ScorerOptions {
             lexicon_detail: args.lexicon_detail,
             class_probs: args.class_probs,
+            actors_carry: args.actors_carry,
         },
         models: args.models,
         embeddings: args.embeddings,

@@ -19,6 +19,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opts = ScorerOptions {
         lexicon_detail: true,
         class_probs: true,
+        actors_carry: true,
     };
     for s in all {
         let installed = s.file_paths(&models.path).iter().all(|p| p.is_file());

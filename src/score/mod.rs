@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
+pub mod actors;
 pub mod heads;
 pub mod lexicon;
 pub mod sentiment;
@@ -38,6 +39,41 @@ pub trait Scorer: Send + Sync {
     fn needs_embedding(&self) -> bool;
     /// Pushes exactly `columns().len()` cells.
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>);
+    /// Whether [`Scorer::paragraph`] does anything (it is then called for every paragraph).
+    fn uses_paragraph(&self) -> bool {
+        false
+    }
+    /// Called after `score` with this scorer's cells of each sentence of one paragraph, in
+    /// order, for a scorer that looks beyond the sentence (the actors carry-over).
+    fn paragraph(&self, _sentences: &mut [&mut [Cell]]) {}
+}
+
+/// Runs [`Scorer::paragraph`] of every scorer that uses it. `rows[i]` holds the cells of
+/// sentence `i` (all scorers' columns, in order); `keys[i]` names its paragraph (document,
+/// paragraph), and a paragraph's sentences are consecutive. Documents are never split
+/// between chunks, so the result does not depend on the chunk size.
+pub fn finish_paragraphs<K: PartialEq>(
+    scorers: &[Box<dyn Scorer>],
+    keys: &[K],
+    rows: &mut [Vec<Cell>],
+) {
+    let mut offset = 0;
+    for s in scorers {
+        let width = s.columns().len();
+        if s.uses_paragraph() {
+            let mut from = 0;
+            while from < rows.len() {
+                let to = from + keys[from..].iter().take_while(|k| **k == keys[from]).count();
+                let mut cells: Vec<&mut [Cell]> = rows[from..to]
+                    .iter_mut()
+                    .map(|r| &mut r[offset..offset + width])
+                    .collect();
+                s.paragraph(&mut cells);
+                from = to;
+            }
+        }
+        offset += width;
+    }
 }
 
 /// Options that change what scorers output.
@@ -47,6 +83,8 @@ pub struct ScorerOptions {
     pub lexicon_detail: bool,
     /// The tension scorer's per-class probability columns.
     pub class_probs: bool,
+    /// The actors scorer's paragraph carry-over and its `actors_inherited` column.
+    pub actors_carry: bool,
 }
 
 /// A built-in scorer, described before anything is loaded.
@@ -97,6 +135,15 @@ pub fn registry() -> Vec<ScorerInfo> {
         tuned_encoder: true,
         columns: tension::columns,
         build: tension::build,
+    },
+    ScorerInfo {
+        name: "actors",
+        description: "states mentioned, as ISO 3166-1 alpha-3 codes in order of first mention, and their dyad",
+        needs_embedding: false,
+        files: &[actors::ALIASES, actors::ISO, actors::GDELT],
+        tuned_encoder: false,
+        columns: actors::columns,
+        build: actors::build,
     }]
 }
 

@@ -616,8 +616,10 @@ fn process_chunk(
             })
             .collect()
     });
-    let paragraph_keys: Vec<(usize, usize)> =
-        sentences.iter().map(|s| (s.doc, s.span.paragraph)).collect();
+    let paragraph_keys: Vec<(usize, usize)> = sentences
+        .iter()
+        .map(|s| (s.doc, s.span.paragraph))
+        .collect();
     score::finish_paragraphs(&loaded.scorers, &paragraph_keys, &mut scores);
     Ok(Chunk {
         docs: infos,

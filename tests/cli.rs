@@ -1121,11 +1121,22 @@ fn actors_gold_precision_recall() {
     assert_eq!(gold.len(), rows.len(), "gold rows vs CSV rows");
     assert!(gold.len() >= 100);
     for (g, r) in gold.iter().zip(&rows) {
-        assert_eq!((g[0], g[2]), (r[0].as_str(), r[5].as_str()), "gold out of step");
+        assert_eq!(
+            (g[0], g[2]),
+            (r[0].as_str(), r[5].as_str()),
+            "gold out of step"
+        );
         let mut codes: Vec<&str> = r[actors].split(';').filter(|c| !c.is_empty()).collect();
         codes.truncate(2);
         codes.sort();
-        assert_eq!(r[dyad], if codes.len() == 2 { codes.join("-") } else { String::new() });
+        assert_eq!(
+            r[dyad],
+            if codes.len() == 2 {
+                codes.join("-")
+            } else {
+                String::new()
+            }
+        );
     }
     let report = |which: &str| {
         let (p, r) = actor_precision_recall(
@@ -1148,7 +1159,15 @@ fn actors_gold_precision_recall() {
 fn actors_carry_over_is_optional_and_independent_of_threads_and_chunks() {
     let w = Workdir::new();
     let input = root().join("datasets/sample");
-    ok(w.run(&["score", input.to_str().unwrap(), "-o", "plain.csv", "--scorers", "actors", "--quiet"]));
+    ok(w.run(&[
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        "plain.csv",
+        "--scorers",
+        "actors",
+        "--quiet",
+    ]));
     let (header, _) = read_csv(&w.path("plain.csv"));
     assert_eq!(header[9..], ["actors", "dyad"]);
     let mut outs = Vec::new();
@@ -1170,16 +1189,79 @@ fn actors_carry_over_is_optional_and_independent_of_threads_and_chunks() {
         ]));
         outs.push(std::fs::read(w.path(&out)).unwrap());
     }
-    assert!(outs[0] == outs[1], "carry-over output depends on --threads/--chunk-size");
+    assert!(
+        outs[0] == outs[1],
+        "carry-over output depends on --threads/--chunk-size"
+    );
     let (header, rows) = read_csv(&w.path("carry-1.csv"));
     assert_eq!(header[9..], ["actors", "dyad", "actors_inherited"]);
     // A sentence naming no state takes its paragraph's first two ("South Sudan offered to
     // host the next round in Juba." names one); a paragraph naming none passes nothing on.
     let find = |start: &str| rows.iter().find(|r| r[5].starts_with(start)).unwrap();
     let row = find("Its foreign minister said his country");
-    assert_eq!((&row[9][..], &row[10][..], &row[11][..]), ("SSD", "", "true"));
+    assert_eq!(
+        (&row[9][..], &row[10][..], &row[11][..]),
+        ("SSD", "", "true")
+    );
     let row = find("Relations remain tense, however.");
     assert_eq!((&row[9][..], &row[11][..]), ("", "false"));
     let row = find("South Korea summoned");
-    assert_eq!((&row[9][..], &row[10][..], &row[11][..]), ("KOR;JPN", "JPN-KOR", "false"));
+    assert_eq!(
+        (&row[9][..], &row[10][..], &row[11][..]),
+        ("KOR;JPN", "JPN-KOR", "false")
+    );
+}
+
+#[test]
+fn actors_held_out_precision_recall() {
+    // Real news sentences that the project does not ship, labelled in
+    // datasets/actors_gold_cameo.tsv by line number.
+    const REL: &str = "../shared/datasets/cameo_quad_train.tsv";
+    let Ok(source) = std::fs::read_to_string(root().join(REL)) else {
+        println!("skipping: {REL} not found");
+        return;
+    };
+    let lines: Vec<&str> = source.lines().collect();
+    let labels = std::fs::read_to_string(root().join("datasets/actors_gold_cameo.tsv")).unwrap();
+    let gold: Vec<(usize, &str)> = labels
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(|l| {
+            let (n, codes) = l.split_once('\t').unwrap();
+            (n.parse().unwrap(), codes)
+        })
+        .collect();
+    let text: String = gold
+        .iter()
+        .map(|(n, _)| format!("{}\n", lines[n - 1].split('\t').next().unwrap()))
+        .collect();
+    let w = Workdir::new();
+    w.write("held-out.txt", text.as_bytes());
+    ok(w.run(&[
+        "score",
+        "held-out.txt",
+        "--format",
+        "lines",
+        "--no-split",
+        "-o",
+        "out.csv",
+        "--scorers",
+        "actors",
+        "--quiet",
+    ]));
+    let (header, rows) = read_csv(&w.path("out.csv"));
+    let actors = header.iter().position(|h| h == "actors").unwrap();
+    assert_eq!(rows.len(), gold.len());
+    let (p, r) = actor_precision_recall(
+        rows.iter()
+            .zip(&gold)
+            .map(|(row, (_, g))| (row[actors].as_str(), *g)),
+    );
+    println!(
+        "actors on {} held-out sentences: precision {p:.3}, recall {r:.3}",
+        gold.len()
+    );
+    assert!(r >= 0.85, "recall {r:.3} < 0.85");
+    assert!(p >= 0.70, "precision {p:.3} < 0.70");
 }

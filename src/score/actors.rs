@@ -218,22 +218,110 @@ fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
 /// Words that may stand capitalised before a state's name without making it part of a
 /// person's or a place's name: sentence openers, prepositions, titles.
 const FREE_BEFORE: &[&str] = &[
-    "a", "about", "across", "after", "against", "also", "although", "an", "and", "as", "at",
-    "because", "before", "between", "both", "but", "by", "despite", "during", "even", "for",
-    "from", "how", "if", "in", "including", "inside", "into", "like", "meanwhile", "near",
-    "neighboring", "neighbouring", "nor", "not", "now", "of", "on", "once", "only", "or",
-    "outside", "over", "since", "so", "than", "that", "the", "then", "this", "though",
-    "through", "to", "toward", "towards", "under", "unlike", "until", "when", "where",
-    "whether", "while", "why", "with", "within", "without", "yet",
+    "a",
+    "about",
+    "across",
+    "after",
+    "against",
+    "also",
+    "although",
+    "an",
+    "and",
+    "as",
+    "at",
+    "because",
+    "before",
+    "between",
+    "both",
+    "but",
+    "by",
+    "despite",
+    "during",
+    "even",
+    "for",
+    "from",
+    "how",
+    "if",
+    "in",
+    "including",
+    "inside",
+    "into",
+    "like",
+    "meanwhile",
+    "near",
+    "neighboring",
+    "neighbouring",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "on",
+    "once",
+    "only",
+    "or",
+    "outside",
+    "over",
+    "since",
+    "so",
+    "than",
+    "that",
+    "the",
+    "then",
+    "this",
+    "though",
+    "through",
+    "to",
+    "toward",
+    "towards",
+    "under",
+    "unlike",
+    "until",
+    "when",
+    "where",
+    "whether",
+    "while",
+    "why",
+    "with",
+    "within",
+    "without",
+    "yet",
 ];
 
 /// Capitalised words that may follow a state's name or capital and still leave it a
 /// state: "Chad President", "Beijing Foreign Ministry", "Washington DC".
 const FREE_AFTER: &[&str] = &[
-    "air", "ambassador", "armed", "army", "border", "cabinet", "central", "chancellor",
-    "coast", "crown", "d.c.", "dc", "defence", "defense", "embassy", "emperor", "finance",
-    "foreign", "government", "interior", "king", "military", "minister", "ministry", "navy",
-    "parliament", "premier", "president", "prime", "queen", "security", "trade",
+    "air",
+    "ambassador",
+    "armed",
+    "army",
+    "border",
+    "cabinet",
+    "central",
+    "chancellor",
+    "coast",
+    "crown",
+    "d.c.",
+    "dc",
+    "defence",
+    "defense",
+    "embassy",
+    "emperor",
+    "finance",
+    "foreign",
+    "government",
+    "interior",
+    "king",
+    "military",
+    "minister",
+    "ministry",
+    "navy",
+    "parliament",
+    "premier",
+    "president",
+    "prime",
+    "queen",
+    "security",
+    "trade",
 ];
 
 /// Whether a capitalised word stands right next to the span (one space between), so
@@ -351,7 +439,8 @@ pub fn read_aliases(path: &Path) -> Result<Vec<Alias>, Error> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_aliases(&text).map_err(|(line, message)| model_error(path, format!("line {line}: {message}")))
+    parse_aliases(&text)
+        .map_err(|(line, message)| model_error(path, format!("line {line}: {message}")))
 }
 
 const KINDS: [&str; 5] = ["short", "demonym", "capital", "seat", "block"];
@@ -368,13 +457,19 @@ pub fn parse_aliases(text: &str) -> Result<Vec<Alias>, (usize, String)> {
         let f: Vec<&str> = line.split('\t').collect();
         if !header {
             if f != ["text", "codes", "kind", "guard"] {
-                return Err((n, "expected the header: text, codes, kind, guard (tab-separated)".into()));
+                return Err((
+                    n,
+                    "expected the header: text, codes, kind, guard (tab-separated)".into(),
+                ));
             }
             header = true;
             continue;
         }
         let [t, codes, kind, guard] = f[..] else {
-            return Err((n, format!("expected 4 tab-separated fields, found {}", f.len())));
+            return Err((
+                n,
+                format!("expected 4 tab-separated fields, found {}", f.len()),
+            ));
         };
         if t.is_empty() || t.trim() != t {
             return Err((n, "empty text, or space around it".into()));
@@ -385,10 +480,16 @@ pub fn parse_aliases(text: &str) -> Result<Vec<Alias>, (usize, String)> {
             codes.split(';').map(String::from).collect()
         };
         if let Some(bad) = codes.iter().find(|c| !is_code(c)) {
-            return Err((n, format!("{bad:?} is not an ISO 3166-1 alpha-3 code or '-'")));
+            return Err((
+                n,
+                format!("{bad:?} is not an ISO 3166-1 alpha-3 code or '-'"),
+            ));
         }
         if !KINDS.contains(&kind) {
-            return Err((n, format!("kind {kind:?} is not one of {}", KINDS.join(", "))));
+            return Err((
+                n,
+                format!("kind {kind:?} is not one of {}", KINDS.join(", ")),
+            ));
         }
         let proper = match guard {
             "proper" => true,
@@ -500,8 +601,14 @@ mod tests {
     #[test]
     fn states_in_order_of_first_mention() {
         assert_eq!(actors("Seoul said Tokyo's education ministry had approved the textbooks, and Seoul protested."), "KOR;JPN");
-        assert_eq!(actors("The US and Britain backed the Republic of Korea."), "USA;GBR;KOR");
-        assert_eq!(actors("South Korean and Japanese officials met."), "KOR;JPN");
+        assert_eq!(
+            actors("The US and Britain backed the Republic of Korea."),
+            "USA;GBR;KOR"
+        );
+        assert_eq!(
+            actors("South Korean and Japanese officials met."),
+            "KOR;JPN"
+        );
         assert_eq!(actors("Washington and Beijing traded barbs."), "USA;CHN");
         assert_eq!(actors("No state is named here."), "");
     }
@@ -510,10 +617,16 @@ mod tests {
     fn longest_name_wins() {
         assert_eq!(actors("South Korea"), "KOR");
         assert_eq!(actors("North Korea fired a missile"), "PRK");
-        assert_eq!(actors("Papua New Guinea and Guinea-Bissau, not Guinea"), "PNG;GNB;GIN");
+        assert_eq!(
+            actors("Papua New Guinea and Guinea-Bissau, not Guinea"),
+            "PNG;GNB;GIN"
+        );
         assert_eq!(actors("Equatorial Guinea"), "GNQ");
         assert_eq!(actors("South Sudan accused Sudan"), "SSD;SDN");
-        assert_eq!(actors("the Democratic Republic of the Congo and the Republic of the Congo"), "COD;COG");
+        assert_eq!(
+            actors("the Democratic Republic of the Congo and the Republic of the Congo"),
+            "COD;COG"
+        );
         assert_eq!(actors("American Samoa"), "ASM");
         assert_eq!(actors("the People's Republic of China"), "CHN");
         assert_eq!(actors("the People\u{2019}s Republic of China"), "CHN");
@@ -554,17 +667,26 @@ mod tests {
         assert_eq!(actors("Chad said it would close the border."), "TCD");
         assert_eq!(actors("Troops from neighbouring Chad crossed."), "TCD");
         assert_eq!(actors("In Chad, the vote was delayed."), "TCD");
-        assert_eq!(actors("Chad Johnson, a trade lawyer, said the rules were unclear."), "");
+        assert_eq!(
+            actors("Chad Johnson, a trade lawyer, said the rules were unclear."),
+            ""
+        );
         assert_eq!(actors("Michael Jordan visited the school."), "");
         assert_eq!(actors("King Abdullah of Jordan met the envoy."), "JOR");
         assert_eq!(actors("Lake Chad is shrinking."), "");
         assert_eq!(actors("Denzel Washington starred in the film."), "");
-        assert_eq!(actors("Chad President Mahamat Deby flew to Paris."), "TCD;FRA");
+        assert_eq!(
+            actors("Chad President Mahamat Deby flew to Paris."),
+            "TCD;FRA"
+        );
     }
 
     #[test]
     fn georgia_the_country_and_the_state() {
-        assert_eq!(actors("Georgia accused Russia of occupying its territory."), "GEO;RUS");
+        assert_eq!(
+            actors("Georgia accused Russia of occupying its territory."),
+            "GEO;RUS"
+        );
         assert_eq!(actors("Voters in Atlanta, Georgia, went to the polls."), "");
         assert_eq!(actors("He studied at Georgia Tech."), "");
     }
@@ -585,7 +707,10 @@ mod tests {
 
     #[test]
     fn seats_of_government_and_multi_state_names() {
-        assert_eq!(actors("The Kremlin rejected a White House proposal."), "RUS;USA");
+        assert_eq!(
+            actors("The Kremlin rejected a White House proposal."),
+            "RUS;USA"
+        );
         assert_eq!(actors("Downing Street declined to comment."), "GBR");
         assert_eq!(actors("the two Koreas"), "PRK;KOR");
     }
@@ -610,7 +735,10 @@ mod tests {
     fn carry_over_fills_sentences_without_actors() {
         let scorer = ActorsScorer {
             gazetteer: Gazetteer::new(
-                vec![("Japan".into(), "JPN".into()), ("Korea".into(), "KOR".into())],
+                vec![
+                    ("Japan".into(), "JPN".into()),
+                    ("Korea".into(), "KOR".into()),
+                ],
                 Vec::new(),
             )
             .unwrap(),
@@ -620,12 +748,23 @@ mod tests {
             }),
             carry: true,
         };
-        let texts = ["Officials met.", "Japan and Korea signed.", "It took years.", "Japan wept."];
+        let texts = [
+            "Officials met.",
+            "Japan and Korea signed.",
+            "It took years.",
+            "Japan wept.",
+        ];
         let mut rows: Vec<Vec<Cell>> = texts
             .iter()
             .map(|t| {
                 let mut c = Vec::new();
-                scorer.score(&Sentence { text: t, embedding: None }, &mut c);
+                scorer.score(
+                    &Sentence {
+                        text: t,
+                        embedding: None,
+                    },
+                    &mut c,
+                );
                 c
             })
             .collect();

@@ -63,7 +63,11 @@ pub fn finish_paragraphs<K: PartialEq>(
         if s.uses_paragraph() {
             let mut from = 0;
             while from < rows.len() {
-                let to = from + keys[from..].iter().take_while(|k| **k == keys[from]).count();
+                let to = from
+                    + keys[from..]
+                        .iter()
+                        .take_while(|k| **k == keys[from])
+                        .count();
                 let mut cells: Vec<&mut [Cell]> = rows[from..to]
                     .iter_mut()
                     .map(|r| &mut r[offset..offset + width])

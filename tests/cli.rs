@@ -1169,7 +1169,8 @@ fn actors_carry_over_is_optional_and_independent_of_threads_and_chunks() {
         "--quiet",
     ]));
     let (header, _) = read_csv(&w.path("plain.csv"));
-    assert_eq!(header[9..], ["actors", "dyad"]);
+    // The JSONL file of the sample adds title and date after the score columns.
+    assert_eq!(header[9..], ["actors", "dyad", "title", "date"]);
     let mut outs = Vec::new();
     for (t, chunk) in [("1", "1"), ("2", "100")] {
         let out = format!("carry-{t}.csv");
@@ -1194,7 +1195,10 @@ fn actors_carry_over_is_optional_and_independent_of_threads_and_chunks() {
         "carry-over output depends on --threads/--chunk-size"
     );
     let (header, rows) = read_csv(&w.path("carry-1.csv"));
-    assert_eq!(header[9..], ["actors", "dyad", "actors_inherited"]);
+    assert_eq!(
+        header[9..],
+        ["actors", "dyad", "actors_inherited", "title", "date"]
+    );
     // A sentence naming no state takes its paragraph's first two ("South Sudan offered to
     // host the next round in Juba." names one); a paragraph naming none passes nothing on.
     let find = |start: &str| rows.iter().find(|r| r[5].starts_with(start)).unwrap();

@@ -1269,3 +1269,35 @@ fn actors_held_out_precision_recall() {
     assert!(r >= 0.85, "recall {r:.3} < 0.85");
     assert!(p >= 0.70, "precision {p:.3} < 0.70");
 }
+
+#[test]
+fn a_malformed_alias_table_stops_the_run_naming_file_and_line() {
+    let m = models().join("actors");
+    let w = Workdir::new();
+    for f in ["iso3166-1.json", "countries.json"] {
+        w.write(&format!("m/actors/{f}"), &std::fs::read(m.join(f)).unwrap());
+    }
+    w.write(
+        "m/actors/aliases.tsv",
+        b"# comment\ntext\tcodes\tkind\tguard\nKorea\tKOR\tshort\t-\nJapan\tJP\tshort\t-\n",
+    );
+    w.write("a.txt", b"Japan and Korea met.");
+    let out = w.run(&[
+        "score",
+        "a.txt",
+        "-o",
+        "out.csv",
+        "--models",
+        "m",
+        "--scorers",
+        "actors",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("aliases.tsv") && err.contains("line 4") && err.contains("\"JP\""),
+        "{}",
+        show(&out)
+    );
+    assert!(!w.path("out.csv").exists());
+}

@@ -142,7 +142,7 @@ pub fn registry() -> Vec<ScorerInfo> {
     },
     ScorerInfo {
         name: "actors",
-        description: "states mentioned, as ISO 3166-1 alpha-3 codes in order of first mention, and their dyad",
+        description: "states named (names, demonyms, capitals, seats of government): actors = ISO 3166-1 alpha-3 codes, ';'-joined in order of first mention; dyad = the first two, sorted, 'AAA-BBB'; actors_inherited (--actors-carry) = taken from the paragraph",
         needs_embedding: false,
         files: &[actors::ALIASES, actors::ISO, actors::GDELT],
         tuned_encoder: false,

@@ -34,7 +34,7 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
 }
 
 /// What a matched text stands for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 struct Entry {
     /// ISO alpha-3 codes; empty for a blocked text.
     codes: Vec<String>,
@@ -196,7 +196,7 @@ impl Gazetteer {
 /// A demonym's plural ("Nigerians", "Iraqis"), unless it has none ("Chinese", "Swiss",
 /// "French") or is a prefix ("Sino-").
 fn plural(demonym: &str) -> Option<String> {
-    let none = ["s", "sh", "ch", "x", "ese", "-", "i's"];
+    let none = ["s", "sh", "ch", "x", "ese", "-"];
     (!none.iter().any(|e| demonym.ends_with(e))).then(|| format!("{demonym}s"))
 }
 

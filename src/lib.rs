@@ -16,11 +16,13 @@
 //! [`pipeline`] strings the stages together chunk by chunk; [`parallel`] is the one place
 //! that decides how many threads rayon and libtorch use.
 
+pub mod aggregate;
 pub mod article;
 pub mod batch;
 pub mod encoder;
 pub mod error;
 pub mod ingest;
+pub mod merge;
 pub mod models;
 pub mod parallel;
 pub mod pipeline;
@@ -28,6 +30,7 @@ pub mod progress;
 pub mod resume;
 pub mod score;
 pub mod segment;
+pub mod shard;
 pub mod tokenize;
 pub mod write;
 

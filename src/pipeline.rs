@@ -24,6 +24,7 @@ use crate::progress::Progress;
 use crate::resume;
 use crate::score::{self, Cell, Scorer, ScorerOptions, Sentence};
 use crate::segment::{self, SentenceSpan, Span};
+use crate::shard::{self, Shard};
 use crate::tokenize::{SentenceTokenizer, Tokens};
 use crate::write::{self, CsvOut, NpyOut, Output, Row};
 
@@ -78,6 +79,8 @@ pub struct RunConfig {
     pub threads: usize,
     pub batch: BatchLimits,
     pub limit: Option<u64>,
+    /// Only the documents of this shard (`--shard K/N`).
+    pub shard: Option<Shard>,
     pub quiet: bool,
     /// The command line, for the manifest.
     pub command_line: Vec<String>,
@@ -104,6 +107,9 @@ pub enum Notice<'a> {
     },
     /// A sentence longer than [`MAX_SENTENCE_CHARS`] was cut into pieces.
     ForcedSplit { doc_id: &'a str, pieces: usize },
+    /// A JSONL `date` or `--date-column` value that is not a date: the `date` column is
+    /// left empty.
+    BadDate { doc_id: &'a str, value: &'a str },
 }
 
 /// Counts and timings of a finished run.
@@ -122,6 +128,8 @@ pub struct Summary {
     /// Paragraphs of txt articles set aside as date line, headline, stamps or boilerplate.
     pub set_aside: u64,
     pub not_english: u64,
+    /// Documents whose JSONL `date` or `--date-column` value could not be read as a date.
+    pub bad_dates: u64,
     pub load_seconds: f64,
     pub seconds: f64,
     pub manifest: Option<PathBuf>,
@@ -168,7 +176,7 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         header.extend(s.columns().iter().cloned());
     }
     if has_jsonl {
-        header.extend(["title".to_string(), "date".to_string()]);
+        header.push("title".to_string());
     }
     header.extend(cfg.ingest.keep_fields.iter().cloned());
     // Resuming needs a file output; a checkpoint from another command is refused.
@@ -245,7 +253,11 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                 .map(|u| ingest::decode(u, &cfg.ingest).ok().map(|d| d.doc_id))
                 .collect()
         });
-        seen_ids.extend(ids.into_iter().flatten());
+        seen_ids.extend(
+            ids.into_iter()
+                .flatten()
+                .filter(|id| cfg.shard.map_or(true, |s| s.owns(id))),
+        );
     }
     let chunk_units = cfg.chunk_units.max(1);
     let mut cells: Vec<Cell> = Vec::new();
@@ -267,12 +279,15 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             let decoded: Vec<Result<Document, InputError>> = pool.install(|| {
                 units
                     .into_par_iter()
+                    .filter(|u| unit_may_be_owned(u, cfg.shard))
                     .map(|u| ingest::decode(u, &cfg.ingest))
                     .collect()
             });
             let mut docs = Vec::with_capacity(decoded.len());
             for d in decoded {
                 match d {
+                    Err(e) if !error_owned(&e, cfg.shard) => {}
+                    Ok(doc) if cfg.shard.is_some_and(|s| !s.owns(&doc.doc_id)) => {}
                     Err(e) => {
                         summary.errors += 1;
                         notify(Notice::InputError(&e));
@@ -316,6 +331,13 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             let chunk = process_chunk(&pool, &loaded, cfg, &docs)?;
             for (d, info) in docs.iter().zip(&chunk.docs) {
                 summary.set_aside += info.article.set_aside() as u64;
+                if info.date.is_empty() && !d.structured && !d.date.trim().is_empty() {
+                    summary.bad_dates += 1;
+                    notify(Notice::BadDate {
+                        doc_id: &d.doc_id,
+                        value: &d.date,
+                    });
+                }
                 if info.forced_pieces > 0 {
                     summary.forced_split += info.forced_pieces as u64;
                     notify(Notice::ForcedSplit {
@@ -339,6 +361,7 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             }
             for (k, s) in chunk.sentences.iter().enumerate() {
                 let doc = &docs[s.doc];
+                let date = &chunk.docs[s.doc].date;
                 let tokens = chunk.tokens.get(k);
                 let token_cells = match cfg.mode {
                     Mode::Segment => None,
@@ -349,11 +372,11 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                 let mut meta: Vec<&str> = Vec::new();
                 if has_jsonl {
                     meta.push(&doc.title);
-                    meta.push(&doc.date);
                 }
                 meta.extend(doc.kept.iter().map(|s| s.as_str()));
                 csv.write(&Row {
                     doc_id: &doc.doc_id,
+                    date,
                     paragraph: s.span.paragraph,
                     sentence: s.index,
                     start: s.span.span.start,
@@ -429,6 +452,25 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         summary.manifest = Some(path);
     }
     Ok(summary)
+}
+
+/// Whether a unit can hold a document of the shard. A txt or lines file is one document
+/// whose id is its name, so another shard's files are not even read; other units need
+/// decoding to learn their ids.
+fn unit_may_be_owned(unit: &ingest::Unit, shard: Option<Shard>) -> bool {
+    match (unit, shard) {
+        (ingest::Unit::File { file, .. }, Some(s)) => s.owns(&file.name),
+        (ingest::Unit::Bytes { name, .. }, Some(s)) => s.owns(name),
+        _ => true,
+    }
+}
+
+/// Whether this shard reports an input error: errors have no document id, so they are
+/// shared out by their place (`source:line`), and the N shards report each exactly once.
+fn error_owned(e: &InputError, shard: Option<Shard>) -> bool {
+    shard.map_or(true, |s| {
+        s.owns(&format!("{}:{}", e.source_name, e.line.unwrap_or(0)))
+    })
 }
 
 /// `OUT.manifest.json` beside the CSV.
@@ -549,6 +591,9 @@ struct DocInfo {
     /// ISO 639-3 code, empty when too little text to tell.
     lang: String,
     english: bool,
+    /// ISO 8601 date, empty when unknown: the article's update stamp or date line (txt),
+    /// else the JSONL `date` or `--date-column` value when it parses.
+    date: String,
 }
 
 struct Chunk {
@@ -642,6 +687,11 @@ fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<(SentenceSpan, bool
     let (lang, english) = language(&d.text, &article.body);
     let spans = segment::split_long(&d.text, spans, MAX_SENTENCE_CHARS);
     let forced_pieces = spans.iter().filter(|(_, forced)| *forced).count();
+    let date = if d.structured {
+        article.date(&d.text)
+    } else {
+        article::parse_date(&d.date)
+    };
     (
         DocInfo {
             article,
@@ -649,6 +699,7 @@ fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<(SentenceSpan, bool
             forced_pieces,
             lang,
             english,
+            date: date.unwrap_or_default(),
         },
         spans,
     )
@@ -758,16 +809,10 @@ fn write_doc_row(
 ) -> Result<(), Error> {
     let a = &info.article;
     let span = |s: &Option<Span>| s.map(|s| &d.text[s.start..s.end]).unwrap_or("");
-    let (title, date) = if d.structured {
-        (
-            span(&a.headline).to_string(),
-            a.date(&d.text).unwrap_or_default(),
-        )
+    let title = if d.structured {
+        span(&a.headline)
     } else {
-        (
-            d.title.clone(),
-            article::parse_date(&d.date).unwrap_or_default(),
-        )
+        &d.title
     };
     let set_aside: Vec<&str> = a
         .date_line
@@ -781,8 +826,8 @@ fn write_doc_row(
         &d.doc_id,
         &d.source,
         &d.line.map(|l| l.to_string()).unwrap_or_default(),
-        &title,
-        &date,
+        title,
+        &info.date,
         span(&a.dateline),
         span(&a.credit),
         &info.lang,
@@ -864,6 +909,8 @@ fn manifest(
         "whole_paragraphs": cfg.whole_paragraphs,
         "keep_boilerplate": cfg.keep_boilerplate,
         "docs": cfg.docs.as_ref().map(|p| p.display().to_string()),
+        "date_column": cfg.ingest.date_column,
+        "shard": cfg.shard.map(|s| json!({ "index": s.index, "count": s.count, "hash": shard::HASH_NAME })),
         "threads": threads,
         "batch": { "max_sentences": cfg.batch.max_sentences, "token_budget": cfg.batch.token_budget },
         "models_dir": loaded.models_dir.display().to_string(),
@@ -876,6 +923,7 @@ fn manifest(
             "truncated": summary.truncated,
             "set_aside_paragraphs": summary.set_aside,
             "not_english": summary.not_english,
+            "bad_dates": summary.bad_dates,
         },
         "timings": { "load_seconds": summary.load_seconds, "total_seconds": summary.seconds },
     })

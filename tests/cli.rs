@@ -651,8 +651,8 @@ fn segment_needs_no_model_and_has_only_span_columns() {
             "start",
             "end",
             "text",
-            "title",
-            "date"
+            "date",
+            "title"
         ]
     );
     assert_eq!(

@@ -276,18 +276,22 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             }
             let weight: u64 = units.iter().map(|u| u.weight()).sum();
             let n_units = units.len() as u64;
-            let decoded: Vec<Result<Document, InputError>> = pool.install(|| {
+            // With `--shard`, each decoded item says whether it is already known to be
+            // this shard's (a whole file, assigned by its name before reading it).
+            let decoded: Vec<(Result<Document, InputError>, bool)> = pool.install(|| {
                 units
                     .into_par_iter()
-                    .filter(|u| unit_may_be_owned(u, cfg.shard))
-                    .map(|u| ingest::decode(u, &cfg.ingest))
+                    .filter_map(|u| {
+                        let owned = shard_of_file(&u, cfg.shard)?;
+                        Some((ingest::decode(u, &cfg.ingest), owned))
+                    })
                     .collect()
             });
             let mut docs = Vec::with_capacity(decoded.len());
-            for d in decoded {
+            for (d, owned) in decoded {
                 match d {
-                    Err(e) if !error_owned(&e, cfg.shard) => {}
-                    Ok(doc) if cfg.shard.is_some_and(|s| !s.owns(&doc.doc_id)) => {}
+                    Err(e) if !owned && !error_owned(&e, cfg.shard) => {}
+                    Ok(doc) if !owned && cfg.shard.is_some_and(|s| !s.owns(&doc.doc_id)) => {}
                     Err(e) => {
                         summary.errors += 1;
                         notify(Notice::InputError(&e));
@@ -454,19 +458,25 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     Ok(summary)
 }
 
-/// Whether a unit can hold a document of the shard. A txt or lines file is one document
-/// whose id is its name, so another shard's files are not even read; other units need
-/// decoding to learn their ids.
-fn unit_may_be_owned(unit: &ingest::Unit, shard: Option<Shard>) -> bool {
-    match (unit, shard) {
-        (ingest::Unit::File { file, .. }, Some(s)) => s.owns(&file.name),
-        (ingest::Unit::Bytes { name, .. }, Some(s)) => s.owns(name),
-        _ => true,
+/// For a txt or lines file, one document whose id is its name: `None` when it belongs to
+/// another shard (it is not even read), `Some(true)` when to this one, its document or
+/// its error alike. `Some(false)` for other units: a record's id is known only once it
+/// is decoded.
+fn shard_of_file(unit: &ingest::Unit, shard: Option<Shard>) -> Option<bool> {
+    let name = match unit {
+        ingest::Unit::File { file, .. } => &file.name,
+        ingest::Unit::Bytes { name, .. } => name,
+        _ => return Some(false),
+    };
+    match shard {
+        Some(s) => s.owns(name).then_some(true),
+        None => Some(false),
     }
 }
 
-/// Whether this shard reports an input error: errors have no document id, so they are
-/// shared out by their place (`source:line`), and the N shards report each exactly once.
+/// Whether this shard reports an input error that no file name assigned: such errors
+/// have no document id, so they are shared out by their place (`source:line`), and the
+/// N shards report each exactly once.
 fn error_owned(e: &InputError, shard: Option<Shard>) -> bool {
     shard.map_or(true, |s| {
         s.owns(&format!("{}:{}", e.source_name, e.line.unwrap_or(0)))

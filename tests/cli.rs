@@ -740,6 +740,7 @@ fn lexicon_only_runs_load_no_encoder() {
             "n_tokens",
             "truncated",
             "forced_split",
+            "date",
             "sentiment_lexicon",
             "lexicon_pos",
             "lexicon_neu",
@@ -748,11 +749,11 @@ fn lexicon_only_runs_load_no_encoder() {
     );
     // Reference values from vaderSentiment 3.3.2.
     assert_eq!(
-        rows[0][9..],
+        rows[0][10..],
         ["0.831600", "0.661000", "0.339000", "0.000000"]
     );
     assert_eq!(
-        rows[1][9..],
+        rows[1][10..],
         ["-0.742400", "0.000000", "0.323000", "0.677000"]
     );
     assert_eq!(

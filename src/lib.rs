@@ -13,6 +13,9 @@
 //! write    rows → CSV (the contract with notebooks), embeddings → .npy, run manifest
 //! ```
 //!
+//! After a run: [`aggregate`] groups sentence CSVs by document, actor, dyad or period;
+//! [`merge`] joins the parts of a run split by [`shard`] (`--shard K/N`).
+//!
 //! [`pipeline`] strings the stages together chunk by chunk; [`parallel`] is the one place
 //! that decides how many threads rayon and libtorch use.
 

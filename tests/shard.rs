@@ -69,6 +69,8 @@ fn corpus(dir: &Path) {
             jsonl.push_str("{\"id\": broken\n");
         }
     }
+    // A duplicate id, far from the first: kept as a second document, never merged.
+    jsonl.push_str("{\"id\": \"j5\", \"text\": \"A second j5. It has two sentences.\"}\n");
     std::fs::write(inp.join("records.jsonl"), jsonl).unwrap();
     for i in 0..12 {
         std::fs::write(
@@ -130,17 +132,41 @@ fn shards_cover_the_single_run(args: &[&str]) {
     all_err.sort();
     assert_eq!(union_err, all_err);
 
-    // merge: one header, every row once.
+    // merge: one header, every row once, in the single run's order (parts in any order).
     let mut merge_args = vec!["merge"];
     merge_args.extend(parts.iter().rev().map(String::as_str));
     merge_args.extend(["-o", "merged.csv"]);
     ok(run(d, &merge_args));
     let (h, merged) = read_csv(&d.join("merged.csv"));
     assert_eq!(h, header);
-    assert_eq!(sorted(merged), sorted(all));
+    assert_eq!(merged, all);
+    assert_eq!(
+        std::fs::read(d.join("merged.csv")).unwrap(),
+        std::fs::read(d.join("all.csv")).unwrap()
+    );
+    // --part-order: the same rows, part after part.
+    merge_args.push("--part-order");
+    *merge_args.iter_mut().find(|a| **a == "merged.csv").unwrap() = "concat.csv";
+    ok(run(d, &merge_args));
+    let (_, concat) = read_csv(&d.join("concat.csv"));
+    assert_eq!(sorted(concat), sorted(all));
 
-    // Missing shards are reported; the same shard twice is refused.
+    // Input order needs the inputs: moved away, the merge stops and says why.
+    std::fs::rename(d.join("in"), d.join("moved")).unwrap();
+    let out = run(d, &merge_args[..merge_args.len() - 1]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rows remain that belong to no document of the inputs"), "{}", show(&out));
+    std::fs::rename(d.join("moved"), d.join("in")).unwrap();
+
+    // Missing shards: input order is refused, part order warns; the same shard twice is
+    // refused.
     let out = run(d, &["merge", "part-0.csv", "part-2.csv", "-o", "some.csv"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no part holds shard 1"));
+    let out = run(
+        d,
+        &["merge", "part-0.csv", "part-2.csv", "-o", "some.csv", "--part-order"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no part holds shard 1/3"));
     let out = run(d, &["merge", "part-0.csv", "part-0.csv", "-o", "twice.csv"]);
@@ -170,7 +196,7 @@ fn merge_refuses_parts_with_different_headers() {
     let d = dir.path();
     std::fs::write(d.join("a.csv"), "doc_id,text\r\nx,Hi.\r\n").unwrap();
     std::fs::write(d.join("b.csv"), "doc_id,text,date\r\ny,Ho.,\r\n").unwrap();
-    let out = run(d, &["merge", "a.csv", "b.csv", "-o", "m.csv"]);
+    let out = run(d, &["merge", "a.csv", "b.csv", "-o", "m.csv", "--part-order"]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("b.csv:1: its header differs from that of a.csv"), "{err}");

@@ -447,7 +447,20 @@ fn parse_ymd(s: &str) -> Option<(i64, u32, u32)> {
     let y: i64 = s[..4].parse().ok()?;
     let m: u32 = s[5..7].parse().ok()?;
     let d: u32 = s[8..10].parse().ok()?;
-    let days_in = [31, 28 + leap(y) as u32, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days_in = [
+        31,
+        28 + leap(y) as u32,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     ((1..=12).contains(&m) && d >= 1 && d <= days_in[m as usize - 1]).then_some((y, m, d))
 }
 
@@ -513,7 +526,11 @@ mod tests {
 
     #[test]
     fn keys_are_checked() {
-        let k = |s: &str| s.split(',').map(|x| x.parse().unwrap()).collect::<Vec<Key>>();
+        let k = |s: &str| {
+            s.split(',')
+                .map(|x| x.parse().unwrap())
+                .collect::<Vec<Key>>()
+        };
         assert!(check_keys(&k("dyad,month")).is_ok());
         assert!(check_keys(&k("week,month")).is_err());
         assert!(check_keys(&k("dyad,dyad")).is_err());
@@ -537,12 +554,21 @@ mod tests {
             for _ in 0..n {
                 let t = xorshift(&mut state).powf(skew);
                 values.push(t);
-                acc.add(0, &Values { tension: Some(t), ..Values::default() });
+                acc.add(
+                    0,
+                    &Values {
+                        tension: Some(t),
+                        ..Values::default()
+                    },
+                );
             }
             values.sort_by(f64::total_cmp);
             let exact = values[(0.9 * (n as f64 - 1.0)) as usize];
             let est = acc.p90().unwrap();
-            println!("n={n}: p90 exact {exact:.6}, sketch {est:.6}, relative error {:.5}", (est - exact).abs() / exact);
+            println!(
+                "n={n}: p90 exact {exact:.6}, sketch {est:.6}, relative error {:.5}",
+                (est - exact).abs() / exact
+            );
             assert!(
                 (est - exact).abs() <= P90_RELATIVE_ERROR * exact,
                 "n={n}: sketch {est} vs exact {exact}"

@@ -46,7 +46,10 @@ impl Part {
             message,
         };
         let mut reader = csv::Reader::from_path(path).map_err(|e| table(e.to_string()))?;
-        let header = reader.byte_headers().map_err(|e| table(e.to_string()))?.clone();
+        let header = reader
+            .byte_headers()
+            .map_err(|e| table(e.to_string()))?
+            .clone();
         let mut part = Part {
             path: path.to_path_buf(),
             reader,
@@ -289,7 +292,9 @@ fn check_shards(parts: &[PathBuf], summary: &mut MergeSummary) -> Result<(), Err
         seen.push((k, part));
     }
     if let Some(n) = summary.shard_count {
-        summary.missing_shards = (0..n).filter(|k| !seen.iter().any(|(s, _)| s == k)).collect();
+        summary.missing_shards = (0..n)
+            .filter(|k| !seen.iter().any(|(s, _)| s == k))
+            .collect();
     }
     Ok(())
 }

@@ -59,7 +59,10 @@ impl FromStr for Shard {
             return Err(format!("'{s}': N must be at least 1"));
         }
         if index >= count {
-            return Err(format!("'{s}': K must be between 0 and N-1 = {}", count - 1));
+            return Err(format!(
+                "'{s}': K must be between 0 and N-1 = {}",
+                count - 1
+            ));
         }
         Ok(Shard { index, count })
     }
@@ -85,10 +88,7 @@ mod tests {
 
     #[test]
     fn parses_and_validates() {
-        assert_eq!(
-            "2/5".parse::<Shard>(),
-            Ok(Shard { index: 2, count: 5 })
-        );
+        assert_eq!("2/5".parse::<Shard>(), Ok(Shard { index: 2, count: 5 }));
         assert_eq!("0/1".parse::<Shard>().unwrap().to_string(), "0/1");
         for bad in ["5/5", "1/0", "3", "-1/4", "a/b", "1/"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");

@@ -276,10 +276,12 @@ impl CsvOut {
 
     /// Copies a record read from another CSV (`detente merge`).
     pub fn write_record(&mut self, record: &csv::ByteRecord) -> Result<(), Error> {
-        self.writer.write_byte_record(record).map_err(|e| Error::Csv {
-            what: self.what.clone(),
-            source: e,
-        })
+        self.writer
+            .write_byte_record(record)
+            .map_err(|e| Error::Csv {
+                what: self.what.clone(),
+                source: e,
+            })
     }
 
     pub fn finish(mut self) -> Result<(), Error> {

@@ -49,8 +49,7 @@ fn read_csv(path: &Path) -> Table {
 /// Rows sorted by document and sentence (columns 0 and 2), then the whole row.
 fn sorted(mut rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
     rows.sort_by(|a, b| {
-        (&a[0], a[2].parse::<u64>().unwrap(), a)
-            .cmp(&(&b[0], b[2].parse::<u64>().unwrap(), b))
+        (&a[0], a[2].parse::<u64>().unwrap(), a).cmp(&(&b[0], b[2].parse::<u64>().unwrap(), b))
     });
     rows
 }
@@ -75,7 +74,10 @@ fn corpus(dir: &Path) {
     for i in 0..12 {
         std::fs::write(
             inp.join(format!("art-{i:02}.txt")),
-            format!("Tuesday, March {} 2026\n\nOfficials met again. Talks number {i} went on.\n", 1 + i),
+            format!(
+                "Tuesday, March {} 2026\n\nOfficials met again. Talks number {i} went on.\n",
+                1 + i
+            ),
         )
         .unwrap();
     }
@@ -95,7 +97,10 @@ fn shards_cover_the_single_run(args: &[&str]) {
     let with = |extra: &[&str]| -> Vec<String> {
         args.iter().chain(extra).map(|s| s.to_string()).collect()
     };
-    let single = run(d, &argv(&with(&["-o", "all.csv", "--errors", "all-err.csv"])));
+    let single = run(
+        d,
+        &argv(&with(&["-o", "all.csv", "--errors", "all-err.csv"])),
+    );
     assert_eq!(single.status.code(), Some(1), "{}", show(&single));
     let (header, all) = read_csv(&d.join("all.csv"));
     let (_, all_err) = read_csv(&d.join("all-err.csv"));
@@ -114,12 +119,16 @@ fn shards_cover_the_single_run(args: &[&str]) {
         assert!(matches!(out.status.code(), Some(0 | 1)), "{}", show(&out));
         let (h, rows) = read_csv(&d.join(&part));
         assert_eq!(h, header);
-        assert!(!rows.is_empty(), "shard {k} is empty: the test corpus is too small");
+        assert!(
+            !rows.is_empty(),
+            "shard {k} is empty: the test corpus is too small"
+        );
         union.extend(rows);
         union_err.extend(read_csv(&d.join(&err)).1);
-        let manifest: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(d.join(format!("{part}.manifest.json"))).unwrap())
-                .unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(d.join(format!("{part}.manifest.json"))).unwrap(),
+        )
+        .unwrap();
         assert_eq!(manifest["shard"]["index"], k);
         assert_eq!(manifest["shard"]["count"], 3);
         assert_eq!(manifest["shard"]["hash"], "fnv1a-64");
@@ -155,7 +164,12 @@ fn shards_cover_the_single_run(args: &[&str]) {
     std::fs::rename(d.join("in"), d.join("moved")).unwrap();
     let out = run(d, &merge_args[..merge_args.len() - 1]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("rows remain that belong to no document of the inputs"), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("rows remain that belong to no document of the inputs"),
+        "{}",
+        show(&out)
+    );
     std::fs::rename(d.join("moved"), d.join("in")).unwrap();
 
     // Missing shards: input order is refused, part order warns; the same shard twice is
@@ -165,7 +179,14 @@ fn shards_cover_the_single_run(args: &[&str]) {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no part holds shard 1"));
     let out = run(
         d,
-        &["merge", "part-0.csv", "part-2.csv", "-o", "some.csv", "--part-order"],
+        &[
+            "merge",
+            "part-0.csv",
+            "part-2.csv",
+            "-o",
+            "some.csv",
+            "--part-order",
+        ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no part holds shard 1/3"));
@@ -187,7 +208,15 @@ fn lexicon_score_shards_together_equal_the_single_run() {
         return;
     }
     let m = models.to_str().unwrap().to_string();
-    shards_cover_the_single_run(&["score", "in", "--scorers", "lexicon", "--models", &m, "--quiet"]);
+    shards_cover_the_single_run(&[
+        "score",
+        "in",
+        "--scorers",
+        "lexicon",
+        "--models",
+        &m,
+        "--quiet",
+    ]);
 }
 
 #[test]
@@ -196,10 +225,16 @@ fn merge_refuses_parts_with_different_headers() {
     let d = dir.path();
     std::fs::write(d.join("a.csv"), "doc_id,text\r\nx,Hi.\r\n").unwrap();
     std::fs::write(d.join("b.csv"), "doc_id,text,date\r\ny,Ho.,\r\n").unwrap();
-    let out = run(d, &["merge", "a.csv", "b.csv", "-o", "m.csv", "--part-order"]);
+    let out = run(
+        d,
+        &["merge", "a.csv", "b.csv", "-o", "m.csv", "--part-order"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("b.csv:1: its header differs from that of a.csv"), "{err}");
+    assert!(
+        err.contains("b.csv:1: its header differs from that of a.csv"),
+        "{err}"
+    );
     assert!(!d.join("m.csv").exists());
 }
 
@@ -209,7 +244,11 @@ fn bad_shard_values_fail_at_start_up() {
     for bad in ["3/3", "0/0", "1", "x/2"] {
         let out = run(dir.path(), &["segment", "-", "--shard", bad, "-o", "s.csv"]);
         assert_eq!(out.status.code(), Some(2), "{bad}: {}", show(&out));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("--shard"), "{}", show(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--shard"),
+            "{}",
+            show(&out)
+        );
     }
 }
 
@@ -229,18 +268,49 @@ fn every_format_fills_the_date_column() {
         "id,published,text\nc1,4 December 2020,Four.\nc2,,Five.\nc3,2021-02-30,Six.\n",
     )
     .unwrap();
-    std::fs::write(d.join("a.txt"), "Friday, December 4 2020\n\nTalks went on.\n").unwrap();
+    std::fs::write(
+        d.join("a.txt"),
+        "Friday, December 4 2020\n\nTalks went on.\n",
+    )
+    .unwrap();
     std::fs::write(d.join("l.lines"), "A line.\n").unwrap();
     let out = ok(run(
         d,
-        &["segment", "r.jsonl", "c.csv", "a.txt", "-o", "s.csv", "--date-column", "published"],
+        &[
+            "segment",
+            "r.jsonl",
+            "c.csv",
+            "a.txt",
+            "-o",
+            "s.csv",
+            "--date-column",
+            "published",
+        ],
     ));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("j2: date \"someday\" is not a date"), "{err}");
-    assert!(err.contains("c3: date \"2021-02-30\" is not a date"), "{err}");
+    assert!(
+        err.contains("c3: date \"2021-02-30\" is not a date"),
+        "{err}"
+    );
     let (h, rows) = read_csv(&d.join("s.csv"));
-    assert_eq!(h, ["doc_id", "paragraph", "sentence", "start", "end", "text", "date", "title"]);
-    let got: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[6].as_str())).collect();
+    assert_eq!(
+        h,
+        [
+            "doc_id",
+            "paragraph",
+            "sentence",
+            "start",
+            "end",
+            "text",
+            "date",
+            "title"
+        ]
+    );
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[6].as_str()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -261,11 +331,17 @@ fn every_format_fills_the_date_column() {
     assert_eq!(manifest["date_column"], "published");
 
     // lines: no date; a --date-column the CSV lacks is an error naming the file.
-    ok(run(d, &["segment", "--format", "lines", "l.lines", "-o", "l.csv"]));
+    ok(run(
+        d,
+        &["segment", "--format", "lines", "l.lines", "-o", "l.csv"],
+    ));
     let (h, rows) = read_csv(&d.join("l.csv"));
     assert_eq!(h.last().unwrap(), "date");
     assert_eq!(rows[0][6], "");
-    let out = run(d, &["segment", "c.csv", "-o", "x.csv", "--date-column", "when"]);
+    let out = run(
+        d,
+        &["segment", "c.csv", "-o", "x.csv", "--date-column", "when"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("c.csv:1: no column 'when' in the header (named by --date-column)"));

@@ -79,7 +79,8 @@ fn shard_inputs(parts: &[PathBuf]) -> anyhow::Result<InputArgs> {
                 path.display()
             )
         })?;
-        serde_json::from_str(&text).with_context(|| format!("{}: unreadable manifest", path.display()))
+        serde_json::from_str(&text)
+            .with_context(|| format!("{}: unreadable manifest", path.display()))
     };
     let first = read(&parts[0])?;
     for part in &parts[1..] {
@@ -93,8 +94,12 @@ fn shard_inputs(parts: &[PathBuf]) -> anyhow::Result<InputArgs> {
     }
     let argv: Vec<String> = serde_json::from_value(first["command_line"].clone())
         .with_context(|| format!("{}: the manifest has no command line", parts[0].display()))?;
-    let cli = crate::Cli::try_parse_from(&argv)
-        .with_context(|| format!("{}: cannot parse the manifest's command line", parts[0].display()))?;
+    let cli = crate::Cli::try_parse_from(&argv).with_context(|| {
+        format!(
+            "{}: cannot parse the manifest's command line",
+            parts[0].display()
+        )
+    })?;
     match cli.command {
         crate::Command::Score(a) => Ok(a.input),
         crate::Command::Segment(a) => Ok(a.input),

@@ -566,14 +566,14 @@ fn doc_ids_compressed_inputs_stdin_and_limit() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated,forced_split,sentiment_lexicon"
+        "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated,forced_split,date,sentiment_lexicon"
     );
     assert_eq!(
         lines[1..],
         [
-            "-,0,0,0,16,First paragraph.,5,false,false,0.000000",
-            "-,0,1,17,29,Still first.,5,false,false,0.000000",
-            "-,1,2,30,47,Second paragraph.,5,false,false,0.000000"
+            "-,0,0,0,16,First paragraph.,5,false,false,,0.000000",
+            "-,0,1,17,29,Still first.,5,false,false,,0.000000",
+            "-,1,2,30,47,Second paragraph.,5,false,false,,0.000000"
         ]
     );
 }

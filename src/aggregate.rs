@@ -15,7 +15,7 @@ use std::str::FromStr;
 use sketches_ddsketch::{Config, DDSketch};
 
 use crate::error::Error;
-use crate::write::{self, CsvOut, Output};
+use crate::write::{score_text, CsvOut, Output};
 
 /// A sentence counts as tense from this `tension` on (as `share_tense` in `--docs`).
 pub const TENSE: f64 = 0.5;
@@ -346,12 +346,12 @@ impl Aggregator {
             let stats = [
                 acc.n_docs.to_string(),
                 acc.n_sentences.to_string(),
-                num(acc.tension.get()),
-                num(acc.p90()),
-                num(acc.goldstein.get()),
-                num(acc.sentiment.get()),
-                num(acc.lexicon.get()),
-                num(share),
+                score_text(acc.tension.get()),
+                score_text(acc.p90()),
+                score_text(acc.goldstein.get()),
+                score_text(acc.sentiment.get()),
+                score_text(acc.lexicon.get()),
+                score_text(share),
             ];
             let fields: Vec<&str> = key
                 .iter()
@@ -371,15 +371,6 @@ fn by_name(k: Key) -> &'static str {
         Key::Period(_) => "week|month|year",
         other => other.column(),
     }
-}
-
-/// A score cell's text: 6 decimals, empty when absent.
-fn num(x: Option<f64>) -> String {
-    let mut buf = String::new();
-    if let Some(x) = x {
-        write::format_score(x, &mut buf);
-    }
-    buf
 }
 
 /// The group values one row has for one key: none (an empty dyad, no actors), one, or

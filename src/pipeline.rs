@@ -845,19 +845,10 @@ fn write_doc_row(
         &info.n_sentences.to_string(),
         &a.set_aside().to_string(),
         &set_aside.join(";"),
-        &num(tension.map(|t| t.mean)),
-        &num(tension.map(|t| t.max)),
-        &num(tension.map(|t| t.share_tense)),
+        &write::score_text(tension.map(|t| t.mean)),
+        &write::score_text(tension.map(|t| t.max)),
+        &write::score_text(tension.map(|t| t.share_tense)),
     ])
-}
-
-/// A score cell's text: 6 decimals, empty when absent.
-fn num(x: Option<f64>) -> String {
-    let mut buf = String::new();
-    if let Some(x) = x {
-        write::format_score(x, &mut buf);
-    }
-    buf
 }
 
 /// Embeds every sentence of a chunk in length-sorted batches; rows come back in the

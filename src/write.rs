@@ -320,6 +320,15 @@ pub fn format_score(x: f64, buf: &mut String) {
     }
 }
 
+/// A score cell's text: 6 decimals, empty when absent.
+pub fn score_text(x: Option<f64>) -> String {
+    let mut buf = String::new();
+    if let Some(x) = x {
+        format_score(x, &mut buf);
+    }
+    buf
+}
+
 /// A float32 `.npy` file of N×dim rows, written as rows arrive; the header's row count is
 /// filled in by [`NpyOut::finish`].
 pub struct NpyOut {

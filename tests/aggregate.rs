@@ -1,39 +1,10 @@
 //! `detente aggregate` on small hand-made sentence CSVs, checked against values worked out
 //! by hand, and on a real `segment` run split into shards.
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-const BIN: &str = env!("CARGO_BIN_EXE_detente");
+mod common;
 
-/// Runs the binary in `dir` with a clean environment (only PATH and HOME).
-fn run(dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear().current_dir(dir).args(args);
-    for key in ["PATH", "HOME"] {
-        if let Some(v) = std::env::var_os(key) {
-            cmd.env(key, v);
-        }
-    }
-    cmd.output().expect("run detente")
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stderr ---\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|rec| rec.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
+use common::{read_csv, root, run, show};
 
 /// Aggregates `inputs` by `by` in `dir` and returns the output's header and rows.
 fn aggregate(dir: &Path, inputs: &[&str], by: &str) -> (Vec<String>, Vec<Vec<String>>) {
@@ -314,7 +285,7 @@ fn missing_columns_and_bad_values_are_named() {
 fn aggregating_shards_of_a_real_run_equals_aggregating_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let datasets = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets");
+    let datasets = root().join("datasets");
     let input = datasets.to_str().unwrap();
     let seg = |extra: &[&str], out: &str| {
         let mut args = vec!["segment", input, "-o", out, "--quiet"];

@@ -1,50 +1,10 @@
 //! `--shard K/N`, `detente merge` and the `date` column: N shard outputs together equal
 //! the single run's output, and dates come from every format.
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-const BIN: &str = env!("CARGO_BIN_EXE_detente");
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the binary in `dir` with a clean environment (only PATH and HOME).
-fn run(dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.env_clear().current_dir(dir).args(args);
-    for key in ["PATH", "HOME"] {
-        if let Some(v) = std::env::var_os(key) {
-            cmd.env(key, v);
-        }
-    }
-    cmd.output().expect("run detente")
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stderr ---\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn ok(out: Output) -> Output {
-    assert!(out.status.success(), "detente failed\n{}", show(&out));
-    out
-}
-
-type Table = (Vec<String>, Vec<Vec<String>>);
-
-fn read_csv(path: &Path) -> Table {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|rec| rec.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
+use common::{ok, read_csv, root, run, show};
 
 /// Rows sorted by document and sentence (columns 0 and 2), then the whole row.
 fn sorted(mut rows: Vec<Vec<String>>) -> Vec<Vec<String>> {

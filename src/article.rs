@@ -398,6 +398,8 @@ pub fn parse_date(t: &str) -> Option<String> {
     let ws: Vec<&str> = words(t).collect();
     // 2020-12-04 (the word splitter breaks at '-', so look at the raw text first).
     for tok in t.split_whitespace() {
+        // An ISO 8601 date-time (2015-10-04T09:30:00Z) counts by its date.
+        let tok = tok.split_once('T').map_or(tok, |(date, _)| date);
         let parts: Vec<&str> = tok
             .trim_matches(|c: char| !c.is_ascii_digit())
             .split('-')
@@ -519,6 +521,14 @@ mod tests {
         );
         assert_eq!(parse_date("4 Dec. 2020").as_deref(), Some("2020-12-04"));
         assert_eq!(parse_date("2021-06-30").as_deref(), Some("2021-06-30"));
+        assert_eq!(
+            parse_date("2015-10-04T09:30:00Z").as_deref(),
+            Some("2015-10-04")
+        );
+        assert_eq!(
+            parse_date("2015-10-04 09:30").as_deref(),
+            Some("2015-10-04")
+        );
         assert_eq!(parse_date("February 30 2020"), None);
         assert_eq!(parse_date("no date here"), None);
     }

@@ -40,6 +40,14 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// A sentence CSV read by `aggregate` or `merge` that lacks a column or holds a bad
+    /// value, named by file and line.
+    #[error("{path}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Table {
+        path: PathBuf,
+        line: Option<u64>,
+        message: String,
+    },
 }
 
 /// What kind of problem an input item had; written to the error report.

@@ -76,6 +76,8 @@ pub struct IngestOptions {
     pub text_column: String,
     /// Extra JSONL fields or CSV columns carried into the output.
     pub keep_fields: Vec<String>,
+    /// CSV input: the column holding each document's date (`--date-column`).
+    pub date_column: Option<String>,
 }
 
 impl Default for IngestOptions {
@@ -85,6 +87,7 @@ impl Default for IngestOptions {
             id_column: "id".into(),
             text_column: "text".into(),
             keep_fields: Vec::new(),
+            date_column: None,
         }
     }
 }
@@ -101,8 +104,10 @@ pub struct Document {
     pub structured: bool,
     /// The bytes were not UTF-8 and were read as Windows-1252 (a warning, not an error).
     pub recoded: bool,
-    /// JSONL `title` and `date` (empty for other formats).
+    /// JSONL `title` (empty for other formats).
     pub title: String,
+    /// The date as written in the input: JSONL `date`, or the CSV `--date-column` value
+    /// (empty for txt and lines, whose date comes from the article itself).
     pub date: String,
     /// Values of `--keep-fields`, in that order (empty where absent).
     pub kept: Vec<String>,
@@ -134,6 +139,7 @@ pub enum Unit {
         line: u64,
         id: Option<Vec<u8>>,
         text: Vec<u8>,
+        date: Option<Vec<u8>>,
         kept: Vec<Option<Vec<u8>>>,
     },
     /// A problem found while walking the inputs (an unreadable file, a broken CSV).
@@ -301,6 +307,7 @@ enum Stream {
         reader: csv::Reader<Box<dyn Read + Send>>,
         id: Option<usize>,
         text: usize,
+        date: Option<usize>,
         kept: Vec<Option<usize>>,
     },
 }
@@ -422,12 +429,22 @@ impl Reader {
             )
         })?;
         let id = find(&self.opts.id_column);
+        let date = match &self.opts.date_column {
+            None => None,
+            Some(name) => Some(find(name).ok_or_else(|| {
+                fail(
+                    Kind::MissingField,
+                    format!("no column '{name}' in the header (named by --date-column)"),
+                )
+            })?),
+        };
         let kept = self.opts.keep_fields.iter().map(|k| find(k)).collect();
         Ok(Stream::Csv {
             source: file.name.clone(),
             reader,
             id,
             text,
+            date,
             kept,
         })
     }
@@ -471,6 +488,7 @@ fn next_in_stream(stream: &mut Stream) -> Option<Unit> {
             reader,
             id,
             text,
+            date,
             kept,
         } => {
             let mut record = csv::ByteRecord::new();
@@ -484,6 +502,7 @@ fn next_in_stream(stream: &mut Stream) -> Option<Unit> {
                         line,
                         id: id.and_then(field),
                         text: field(*text).unwrap_or_default(),
+                        date: date.and_then(field),
                         kept: kept.iter().map(|k| k.and_then(field)).collect(),
                     })
                 }
@@ -550,6 +569,7 @@ fn decode_unit(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError>
             line,
             id,
             text,
+            date,
             kept,
         } => {
             let fail =
@@ -587,7 +607,9 @@ fn decode_unit(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError>
                 structured: false,
                 recoded,
                 title: String::new(),
-                date: String::new(),
+                date: date
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default(),
                 kept,
                 source,
                 line: Some(line),
@@ -869,6 +891,7 @@ mod tests {
                 line: 3,
                 id: None,
                 text: Vec::new(),
+                date: None,
                 kept: Vec::new(),
             },
             &opts(),

@@ -13,14 +13,19 @@
 //! write    rows → CSV (the contract with notebooks), embeddings → .npy, run manifest
 //! ```
 //!
+//! After a run: [`aggregate`] groups sentence CSVs by document, actor, dyad or period;
+//! [`merge`] joins the parts of a run split by [`shard`] (`--shard K/N`).
+//!
 //! [`pipeline`] strings the stages together chunk by chunk; [`parallel`] is the one place
 //! that decides how many threads rayon and libtorch use.
 
+pub mod aggregate;
 pub mod article;
 pub mod batch;
 pub mod encoder;
 pub mod error;
 pub mod ingest;
+pub mod merge;
 pub mod models;
 pub mod parallel;
 pub mod pipeline;
@@ -28,6 +33,7 @@ pub mod progress;
 pub mod resume;
 pub mod score;
 pub mod segment;
+pub mod shard;
 pub mod tokenize;
 pub mod write;
 

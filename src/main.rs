@@ -24,6 +24,10 @@ enum Command {
     Segment(cmd::segment::Args),
     /// List the built-in scorers, their columns and model files.
     Scorers(cmd::scorers::Args),
+    /// Group sentence rows by document, actor, dyad, week, month or year: counts, means, p90.
+    Aggregate(cmd::aggregate::Args),
+    /// Join the parts of a sharded run (--shard K/N) into one CSV with one header.
+    Merge(cmd::merge::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +36,8 @@ fn main() -> ExitCode {
         Command::Score(args) => cmd::score::run(args),
         Command::Segment(args) => cmd::segment::run(args),
         Command::Scorers(args) => cmd::scorers::run(args),
+        Command::Aggregate(args) => cmd::aggregate::run(args),
+        Command::Merge(args) => cmd::merge::run(args),
     };
     match result {
         Ok(code) => code,

@@ -24,6 +24,7 @@ use crate::progress::Progress;
 use crate::resume;
 use crate::score::{self, Cell, Scorer, ScorerOptions, Sentence};
 use crate::segment::{self, SentenceSpan, Span};
+use crate::shard::{self, Shard};
 use crate::tokenize::{SentenceTokenizer, Tokens};
 use crate::write::{self, CsvOut, NpyOut, Output, Row};
 
@@ -78,6 +79,8 @@ pub struct RunConfig {
     pub threads: usize,
     pub batch: BatchLimits,
     pub limit: Option<u64>,
+    /// Only the documents of this shard (`--shard K/N`).
+    pub shard: Option<Shard>,
     pub quiet: bool,
     /// The command line, for the manifest.
     pub command_line: Vec<String>,
@@ -104,6 +107,9 @@ pub enum Notice<'a> {
     },
     /// A sentence longer than [`MAX_SENTENCE_CHARS`] was cut into pieces.
     ForcedSplit { doc_id: &'a str, pieces: usize },
+    /// A JSONL `date` or `--date-column` value that is not a date: the `date` column is
+    /// left empty.
+    BadDate { doc_id: &'a str, value: &'a str },
 }
 
 /// Counts and timings of a finished run.
@@ -122,6 +128,8 @@ pub struct Summary {
     /// Paragraphs of txt articles set aside as date line, headline, stamps or boilerplate.
     pub set_aside: u64,
     pub not_english: u64,
+    /// Documents whose JSONL `date` or `--date-column` value could not be read as a date.
+    pub bad_dates: u64,
     pub load_seconds: f64,
     pub seconds: f64,
     pub manifest: Option<PathBuf>,
@@ -168,7 +176,7 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         header.extend(s.columns().iter().cloned());
     }
     if has_jsonl {
-        header.extend(["title".to_string(), "date".to_string()]);
+        header.push("title".to_string());
     }
     header.extend(cfg.ingest.keep_fields.iter().cloned());
     // Resuming needs a file output; a checkpoint from another command is refused.
@@ -245,7 +253,11 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                 .map(|u| ingest::decode(u, &cfg.ingest).ok().map(|d| d.doc_id))
                 .collect()
         });
-        seen_ids.extend(ids.into_iter().flatten());
+        seen_ids.extend(
+            ids.into_iter()
+                .flatten()
+                .filter(|id| cfg.shard.map_or(true, |s| s.owns(id))),
+        );
     }
     let chunk_units = cfg.chunk_units.max(1);
     let mut cells: Vec<Cell> = Vec::new();
@@ -264,15 +276,22 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             }
             let weight: u64 = units.iter().map(|u| u.weight()).sum();
             let n_units = units.len() as u64;
-            let decoded: Vec<Result<Document, InputError>> = pool.install(|| {
+            // With `--shard`, each decoded item says whether it is already known to be
+            // this shard's (a whole file, assigned by its name before reading it).
+            let decoded: Vec<(Result<Document, InputError>, bool)> = pool.install(|| {
                 units
                     .into_par_iter()
-                    .map(|u| ingest::decode(u, &cfg.ingest))
+                    .filter_map(|u| {
+                        let owned = shard_of_file(&u, cfg.shard)?;
+                        Some((ingest::decode(u, &cfg.ingest), owned))
+                    })
                     .collect()
             });
             let mut docs = Vec::with_capacity(decoded.len());
-            for d in decoded {
+            for (d, owned) in decoded {
                 match d {
+                    Err(e) if !owned && !error_owned(&e, cfg.shard) => {}
+                    Ok(doc) if !owned && cfg.shard.is_some_and(|s| !s.owns(&doc.doc_id)) => {}
                     Err(e) => {
                         summary.errors += 1;
                         notify(Notice::InputError(&e));
@@ -316,6 +335,13 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             let chunk = process_chunk(&pool, &loaded, cfg, &docs)?;
             for (d, info) in docs.iter().zip(&chunk.docs) {
                 summary.set_aside += info.article.set_aside() as u64;
+                if info.date.is_empty() && !d.structured && !d.date.trim().is_empty() {
+                    summary.bad_dates += 1;
+                    notify(Notice::BadDate {
+                        doc_id: &d.doc_id,
+                        value: &d.date,
+                    });
+                }
                 if info.forced_pieces > 0 {
                     summary.forced_split += info.forced_pieces as u64;
                     notify(Notice::ForcedSplit {
@@ -339,6 +365,7 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             }
             for (k, s) in chunk.sentences.iter().enumerate() {
                 let doc = &docs[s.doc];
+                let date = &chunk.docs[s.doc].date;
                 let tokens = chunk.tokens.get(k);
                 let token_cells = match cfg.mode {
                     Mode::Segment => None,
@@ -349,11 +376,11 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
                 let mut meta: Vec<&str> = Vec::new();
                 if has_jsonl {
                     meta.push(&doc.title);
-                    meta.push(&doc.date);
                 }
                 meta.extend(doc.kept.iter().map(|s| s.as_str()));
                 csv.write(&Row {
                     doc_id: &doc.doc_id,
+                    date,
                     paragraph: s.span.paragraph,
                     sentence: s.index,
                     start: s.span.span.start,
@@ -429,6 +456,31 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
         summary.manifest = Some(path);
     }
     Ok(summary)
+}
+
+/// For a txt or lines file, one document whose id is its name: `None` when it belongs to
+/// another shard (it is not even read), `Some(true)` when to this one, its document or
+/// its error alike. `Some(false)` for other units: a record's id is known only once it
+/// is decoded.
+fn shard_of_file(unit: &ingest::Unit, shard: Option<Shard>) -> Option<bool> {
+    let name = match unit {
+        ingest::Unit::File { file, .. } => &file.name,
+        ingest::Unit::Bytes { name, .. } => name,
+        _ => return Some(false),
+    };
+    match shard {
+        Some(s) => s.owns(name).then_some(true),
+        None => Some(false),
+    }
+}
+
+/// Whether this shard reports an input error that no file name assigned: such errors
+/// have no document id, so they are shared out by their place (`source:line`), and the
+/// N shards report each exactly once.
+fn error_owned(e: &InputError, shard: Option<Shard>) -> bool {
+    shard.map_or(true, |s| {
+        s.owns(&format!("{}:{}", e.source_name, e.line.unwrap_or(0)))
+    })
 }
 
 /// `OUT.manifest.json` beside the CSV.
@@ -549,6 +601,9 @@ struct DocInfo {
     /// ISO 639-3 code, empty when too little text to tell.
     lang: String,
     english: bool,
+    /// ISO 8601 date, empty when unknown: the article's update stamp or date line (txt),
+    /// else the JSONL `date` or `--date-column` value when it parses.
+    date: String,
 }
 
 struct Chunk {
@@ -647,6 +702,11 @@ fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<(SentenceSpan, bool
     let (lang, english) = language(&d.text, &article.body);
     let spans = segment::split_long(&d.text, spans, MAX_SENTENCE_CHARS);
     let forced_pieces = spans.iter().filter(|(_, forced)| *forced).count();
+    let date = if d.structured {
+        article.date(&d.text)
+    } else {
+        article::parse_date(&d.date)
+    };
     (
         DocInfo {
             article,
@@ -654,6 +714,7 @@ fn structure(d: &Document, cfg: &RunConfig) -> (DocInfo, Vec<(SentenceSpan, bool
             forced_pieces,
             lang,
             english,
+            date: date.unwrap_or_default(),
         },
         spans,
     )
@@ -763,16 +824,10 @@ fn write_doc_row(
 ) -> Result<(), Error> {
     let a = &info.article;
     let span = |s: &Option<Span>| s.map(|s| &d.text[s.start..s.end]).unwrap_or("");
-    let (title, date) = if d.structured {
-        (
-            span(&a.headline).to_string(),
-            a.date(&d.text).unwrap_or_default(),
-        )
+    let title = if d.structured {
+        span(&a.headline)
     } else {
-        (
-            d.title.clone(),
-            article::parse_date(&d.date).unwrap_or_default(),
-        )
+        &d.title
     };
     let set_aside: Vec<&str> = a
         .date_line
@@ -786,8 +841,8 @@ fn write_doc_row(
         &d.doc_id,
         &d.source,
         &d.line.map(|l| l.to_string()).unwrap_or_default(),
-        &title,
-        &date,
+        title,
+        &info.date,
         span(&a.dateline),
         span(&a.credit),
         &info.lang,
@@ -795,19 +850,10 @@ fn write_doc_row(
         &info.n_sentences.to_string(),
         &a.set_aside().to_string(),
         &set_aside.join(";"),
-        &num(tension.map(|t| t.mean)),
-        &num(tension.map(|t| t.max)),
-        &num(tension.map(|t| t.share_tense)),
+        &write::score_text(tension.map(|t| t.mean)),
+        &write::score_text(tension.map(|t| t.max)),
+        &write::score_text(tension.map(|t| t.share_tense)),
     ])
-}
-
-/// A score cell's text: 6 decimals, empty when absent.
-fn num(x: Option<f64>) -> String {
-    let mut buf = String::new();
-    if let Some(x) = x {
-        write::format_score(x, &mut buf);
-    }
-    buf
 }
 
 /// Embeds every sentence of a chunk in length-sorted batches; rows come back in the
@@ -869,6 +915,8 @@ fn manifest(
         "whole_paragraphs": cfg.whole_paragraphs,
         "keep_boilerplate": cfg.keep_boilerplate,
         "docs": cfg.docs.as_ref().map(|p| p.display().to_string()),
+        "date_column": cfg.ingest.date_column,
+        "shard": cfg.shard.map(|s| json!({ "index": s.index, "count": s.count, "hash": shard::HASH_NAME })),
         "threads": threads,
         "batch": { "max_sentences": cfg.batch.max_sentences, "token_budget": cfg.batch.token_budget },
         "models_dir": loaded.models_dir.display().to_string(),
@@ -881,6 +929,7 @@ fn manifest(
             "truncated": summary.truncated,
             "set_aside_paragraphs": summary.set_aside,
             "not_english": summary.not_english,
+            "bad_dates": summary.bad_dates,
         },
         "timings": { "load_seconds": summary.load_seconds, "total_seconds": summary.seconds },
     })

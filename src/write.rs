@@ -8,7 +8,9 @@ use crate::error::Error;
 use crate::score::Cell;
 
 /// The fixed columns that precede the score columns.
-pub const BASE_COLUMNS: [&str; 9] = [
+///
+/// `date` comes last, so that adding it moved no existing column.
+pub const BASE_COLUMNS: [&str; 10] = [
     "doc_id",
     "paragraph",
     "sentence",
@@ -18,11 +20,20 @@ pub const BASE_COLUMNS: [&str; 9] = [
     "n_tokens",
     "truncated",
     "forced_split",
+    "date",
 ];
 /// The columns of `--errors`, one row per skipped input item.
 pub const ERROR_COLUMNS: [&str; 5] = ["source", "line", "doc_id", "kind", "message"];
 /// The columns of `detente segment`: [`BASE_COLUMNS`] without the token columns.
-pub const SEGMENT_COLUMNS: [&str; 6] = ["doc_id", "paragraph", "sentence", "start", "end", "text"];
+pub const SEGMENT_COLUMNS: [&str; 7] = [
+    "doc_id",
+    "paragraph",
+    "sentence",
+    "start",
+    "end",
+    "text",
+    "date",
+];
 /// The columns of `--docs`, one row per document.
 pub const DOC_COLUMNS: [&str; 15] = [
     "doc_id",
@@ -45,6 +56,8 @@ pub const DOC_COLUMNS: [&str; 15] = [
 /// One sentence row.
 pub struct Row<'a> {
     pub doc_id: &'a str,
+    /// The document's ISO 8601 date, empty when unknown.
+    pub date: &'a str,
     pub paragraph: usize,
     pub sentence: usize,
     pub start: usize,
@@ -235,6 +248,7 @@ impl CsvOut {
             if let Some(forced) = row.forced_split {
                 w.write_field(if forced { "true" } else { "false" })?;
             }
+            w.write_field(row.date)?;
             for cell in row.scores {
                 match cell {
                     Cell::Num(x) => {
@@ -258,6 +272,16 @@ impl CsvOut {
             what: self.what.clone(),
             source: e,
         })
+    }
+
+    /// Copies a record read from another CSV (`detente merge`).
+    pub fn write_record(&mut self, record: &csv::ByteRecord) -> Result<(), Error> {
+        self.writer
+            .write_byte_record(record)
+            .map_err(|e| Error::Csv {
+                what: self.what.clone(),
+                source: e,
+            })
     }
 
     pub fn finish(mut self) -> Result<(), Error> {
@@ -294,6 +318,15 @@ pub fn format_score(x: f64, buf: &mut String) {
     if buf == "-0.000000" {
         buf.remove(0);
     }
+}
+
+/// A score cell's text: 6 decimals, empty when absent.
+pub fn score_text(x: Option<f64>) -> String {
+    let mut buf = String::new();
+    if let Some(x) = x {
+        format_score(x, &mut buf);
+    }
+    buf
 }
 
 /// A float32 `.npy` file of N×dim rows, written as rows arrive; the header's row count is

@@ -566,14 +566,14 @@ fn doc_ids_compressed_inputs_stdin_and_limit() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated,forced_split,sentiment_lexicon"
+        "doc_id,paragraph,sentence,start,end,text,n_tokens,truncated,forced_split,date,sentiment_lexicon"
     );
     assert_eq!(
         lines[1..],
         [
-            "-,0,0,0,16,First paragraph.,5,false,false,0.000000",
-            "-,0,1,17,29,Still first.,5,false,false,0.000000",
-            "-,1,2,30,47,Second paragraph.,5,false,false,0.000000"
+            "-,0,0,0,16,First paragraph.,5,false,false,,0.000000",
+            "-,0,1,17,29,Still first.,5,false,false,,0.000000",
+            "-,1,2,30,47,Second paragraph.,5,false,false,,0.000000"
         ]
     );
 }
@@ -651,8 +651,8 @@ fn segment_needs_no_model_and_has_only_span_columns() {
             "start",
             "end",
             "text",
-            "title",
-            "date"
+            "date",
+            "title"
         ]
     );
     assert_eq!(
@@ -740,6 +740,7 @@ fn lexicon_only_runs_load_no_encoder() {
             "n_tokens",
             "truncated",
             "forced_split",
+            "date",
             "sentiment_lexicon",
             "lexicon_pos",
             "lexicon_neu",
@@ -748,11 +749,11 @@ fn lexicon_only_runs_load_no_encoder() {
     );
     // Reference values from vaderSentiment 3.3.2.
     assert_eq!(
-        rows[0][9..],
+        rows[0][10..],
         ["0.831600", "0.661000", "0.339000", "0.000000"]
     );
     assert_eq!(
-        rows[1][9..],
+        rows[1][10..],
         ["-0.742400", "0.000000", "0.323000", "0.677000"]
     );
     assert_eq!(

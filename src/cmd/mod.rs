@@ -13,6 +13,8 @@ use detente::pipeline::{self, Mode, Notice, RunConfig, Summary};
 use detente::score::ScorerOptions;
 use detente::write::Output;
 
+pub mod aggregate;
+pub mod merge;
 pub mod score;
 pub mod scorers;
 pub mod segment;
@@ -75,6 +77,14 @@ pub struct InputArgs {
     /// CSV input: the column holding the text (also the JSONL field).
     #[arg(long, default_value = "text", value_name = "NAME")]
     pub text_column: String,
+    /// CSV input: the column holding each document's date (read like a date line: ISO
+    /// 8601, "4 December 2020", ...); it fills the `date` column.
+    #[arg(long, value_name = "NAME")]
+    pub date_column: Option<String>,
+    /// Only the documents of shard K of N (0 ≤ K < N), by a fixed hash of doc_id: N
+    /// processes with K = 0..N-1 cover the corpus exactly once (`detente merge` joins them).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<detente::shard::Shard>,
     /// JSONL fields or CSV columns to carry into extra columns at the end of each row.
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub keep_fields: Vec<String>,
@@ -142,6 +152,7 @@ impl InputArgs {
             threads: self.threads,
             batch: BatchLimits::default(),
             limit: self.limit,
+            shard: self.shard,
             quiet: self.quiet,
             command_line: std::env::args().collect(),
         })
@@ -177,6 +188,7 @@ impl InputArgs {
             id_column: self.id_column.clone(),
             text_column: self.text_column.clone(),
             keep_fields: self.keep_fields.clone(),
+            date_column: self.date_column.clone(),
         }
     }
 }
@@ -196,6 +208,9 @@ pub fn print_notice(n: Notice<'_>) {
         Notice::ForcedSplit { doc_id, pieces } => eprintln!(
             "detente: warning: {doc_id}: a sentence over {} characters was cut into {pieces} pieces (forced_split)",
             detente::pipeline::MAX_SENTENCE_CHARS
+        ),
+        Notice::BadDate { doc_id, value } => eprintln!(
+            "detente: warning: {doc_id}: date {value:?} is not a date; its date column is left empty"
         ),
         Notice::NotEnglish { doc_id, lang } => eprintln!(
             "detente: warning: {doc_id} looks like language '{lang}', not English; the scorers are English-only (scored anyway)"

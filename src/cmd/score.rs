@@ -12,7 +12,7 @@ use super::InputArgs;
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
     /// Scorers to run, comma-separated (default: every built-in one; see `detente scorers`).
     #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
     scorers: Option<Vec<String>>,

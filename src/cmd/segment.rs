@@ -9,7 +9,7 @@ use super::InputArgs;
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

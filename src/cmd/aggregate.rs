@@ -1,0 +1,42 @@
+//! `detente aggregate`: sentence CSVs → one row per document, actor, dyad or period
+//! (see [`detente::aggregate`]).
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use detente::aggregate::{self, Key};
+use detente::write::Output;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Sentence CSVs written by `detente score` (or the parts of a sharded run). Each
+    /// document's rows must be contiguous, as detente writes them.
+    #[arg(required = true, value_name = "SENTENCES.csv")]
+    inputs: Vec<PathBuf>,
+    /// What to group by, comma-separated: doc, actor, dyad, and one of week, month, year.
+    /// Memory is proportional to the number of groups, not of rows.
+    #[arg(long, required = true, value_delimiter = ',', value_name = "KEYS")]
+    by: Vec<Key>,
+    /// Output CSV (`-` for stdout).
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    /// No summary line.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let output = Output::from_arg(&args.output);
+    let started = std::time::Instant::now();
+    let agg = aggregate::run(&args.inputs, args.by, &output)?;
+    if !args.quiet {
+        eprintln!(
+            "detente: {} rows from {} files, {} groups, {:.1} s -> {}",
+            agg.rows(),
+            args.inputs.len(),
+            agg.groups(),
+            started.elapsed().as_secs_f64(),
+            output.describe()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

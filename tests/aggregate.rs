@@ -302,8 +302,9 @@ fn aggregating_shards_of_a_real_run_equals_aggregating_the_run() {
         aggregate(d, &["part-2.csv", "part-0.csv", "part-1.csv"], "month"),
         whole
     );
-    // The sample corpus: 10 documents, three txt articles dated 2026 and three JSONL
-    // records dated 2026-02; the CSV rows and the record without a date are undated.
+    // The sample corpus: 17 documents; ten txt articles dated 2026 (two in October) and
+    // three JSONL records dated 2026-02; the CSV rows and the record without a date are
+    // undated.
     let months: Vec<(&str, &str)> = whole
         .1
         .iter()
@@ -315,8 +316,14 @@ fn aggregating_shards_of_a_real_run_equals_aggregating_the_run() {
             ("", "4"),
             ("2026-02", "3"),
             ("2026-03", "1"),
+            ("2026-04", "1"),
+            ("2026-05", "1"),
             ("2026-06", "1"),
-            ("2026-10", "1")
+            ("2026-07", "1"),
+            ("2026-09", "1"),
+            ("2026-10", "2"),
+            ("2026-11", "1"),
+            ("2026-12", "1")
         ]
     );
     let n: u64 = whole.1.iter().map(|r| r[2].parse::<u64>().unwrap()).sum();

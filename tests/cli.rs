@@ -1173,8 +1173,9 @@ fn actors_carry_over_is_optional_and_independent_of_threads_and_chunks() {
         "--quiet",
     ]));
     let (header, _) = read_csv(&w.path("plain.csv"));
-    // The JSONL file of the sample adds title and date after the score columns.
-    assert_eq!(header[9..], ["actors", "dyad", "title", "date"]);
+    // `date` is the last base column; the JSONL file of the sample adds `title` after the
+    // score columns.
+    assert_eq!(header[9..], ["date", "actors", "dyad", "title"]);
     let mut outs = Vec::new();
     for (t, chunk) in [("1", "1"), ("2", "100")] {
         let out = format!("carry-{t}.csv");

@@ -18,6 +18,7 @@
 
 pub mod article;
 pub mod batch;
+pub mod compute;
 pub mod encoder;
 pub mod error;
 pub mod ingest;

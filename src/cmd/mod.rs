@@ -141,6 +141,8 @@ impl InputArgs {
             embeddings: None,
             threads: self.threads,
             batch: BatchLimits::default(),
+            precision: detente::compute::Precision::default(),
+            device: tch::Device::Cpu,
             limit: self.limit,
             quiet: self.quiet,
             command_line: std::env::args().collect(),

@@ -11,8 +11,9 @@ pub enum Precision {
     /// float32 throughout: reproduces the reference scores exactly (up to summation order).
     #[default]
     Fp32,
-    /// bfloat16 weights and activations inside the transformer (AVX512_BF16 on the CPU,
-    /// tensor cores on a GPU); pooling, normalisation and heads stay in float32.
+    /// Mixed precision (see [`crate::mixed`]): the transformer's matrix products in
+    /// bfloat16 (AVX512_BF16 on the CPU, tensor cores on a GPU); layer norms, softmax,
+    /// pooling, normalisation and heads in float32.
     Bf16,
 }
 

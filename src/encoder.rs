@@ -13,6 +13,7 @@ use tch::{nn, Device, Kind, Tensor};
 
 use crate::compute::Precision;
 use crate::error::Error;
+use crate::mixed::MixedBert;
 
 /// Files the encoder reads from its model folder.
 pub const CONFIG: &str = "config.json";
@@ -91,8 +92,14 @@ impl EncoderSpec {
     }
 }
 
+/// The forward pass for the chosen precision.
+enum Forward {
+    Fp32(BertModel<BertEmbeddings>),
+    Bf16(MixedBert),
+}
+
 pub struct Encoder {
-    model: BertModel<BertEmbeddings>,
+    forward: Forward,
     // Owns the weights the model's layers point into.
     _vs: nn::VarStore,
     dim: usize,
@@ -161,11 +168,12 @@ impl Encoder {
                 Ok(())
             })?;
         }
-        if spec.precision == Precision::Bf16 {
-            vs.bfloat16();
-        }
+        let forward = match spec.precision {
+            Precision::Fp32 => Forward::Fp32(model),
+            Precision::Bf16 => Forward::Bf16(MixedBert::new(&vs.variables(), &config)?),
+        };
         Ok(Encoder {
-            model,
+            forward,
             _vs: vs,
             dim: spec.dim,
             device: spec.device,
@@ -196,13 +204,16 @@ impl Encoder {
         let mask = Tensor::from_slice(&mask).view(shape).to_device(self.device);
         let _guard = tch::no_grad_guard();
         let pooled = (|| -> Result<Tensor, Error> {
-            let out = self
-                .model
-                .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, false)
-                .map_err(|e| Error::Encoder(e.to_string()))?;
+            let hidden = match &self.forward {
+                Forward::Fp32(model) => {
+                    model
+                        .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, false)
+                        .map_err(|e| Error::Encoder(e.to_string()))?
+                        .hidden_state
+                }
+                Forward::Bf16(model) => model.forward(&ids, &mask),
+            };
             let m = mask.unsqueeze(-1).to_kind(Kind::Float);
-            // Pooling and normalisation in float32 whatever the transformer's precision.
-            let hidden = out.hidden_state.to_kind(Kind::Float);
             let summed =
                 (hidden * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
             let counts = m

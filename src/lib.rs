@@ -22,6 +22,7 @@ pub mod compute;
 pub mod encoder;
 pub mod error;
 pub mod ingest;
+pub mod mixed;
 pub mod models;
 pub mod parallel;
 pub mod pipeline;

@@ -5,7 +5,8 @@ use tch::Device;
 
 use crate::error::Error;
 
-/// The encoder's number format.
+/// The encoder's number format. The library's default is fp32 (exact); `detente score`
+/// defaults to bf16, which measured within the validity bar (docs/performance.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Precision {
     /// float32 throughout: reproduces the reference scores exactly (up to summation order).
@@ -24,7 +25,6 @@ impl Precision {
             Precision::Bf16 => "bf16",
         }
     }
-
 }
 
 /// What the user asked for with `--device`.

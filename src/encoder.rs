@@ -214,8 +214,7 @@ impl Encoder {
                 Forward::Bf16(model) => model.forward(&ids, &mask),
             };
             let m = mask.unsqueeze(-1).to_kind(Kind::Float);
-            let summed =
-                (hidden * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+            let summed = (hidden * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
             let counts = m
                 .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
                 .clamp_min(1e-9);

@@ -130,8 +130,8 @@ impl MixedBert {
             let q = split(l.query.forward(&xb));
             let k = split(l.key.forward(&xb));
             let v = split(l.value.forward(&xb));
-            let scores = q.matmul(&k.transpose(-1, -2)).to_kind(Kind::Float) / (d as f64).sqrt()
-                + &bias;
+            let scores =
+                q.matmul(&k.transpose(-1, -2)).to_kind(Kind::Float) / (d as f64).sqrt() + &bias;
             let probs = scores.softmax(-1, Kind::Float).to_kind(Kind::BFloat16);
             let ctx = probs
                 .matmul(&v)

@@ -34,7 +34,7 @@ def main():
     gflops = {d: json.load(open(f"{work}/gemm.{d}.json"))["gflops"] for d in ("fp32", "bf16")}
     print(f"matmul throughput at the encoder's shapes: fp32 {gflops['fp32']} GFLOP/s, "
           f"bf16 {gflops['bf16']} GFLOP/s")
-    head = ("set", "sent", "tok/s", "ref fp32", "det fp32", "×ref", "det bf16", "×ref",
+    head = ("set", "sent", "tok", "ref fp32", "det fp32", "×ref", "det bf16", "×ref",
             "bound32", "fp32 %", "bound16", "bf16 %", "parity", "bf16 max|Δ|")
     print("sentences/s, median of %d rounds (wall clock of each process)" %
           len(next(iter(times.values()))))
@@ -61,7 +61,7 @@ def main():
             100 * rate["detente_fp32"] / bound["fp32"], bound["bf16"],
             100 * rate["detente_bf16"] / bound["bf16"],
             "ok" if worst <= PARITY_TOLERANCE else f"{worst:.1e}", bworst))
-    print("tok/s: mean tokens per sentence. bound: sentences/s if every FLOP of the encoder ran at "
+    print("tok: mean tokens per sentence. bound: sentences/s if every FLOP of the encoder ran at "
           "the measured matmul rate. parity: detente fp32 vs reference, max |Δ| over the score "
           f"columns (tolerance {PARITY_TOLERANCE}). bf16 max|Δ|: detente bf16 vs fp32 over "
           "sentiment, tension, event_confidence and class probabilities.")

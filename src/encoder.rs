@@ -94,7 +94,7 @@ impl EncoderSpec {
 
 /// The forward pass for the chosen precision.
 enum Forward {
-    Fp32(BertModel<BertEmbeddings>),
+    Fp32(Box<BertModel<BertEmbeddings>>),
     Bf16(MixedBert),
 }
 
@@ -169,7 +169,7 @@ impl Encoder {
             })?;
         }
         let forward = match spec.precision {
-            Precision::Fp32 => Forward::Fp32(model),
+            Precision::Fp32 => Forward::Fp32(Box::new(model)),
             Precision::Bf16 => Forward::Bf16(MixedBert::new(&vs.variables(), &config)?),
         };
         Ok(Encoder {

@@ -14,7 +14,8 @@
 //! ```
 //!
 //! [`pipeline`] strings the stages together chunk by chunk; [`parallel`] is the one place
-//! that decides how many threads rayon and libtorch use.
+//! that decides how many threads rayon and libtorch use. [`compute`] resolves
+//! `--device` and `--precision`; [`mixed`] is the encoder's bf16 forward pass.
 
 pub mod article;
 pub mod batch;

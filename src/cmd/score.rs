@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long, default_value_t = BatchLimits::default().token_budget, value_name = "N")]
     token_budget: usize,
     /// The encoder's number format: bf16 (mixed precision) is about 3-4× faster on CPUs
-    /// with AVX512_BF16 and moves scores by up to about 0.03; fp32 reproduces the
+    /// with AVX512_BF16 and moves scores by up to about 0.04; fp32 reproduces the
     /// reference scores exactly (see docs/performance.md).
     #[arg(long, value_enum, default_value_t = Precision::Bf16)]
     precision: Precision,

@@ -5,8 +5,8 @@ use tch::Device;
 
 use crate::error::Error;
 
-/// The encoder's number format. The library's default is fp32 (exact); `detente score`
-/// defaults to bf16, which measured within the validity bar (docs/performance.md).
+/// The encoder's number format. fp32 is the default: bf16 met the speed and validity
+/// targets but not, for `goldstein`, the bar on batch composition (docs/performance.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Precision {
     /// float32 throughout: reproduces the reference scores exactly (up to summation order).

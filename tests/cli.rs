@@ -1124,6 +1124,13 @@ fn bf16_stays_close_to_fp32_ignores_batch_neighbours_and_is_recorded() {
     let fp32 = run("fp32.csv", &["--precision", "fp32"]);
     let bf16 = run("bf16.csv", &["--precision", "bf16"]);
     let bf16_b1 = run("bf16-b1.csv", &["--precision", "bf16", "--batch-size", "1"]);
+    let bf16_t1 = run("bf16-t1.csv", &["--precision", "bf16", "--threads", "1"]);
+    let bf16_t2 = run("bf16-t2.csv", &["--precision", "bf16", "--threads", "2"]);
+    assert_eq!(
+        std::fs::read(&bf16_t1).unwrap(),
+        std::fs::read(&bf16_t2).unwrap(),
+        "bf16 output depends on the thread count"
+    );
     let cols = [
         "sentiment",
         "event_confidence",

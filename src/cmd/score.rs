@@ -36,10 +36,10 @@ pub struct Args {
     /// Most padded tokens per encoder batch (sentences × longest sentence).
     #[arg(long, default_value_t = BatchLimits::default().token_budget, value_name = "N")]
     token_budget: usize,
-    /// The encoder's number format: bf16 (mixed precision) is about 3-4× faster on CPUs
-    /// with AVX512_BF16 and moves scores by up to about 0.04; fp32 reproduces the
-    /// reference scores exactly (see docs/performance.md).
-    #[arg(long, value_enum, default_value_t = Precision::Bf16)]
+    /// The encoder's number format: fp32 reproduces the reference scores exactly; bf16
+    /// (mixed precision) is about 3.7× faster on CPUs with AVX512_BF16 and moves scores by
+    /// up to about 0.04 (see docs/performance.md).
+    #[arg(long, value_enum, default_value_t = Precision::Fp32)]
     precision: Precision,
     /// Where the encoder runs: cpu, cuda (the first GPU; an error without one) or auto
     /// (a GPU if libtorch sees one, else the CPU).

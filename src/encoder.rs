@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use tch::{nn, Device, Kind, Tensor};
 
+use crate::compute::Precision;
 use crate::error::Error;
+use crate::mixed::MixedBert;
 
 /// Files the encoder reads from its model folder.
 pub const CONFIG: &str = "config.json";
@@ -35,6 +37,10 @@ pub struct EncoderSpec {
     /// A LoRA delta merged into the weights at load (the tuned encoder of the trained
     /// scorers); `None` for the base model.
     pub delta: Option<std::sync::Arc<crate::score::heads::Delta>>,
+    /// The number format of the transformer (`--precision`).
+    pub precision: Precision,
+    /// Where it runs (`--device`, resolved).
+    pub device: Device,
 }
 
 impl EncoderSpec {
@@ -80,19 +86,29 @@ impl EncoderSpec {
             max_seq_length,
             dim,
             delta: None,
+            precision: Precision::default(),
+            device: Device::Cpu,
         })
     }
 }
 
+/// The forward pass for the chosen precision.
+enum Forward {
+    Fp32(Box<BertModel<BertEmbeddings>>),
+    Bf16(MixedBert),
+}
+
 pub struct Encoder {
-    model: BertModel<BertEmbeddings>,
+    forward: Forward,
     // Owns the weights the model's layers point into.
     _vs: nn::VarStore,
     dim: usize,
+    device: Device,
 }
 
 impl Encoder {
-    /// Loads the BERT weights on the CPU. Errors name the file.
+    /// Loads the BERT weights on the spec's device, merges the delta in float32, then
+    /// converts to the spec's precision. Errors name the file.
     pub fn load(spec: &EncoderSpec) -> Result<Encoder, Error> {
         let config_path = spec.dir.join(CONFIG);
         let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io {
@@ -112,7 +128,7 @@ impl Encoder {
                 ),
             });
         }
-        let mut vs = nn::VarStore::new(Device::Cpu);
+        let mut vs = nn::VarStore::new(spec.device);
         let model =
             BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
         let weights = spec.dir.join(WEIGHTS);
@@ -133,9 +149,10 @@ impl Encoder {
                             message: format!("the encoder has no weight {name}"),
                         })?
                         .shallow_clone();
-                    let update = Tensor::from_slice(values)
+                    let update = (Tensor::from_slice(values)
                         .view([shape[0] as i64, shape[1] as i64])
-                        * delta.scale;
+                        * delta.scale)
+                        .to_device(spec.device);
                     if w.size() != update.size() {
                         return Err(Error::Model {
                             path: delta.path.clone(),
@@ -151,10 +168,15 @@ impl Encoder {
                 Ok(())
             })?;
         }
+        let forward = match spec.precision {
+            Precision::Fp32 => Forward::Fp32(Box::new(model)),
+            Precision::Bf16 => Forward::Bf16(MixedBert::new(&vs.variables(), &config)?),
+        };
         Ok(Encoder {
-            model,
+            forward,
             _vs: vs,
             dim: spec.dim,
+            device: spec.device,
         })
     }
 
@@ -178,16 +200,21 @@ impl Encoder {
             }
         }
         let shape = [rows as i64, cols as i64];
-        let ids = Tensor::from_slice(&ids).view(shape);
-        let mask = Tensor::from_slice(&mask).view(shape);
-        let pooled = tch::no_grad(|| -> Result<Tensor, Error> {
-            let out = self
-                .model
-                .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, false)
-                .map_err(|e| Error::Encoder(e.to_string()))?;
+        let ids = Tensor::from_slice(&ids).view(shape).to_device(self.device);
+        let mask = Tensor::from_slice(&mask).view(shape).to_device(self.device);
+        let _guard = tch::no_grad_guard();
+        let pooled = (|| -> Result<Tensor, Error> {
+            let hidden = match &self.forward {
+                Forward::Fp32(model) => {
+                    model
+                        .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, false)
+                        .map_err(|e| Error::Encoder(e.to_string()))?
+                        .hidden_state
+                }
+                Forward::Bf16(model) => model.forward(&ids, &mask),
+            };
             let m = mask.unsqueeze(-1).to_kind(Kind::Float);
-            let summed =
-                (out.hidden_state * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+            let summed = (hidden * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
             let counts = m
                 .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
                 .clamp_min(1e-9);
@@ -196,8 +223,8 @@ impl Encoder {
             let norm = mean
                 .norm_scalaropt_dim(2, [1i64].as_slice(), true)
                 .clamp_min(1e-12);
-            Ok((mean / norm).contiguous())
-        })?;
+            Ok((mean / norm).to_device(Device::Cpu).contiguous())
+        })()?;
         let flat: Vec<f32> = Vec::<f32>::try_from(pooled.view([-1]))?;
         debug_assert_eq!(flat.len(), rows * self.dim);
         Ok(flat)

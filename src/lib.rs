@@ -17,15 +17,18 @@
 //! [`merge`] joins the parts of a run split by [`shard`] (`--shard K/N`).
 //!
 //! [`pipeline`] strings the stages together chunk by chunk; [`parallel`] is the one place
-//! that decides how many threads rayon and libtorch use.
+//! that decides how many threads rayon and libtorch use. [`compute`] resolves
+//! `--device` and `--precision`; [`mixed`] is the encoder's bf16 forward pass.
 
 pub mod aggregate;
 pub mod article;
 pub mod batch;
+pub mod compute;
 pub mod encoder;
 pub mod error;
 pub mod ingest;
 pub mod merge;
+pub mod mixed;
 pub mod models;
 pub mod parallel;
 pub mod pipeline;

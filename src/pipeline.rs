@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::article::{self, Article};
 use crate::batch::{self, BatchLimits};
+use crate::compute::{self, Precision};
 use crate::encoder::{self, EncoderSpec};
 use crate::error::{Error, InputError};
 use crate::ingest::{self, Document, Format, IngestOptions, Reader};
@@ -78,6 +79,10 @@ pub struct RunConfig {
     /// 0: every core.
     pub threads: usize,
     pub batch: BatchLimits,
+    /// The encoder's number format (`--precision`).
+    pub precision: Precision,
+    /// Where the encoder runs (`--device`, resolved).
+    pub device: tch::Device,
     pub limit: Option<u64>,
     /// Only the documents of this shard (`--shard K/N`).
     pub shard: Option<Shard>,
@@ -541,6 +546,8 @@ fn load(
     // a lexicon scorer itself, so they are left empty.
     let spec = if need_encoder {
         let mut spec = EncoderSpec::read(&enc_dir)?;
+        spec.precision = cfg.precision;
+        spec.device = cfg.device;
         if selected.iter().any(|s| s.tuned_encoder) {
             spec.delta = Some(std::sync::Arc::new(crate::score::heads::Delta::load(
                 &models.path,
@@ -564,7 +571,9 @@ fn load(
                 .map(|p| models::sha256_file(p).map(|h| (p.clone(), h)))
                 .collect()
         });
-        let encoders = spec.as_ref().map(|spec| EncoderPool::start(spec, threads));
+        // One GPU model takes whole batches; on the CPU each thread runs its own.
+        let workers = if cfg.device.is_cuda() { 1 } else { threads };
+        let encoders = spec.as_ref().map(|spec| EncoderPool::start(spec, workers));
         let hashes: Result<Vec<(PathBuf, String)>, Error> = hashing.join().expect("hashing thread");
         (hashes, encoders)
     });
@@ -906,8 +915,8 @@ fn manifest(
         "encoder": {
             "name": encoder::MODEL_NAME,
             "loaded": need_encoder,
-            "precision": "fp32",
-            "device": "cpu",
+            "precision": cfg.precision.as_str(),
+            "device": compute::device_name(cfg.device),
             "max_tokens": loaded.tokenizer.as_ref().map(|t| t.max_tokens()),
         },
         "mode": if cfg.mode == Mode::Segment { "segment" } else { "score" },

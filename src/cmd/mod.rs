@@ -151,6 +151,8 @@ impl InputArgs {
             embeddings: None,
             threads: self.threads,
             batch: BatchLimits::default(),
+            precision: detente::compute::Precision::default(),
+            device: tch::Device::Cpu,
             limit: self.limit,
             shard: self.shard,
             quiet: self.quiet,

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""The Python reference of detente's trained scorers: what a competent Python user would
+write to score the same sentences with the same model files.
+
+Hugging Face `tokenizers` (batch encoding, no padding, truncation at 256 keeping [SEP]),
+torch 2.4 with `transformers`' BertModel loaded from models/all-MiniLM-L6-v2, the LoRA
+delta of models/heads merged into its weights, sentences sorted by token count and cut
+into batches under a token budget (no padding waste), inference mode, mean pooling over
+the mask, L2 normalisation, then the sentiment and tension heads.
+
+  score.py SENTENCES.csv OUT.csv [--models DIR] [--threads N] [--precision fp32|bf16]
+
+SENTENCES.csv is a `detente score` or `detente segment` output (columns doc_id,
+paragraph, sentence, text); OUT.csv gets doc_id, paragraph, sentence and the numeric
+score columns (6 decimals), row for row. The sentences come already segmented, so this
+pipeline does less work than `detente score` does. Prints one JSON line on stderr with
+its own timings.
+"""
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file
+from tokenizers import Tokenizer
+from transformers import BertModel
+from transformers.utils import logging as hf_logging
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MAX_TOKENS = 256
+MAX_SENTENCES = 64
+TOKEN_BUDGET = 4096
+
+
+def load_model(models, precision):
+    enc_dir = os.path.join(models, "all-MiniLM-L6-v2")
+    hf_logging.set_verbosity_error()  # the checkpoint's unused pooler is expected
+    model = BertModel.from_pretrained(enc_dir, add_pooling_layer=False).eval()
+    heads = load_file(os.path.join(models, "heads", "heads.safetensors"))
+    config = json.load(open(os.path.join(models, "heads", "config.json")))
+    scale = config["lora"]["alpha"] / config["lora"]["rank"]
+    with torch.no_grad():
+        for target in config["lora"]["targets"]:
+            layer = model.get_submodule(target)
+            layer.weight += scale * heads[f"lora.{target}.B"] @ heads[f"lora.{target}.A"]
+    if precision == "bf16":
+        model = model.to(torch.bfloat16)
+    return model, heads, config
+
+
+def tokenize(enc_dir, texts):
+    tok = Tokenizer.from_file(os.path.join(enc_dir, "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    ids = [e.ids for e in tok.encode_batch(texts)]
+    return [i if len(i) <= MAX_TOKENS else i[:MAX_TOKENS - 1] + i[-1:] for i in ids]
+
+
+def batches(lengths):
+    """Length-sorted batches under the token budget, as detente plans them."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    out, cur = [], []
+    for i in order:
+        if cur and (len(cur) >= MAX_SENTENCES or (len(cur) + 1) * lengths[i] > TOKEN_BUDGET):
+            out.append(cur)
+            cur = []
+        cur.append(i)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def embed(model, ids, plan):
+    dim = model.config.hidden_size
+    out = torch.empty(len(ids), dim)
+    with torch.inference_mode():
+        for b in plan:
+            width = max(len(ids[i]) for i in b)
+            x = torch.zeros(len(b), width, dtype=torch.long)
+            m = torch.zeros(len(b), width, dtype=torch.long)
+            for r, i in enumerate(b):
+                x[r, :len(ids[i])] = torch.tensor(ids[i])
+                m[r, :len(ids[i])] = 1
+            h = model(input_ids=x, attention_mask=m).last_hidden_state.float()
+            mf = m.unsqueeze(-1).float()
+            mean = (h * mf).sum(1) / mf.sum(1).clamp(min=1e-9)
+            out[b] = F.normalize(mean, p=2, dim=1)
+    return out
+
+
+def scores(e, heads, config):
+    sentiment = (e @ heads["sentiment.weight"].T + heads["sentiment.bias"]).squeeze(1).clamp(-1, 1)
+    p = F.softmax(e @ heads["tension.weight"].T + heads["tension.bias"], dim=1).double()
+    t = config["tension"]
+    cols = {
+        "sentiment": sentiment.double(),
+        "event_confidence": p.max(1).values,
+        "goldstein": p @ torch.tensor(t["goldstein"], dtype=torch.float64),
+        "tension": p @ torch.tensor(t["conflict_weight"], dtype=torch.float64),
+    }
+    for k, label in enumerate(t["labels"]):
+        cols[f"p_{label}"] = p[:, k]
+    return cols
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sentences")
+    ap.add_argument("out")
+    ap.add_argument("--models", default=os.path.join(ROOT, "models"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    t0 = time.perf_counter()
+    with open(a.sentences, newline="", encoding="utf-8") as f:
+        rows = [(r["doc_id"], r["paragraph"], r["sentence"], r["text"]) for r in csv.DictReader(f)]
+    model, heads, config = load_model(a.models, a.precision)
+    t1 = time.perf_counter()
+    ids = tokenize(os.path.join(a.models, "all-MiniLM-L6-v2"), [r[3] for r in rows])
+    e = embed(model, ids, batches([len(i) for i in ids]))
+    cols = scores(e, heads, config)
+    t2 = time.perf_counter()
+    with open(a.out, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["doc_id", "paragraph", "sentence"] + list(cols))
+        values = [c.tolist() for c in cols.values()]
+        for k, r in enumerate(rows):
+            w.writerow(list(r[:3]) + [f"{v[k]:.6f}" for v in values])
+    print(json.dumps({"sentences": len(rows), "tokens": sum(len(i) for i in ids),
+                      "load_s": round(t1 - t0, 3), "compute_s": round(t2 - t1, 3),
+                      "total_s": round(time.perf_counter() - t0, 3)}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

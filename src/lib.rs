@@ -29,6 +29,7 @@ pub mod resume;
 pub mod score;
 pub mod segment;
 pub mod tokenize;
+pub mod train;
 pub mod write;
 
 pub use error::{Error, InputError};

@@ -24,6 +24,8 @@ enum Command {
     Segment(cmd::segment::Args),
     /// List the built-in scorers, their columns and model files.
     Scorers(cmd::scorers::Args),
+    /// Train, measure and export the trained scorers' weights (models/heads/), with a fixed seed.
+    Train(cmd::train::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Score(args) => cmd::score::run(args),
         Command::Segment(args) => cmd::segment::run(args),
         Command::Scorers(args) => cmd::scorers::run(args),
+        Command::Train(args) => cmd::train::run(args),
     };
     match result {
         Ok(code) => code,

@@ -14,6 +14,9 @@ pub struct Args {
     /// Number of CV folds.
     #[arg(long, default_value_t = 5, value_name = "K")]
     folds: usize,
+    /// Run only these CV folds (e.g. 0,1), so that folds can run in separate processes.
+    #[arg(long, value_delimiter = ',', value_name = "F,G", requires = "cv")]
+    only_folds: Option<Vec<usize>>,
     /// Only cross-validate: train, measure and export no shipped model.
     #[arg(long, requires = "cv")]
     no_ship: bool,
@@ -47,11 +50,22 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     metrics: Option<PathBuf>,
     /// The reference outputs for the test suite.
-    #[arg(long, default_value = "tests/fixtures/heads_reference.jsonl", value_name = "FILE")]
+    #[arg(
+        long,
+        default_value = "tests/fixtures/heads_reference.jsonl",
+        value_name = "FILE"
+    )]
     reference: PathBuf,
     /// The sentences the reference outputs are computed for.
-    #[arg(long, default_value = "tests/fixtures/parity_sentences.txt", value_name = "FILE")]
+    #[arg(
+        long,
+        default_value = "tests/fixtures/parity_sentences.txt",
+        value_name = "FILE"
+    )]
     parity: PathBuf,
+    /// Recompute the frozen layers instead of keeping them in $DETENTE_HOME/train.
+    #[arg(long)]
+    no_cache: bool,
     /// libtorch threads (default: all cores).
     #[arg(long, default_value_t = 0, value_name = "N")]
     threads: usize,
@@ -62,7 +76,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .ok_or_else(|| detente::Error::Usage("neither DETENTE_HOME nor HOME is set".into()))?;
     let tension = args
         .tension
-        .or_else(|| std::env::var_os("DETENTE_TENSION").filter(|p| !p.is_empty()).map(PathBuf::from))
+        .or_else(|| {
+            std::env::var_os("DETENTE_TENSION")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        })
         .unwrap_or_else(|| PathBuf::from("../shared/datasets/cameo_quad_train.tsv"));
     let models = detente::models::resolve(args.models.as_deref()).path;
     if args.threads > 0 {
@@ -84,18 +102,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         models,
         folds: if args.cv { args.folds } else { 0 },
+        only_folds: args.only_folds,
         ship: !args.no_ship,
         out: args.out,
         parity: args.parity,
         reference: args.reference,
+        cache: (!args.no_cache).then(|| home.join("train")),
     };
-    let metrics_path = args.metrics.unwrap_or_else(|| home.join("train/metrics.json"));
-    let outcome = train::run(&job, &mut |line| eprintln!("detente train: {line}")).context("train")?;
+    let metrics_path = args
+        .metrics
+        .unwrap_or_else(|| home.join("train/metrics.json"));
+    let outcome =
+        train::run(&job, &mut |line| eprintln!("detente train: {line}")).context("train")?;
     if let Some(dir) = metrics_path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let text = serde_json::to_string_pretty(&outcome.metrics)? + "\n";
-    std::fs::write(&metrics_path, text).with_context(|| format!("writing {}", metrics_path.display()))?;
+    std::fs::write(&metrics_path, text)
+        .with_context(|| format!("writing {}", metrics_path.display()))?;
     eprintln!("detente train: metrics in {}", metrics_path.display());
     println!("{}", train::summary(&outcome.metrics));
     Ok(ExitCode::SUCCESS)

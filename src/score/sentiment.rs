@@ -70,9 +70,10 @@ impl Scorer for SentimentScorer {
         let c = &self.heads.config.sentiment;
         let head = self.heads.sentiment.apply(e)[0] as f64;
         let raw = match (&c.stack, &self.vader) {
-            (Some(ridge), Some(vader)) => {
-                ridge.predict(&stack::features(head, &vader.polarity_scores(sentence.text)))
-            }
+            (Some(ridge), Some(vader)) => ridge.predict(&stack::features(
+                head,
+                &vader.polarity_scores(sentence.text),
+            )),
             _ => head,
         };
         let s = raw.clamp(-1.0, 1.0);

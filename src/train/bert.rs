@@ -66,15 +66,25 @@ impl Base {
 
     /// The shape (out, in) of a layer's linear weight.
     pub fn linear_shape(&self, layer: usize, target: &str) -> (i64, i64) {
-        let s = self.t(&format!("encoder.layer.{layer}.{target}.weight")).size();
+        let s = self
+            .t(&format!("encoder.layer.{layer}.{target}.weight"))
+            .size();
         (s[0], s[1])
     }
 
     /// Word + position + token-type embeddings, layer-normalised: `ids` is [B, L].
     pub fn embeddings(&self, ids: &Tensor) -> Tensor {
         let len = ids.size()[1];
-        let word = Tensor::embedding(self.t("embeddings.word_embeddings.weight"), ids, 0, false, false);
-        let pos = self.t("embeddings.position_embeddings.weight").narrow(0, 0, len);
+        let word = Tensor::embedding(
+            self.t("embeddings.word_embeddings.weight"),
+            ids,
+            0,
+            false,
+            false,
+        );
+        let pos = self
+            .t("embeddings.position_embeddings.weight")
+            .narrow(0, 0, len);
         let typ = self.t("embeddings.token_type_embeddings.weight").get(0);
         (word + pos + typ).layer_norm(
             [self.hidden],
@@ -86,7 +96,10 @@ impl Base {
     }
 
     fn linear(&self, x: &Tensor, name: &str, lora: Option<&Adapter>) -> Tensor {
-        let y = x.linear(self.t(&format!("{name}.weight")), Some(self.t(&format!("{name}.bias"))));
+        let y = x.linear(
+            self.t(&format!("{name}.weight")),
+            Some(self.t(&format!("{name}.bias"))),
+        );
         match lora {
             Some(a) => y + x.matmul(&a.a.tr()).matmul(&a.b.tr()) * a.scale,
             None => y,
@@ -105,7 +118,14 @@ impl Base {
 
     /// One BERT layer. `mask` is [B, L] (1 for tokens, 0 for padding); `lora` gives the
     /// adapter of each of [`TARGETS`] when the layer is tuned.
-    pub fn layer(&self, i: usize, h: &Tensor, mask: &Tensor, lora: Option<&[Adapter]>, train: bool) -> Tensor {
+    pub fn layer(
+        &self,
+        i: usize,
+        h: &Tensor,
+        mask: &Tensor,
+        lora: Option<&[Adapter]>,
+        train: bool,
+    ) -> Tensor {
         let p = format!("encoder.layer.{i}");
         let ad = |k: usize| lora.map(|l| &l[k]);
         let (b, l) = (h.size()[0], h.size()[1]);
@@ -117,7 +137,11 @@ impl Base {
         let ext: Tensor = (mask.view([b, 1, 1, l]) - 1.0) * f64::from(f32::MAX);
         let scores: Tensor = q.matmul(&k.transpose(-1, -2)) / (d as f64).sqrt() + ext;
         let probs = scores.softmax(-1, Kind::Float).dropout(DROPOUT, train);
-        let ctx = probs.matmul(&v).transpose(1, 2).contiguous().view([b, l, self.hidden]);
+        let ctx = probs
+            .matmul(&v)
+            .transpose(1, 2)
+            .contiguous()
+            .view([b, l, self.hidden]);
         let a = self
             .linear(&ctx, &format!("{p}.{}", TARGETS[3]), ad(3))
             .dropout(DROPOUT, train);
@@ -164,7 +188,10 @@ impl Lora {
                             a: path.var(
                                 &format!("{name}_a"),
                                 &[rank, inp],
-                                nn::Init::Uniform { lo: -bound, up: bound },
+                                nn::Init::Uniform {
+                                    lo: -bound,
+                                    up: bound,
+                                },
                             ),
                             b: path.var(&format!("{name}_b"), &[out, rank], nn::Init::Const(0.0)),
                             scale: alpha / rank as f64,
@@ -213,7 +240,9 @@ pub fn run_layers(
     train: bool,
 ) -> Tensor {
     for i in from..to {
-        let ad = lora.filter(|l| i >= l.start).map(|l| l.layers[i - l.start].as_slice());
+        let ad = lora
+            .filter(|l| i >= l.start)
+            .map(|l| l.layers[i - l.start].as_slice());
         h = base.layer(i, &h, mask, ad, train);
     }
     h
@@ -223,8 +252,11 @@ pub fn run_layers(
 pub fn pool(h: &Tensor, mask: &Tensor) -> Tensor {
     let m = mask.unsqueeze(-1);
     let mean = (h * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
-        / m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float).clamp_min(1e-9);
-    let norm = mean.norm_scalaropt_dim(2, [1i64].as_slice(), true).clamp_min(1e-12);
+        / m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+            .clamp_min(1e-9);
+    let norm = mean
+        .norm_scalaropt_dim(2, [1i64].as_slice(), true)
+        .clamp_min(1e-12);
     mean / norm
 }
 
@@ -241,5 +273,8 @@ pub fn pad_ids(batch: &[&[u32]]) -> (Tensor, Tensor) {
         }
     }
     let shape = [rows as i64, cols as i64];
-    (Tensor::from_slice(&ids).view(shape), Tensor::from_slice(&mask).view(shape))
+    (
+        Tensor::from_slice(&ids).view(shape),
+        Tensor::from_slice(&mask).view(shape),
+    )
 }

@@ -1,6 +1,9 @@
 //! The frozen bottom of the encoder, computed once: for every sentence, the hidden states
 //! entering the first tuned layer (stored as f16, as the Python recipe did). Training then
 //! runs only the tuned top layers; the maths is the same because the bottom is frozen.
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
 use tch::{Kind, Tensor};
 
 use super::bert::{self, Base};
@@ -47,8 +50,80 @@ impl Cache {
             }
         });
         Cache {
-            states: states.into_iter().map(|s| s.expect("every sentence cached")).collect(),
+            states: states
+                .into_iter()
+                .map(|s| s.expect("every sentence cached"))
+                .collect(),
         }
+    }
+
+    /// Like [`Cache::build`], but kept in `dir` under a name fingerprinted by the base
+    /// weights (`weights_sha256`), `start` and every token id, so a later run with the same
+    /// inputs reads it instead of recomputing.
+    pub fn load_or_build(
+        base: &Base,
+        ids: &[Vec<u32>],
+        start: usize,
+        dir: &Path,
+        weights_sha256: &str,
+    ) -> Result<Cache, Error> {
+        let mut h = Sha256::new();
+        h.update(format!("{weights_sha256} start {start} n {}", ids.len()));
+        for s in ids {
+            h.update((s.len() as u32).to_le_bytes());
+            s.iter().for_each(|id| h.update(id.to_le_bytes()));
+        }
+        let fp: String = h.finalize()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let path = dir.join(format!("frozen-{fp}.safetensors"));
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        if path.is_file() {
+            let t = Tensor::read_safetensors(&path).map_err(|e| Error::Model {
+                path: path.clone(),
+                message: format!("{e} (delete it to recompute)"),
+            })?;
+            let get = |n: &str| {
+                t.iter()
+                    .find(|(k, _)| k == n)
+                    .map(|(_, v)| v.shallow_clone())
+            };
+            if let (Some(states), Some(lengths)) = (get("states"), get("lengths")) {
+                let lengths = Vec::<i64>::try_from(&lengths)?;
+                if lengths.len() == ids.len()
+                    && lengths.iter().zip(ids).all(|(&l, s)| l as usize == s.len())
+                {
+                    let mut off = 0;
+                    let states = lengths
+                        .iter()
+                        .map(|&l| {
+                            off += l;
+                            states.narrow(0, off - l, l)
+                        })
+                        .collect();
+                    return Ok(Cache { states });
+                }
+            }
+        }
+        let cache = Cache::build(base, ids, start);
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let lengths: Vec<i64> = cache.states.iter().map(|s| s.size()[0]).collect();
+        let all = Tensor::cat(&cache.states, 0);
+        let tmp = path.with_extension("tmp");
+        Tensor::write_safetensors(
+            &[("states", &all), ("lengths", &Tensor::from_slice(&lengths))],
+            &tmp,
+        )
+        .map_err(|e| Error::Model {
+            path: tmp.clone(),
+            message: e.to_string(),
+        })?;
+        std::fs::rename(&tmp, &path).map_err(io)?;
+        Ok(cache)
     }
 
     pub fn len(&self) -> usize {

@@ -30,11 +30,7 @@ pub struct Labelled {
 }
 
 fn bad(path: &Path, line: usize, message: impl Into<String>) -> Error {
-    Error::Usage(format!(
-        "{}:{line}: {}",
-        path.display(),
-        message.into()
-    ))
+    Error::Usage(format!("{}:{line}: {}", path.display(), message.into()))
 }
 
 fn read(path: &Path) -> Result<String, Error> {
@@ -57,7 +53,11 @@ pub fn load_rated(path: &Path) -> Result<Rated, Error> {
         let mut parts = line.splitn(3, '\t');
         let (_, rating, sentence) = (parts.next(), parts.next(), parts.next());
         let (Some(rating), Some(sentence)) = (rating, sentence) else {
-            return Err(bad(path, i + 1, "expected id, rating and text, tab-separated"));
+            return Err(bad(
+                path,
+                i + 1,
+                "expected id, rating and text, tab-separated",
+            ));
         };
         let rating: f32 = rating
             .trim()
@@ -98,7 +98,9 @@ pub fn load_sentiment(dir: &Path, seed: u64) -> Result<Sentiment, Error> {
         train.ratings.extend(r.ratings);
     }
     let mut rng = Rng::new(seed ^ 0xDE5);
-    let dev = (0..train.texts.len()).map(|_| rng.uniform() < 0.10).collect();
+    let dev = (0..train.texts.len())
+        .map(|_| rng.uniform() < 0.10)
+        .collect();
     Ok(Sentiment {
         train,
         dev,
@@ -198,10 +200,17 @@ pub fn load_cameo(codes: &Path, goldstein: &Path) -> Result<Cameo, Error> {
         .collect();
     let mut texts = Vec::new();
     for (r, (root, _)) in roots.iter().enumerate() {
-        for (code, v) in codes_map.iter().filter(|(c, _)| c.starts_with(root.as_str())) {
+        for (code, v) in codes_map
+            .iter()
+            .filter(|(c, _)| c.starts_with(root.as_str()))
+        {
             let _ = code;
             let examples = v.examples.iter().flatten();
-            for t in [&v.name, &v.description].into_iter().flatten().chain(examples) {
+            for t in [&v.name, &v.description]
+                .into_iter()
+                .flatten()
+                .chain(examples)
+            {
                 if !t.is_empty() {
                     texts.push((r, t.clone()));
                 }
@@ -210,7 +219,9 @@ pub fn load_cameo(codes: &Path, goldstein: &Path) -> Result<Cameo, Error> {
     }
     let mut sums = vec![(0.0, 0usize); CLASSES.len()];
     for (code, g) in &gold {
-        let Some(v) = codes_map.get(code) else { continue };
+        let Some(v) = codes_map.get(code) else {
+            continue;
+        };
         let class = if code.starts_with("01") {
             0
         } else {
@@ -222,7 +233,11 @@ pub fn load_cameo(codes: &Path, goldstein: &Path) -> Result<Cameo, Error> {
         sums[class].1 += 1;
     }
     if let Some(c) = sums.iter().position(|s| s.1 == 0) {
-        return Err(bad(goldstein, 0, format!("no Goldstein value for class {}", CLASSES[c])));
+        return Err(bad(
+            goldstein,
+            0,
+            format!("no Goldstein value for class {}", CLASSES[c]),
+        ));
     }
     Ok(Cameo {
         roots,

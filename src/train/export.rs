@@ -28,7 +28,13 @@ pub fn finish_sentiment(
     let (_, dev) = ctx.dev_split();
     let train = &ctx.sentiment.train;
     let gold_dev: Vec<f64> = dev.iter().map(|&i| train.ratings[i] as f64).collect();
-    let gold_nyt: Vec<f64> = ctx.sentiment.nyt.ratings.iter().map(|&r| r as f64).collect();
+    let gold_nyt: Vec<f64> = ctx
+        .sentiment
+        .nyt
+        .ratings
+        .iter()
+        .map(|&r| r as f64)
+        .collect();
     let feats = |texts: Vec<&String>, head: &[f64]| -> Vec<[f64; 5]> {
         texts
             .iter()
@@ -48,7 +54,10 @@ pub fn finish_sentiment(
         dev_final = x_dev.iter().map(|x| ridge.predict(x)).collect();
         let dev4: Vec<f64> = dev_final.iter().map(|v| v * 4.0).collect();
         let nm = metrics::sentiment(&nyt, &gold_nyt);
-        log(&format!("stack: {ridge:?}; NYT r {:.3} F1 {:.3}", nm.r, nm.f1_3));
+        log(&format!(
+            "stack: {ridge:?}; NYT r {:.3} F1 {:.3}",
+            nm.r, nm.f1_3
+        ));
         m["stack"] = json!({
             "ridge": ridge,
             "cv_mse_by_lambda": errors,
@@ -57,18 +66,33 @@ pub fn finish_sentiment(
         });
         stack_model = Some(ridge);
     }
-    let gold3: Vec<usize> = gold_dev.iter().map(|&y| metrics::three_class(y, 0.05)).collect();
+    let gold3: Vec<usize> = gold_dev
+        .iter()
+        .map(|&y| metrics::three_class(y, 0.05))
+        .collect();
     let by_t: Vec<(f64, f64)> = THRESHOLDS
         .iter()
         .map(|&t| {
-            let pred: Vec<usize> = dev_final.iter().map(|&v| metrics::three_class(v.clamp(-1.0, 1.0), t)).collect();
+            let pred: Vec<usize> = dev_final
+                .iter()
+                .map(|&v| metrics::three_class(v.clamp(-1.0, 1.0), t))
+                .collect();
             (t, metrics::macro_f1(&gold3, &pred, 3))
         })
         .collect();
     // Ties go to the conventional 0.05.
-    let best = by_t.iter().fold((0.05, by_t[4].1), |b, &(t, f)| if f > b.1 + 1e-12 { (t, f) } else { b });
-    let chosen = if ctx.recipe.hold_out_dev { best.0 } else { 0.05 };
-    log(&format!("label thresholds: macro-F1 on dev by ±t {by_t:?}; shipped ±{chosen}"));
+    let best = by_t.iter().fold(
+        (0.05, by_t[4].1),
+        |b, &(t, f)| if f > b.1 + 1e-12 { (t, f) } else { b },
+    );
+    let chosen = if ctx.recipe.hold_out_dev {
+        best.0
+    } else {
+        0.05
+    };
+    log(&format!(
+        "label thresholds: macro-F1 on dev by ±t {by_t:?}; shipped ±{chosen}"
+    ));
     m["label_thresholds"] = json!({ "macro_f1_on_dev_by_t": by_t, "chosen": chosen,
         "chosen_on_held_out_dev": ctx.recipe.hold_out_dev });
     SentimentConfig {
@@ -86,7 +110,15 @@ fn embed_full(ctx: &Context, t: &Trained, ids: &[Vec<u32>], batch: usize) -> Ten
                 let refs: Vec<&[u32]> = chunk.iter().map(Vec::as_slice).collect();
                 let (tok, mask) = bert::pad_ids(&refs);
                 let h = ctx.base.embeddings(&tok);
-                let h = bert::run_layers(&ctx.base, Some(&t.lora), h, &mask, 0, ctx.base.layers, false);
+                let h = bert::run_layers(
+                    &ctx.base,
+                    Some(&t.lora),
+                    h,
+                    &mask,
+                    0,
+                    ctx.base.layers,
+                    false,
+                );
                 bert::pool(&h, &mask)
             })
             .collect()
@@ -102,15 +134,26 @@ fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 /// Writes `heads.safetensors`, `config.json` and the reference outputs.
-pub fn export(ctx: &Context, t: &Trained, sentiment: &SentimentConfig, job: &Job, log: &mut dyn FnMut(&str)) -> Result<(), Error> {
+pub fn export(
+    ctx: &Context,
+    t: &Trained,
+    sentiment: &SentimentConfig,
+    job: &Job,
+    log: &mut dyn FnMut(&str),
+) -> Result<(), Error> {
     let cameo = super::data::load_cameo(&job.data.cameo_codes(), &job.data.cameo_goldstein())?;
     let tok128 = super::tokenizer(&job.models, super::cache::CACHE_TOKENS)?;
     let texts: Vec<String> = cameo.texts.iter().map(|(_, s)| s.clone()).collect();
     let e = embed_full(ctx, t, &super::cache::tokenize(&tok128, &texts)?, 64);
     let protos: Vec<Tensor> = (0..cameo.roots.len())
         .map(|r| {
-            let idx: Vec<i64> = (0..texts.len()).filter(|&i| cameo.texts[i].0 == r).map(|i| i as i64).collect();
-            let mean = e.index_select(0, &Tensor::from_slice(&idx)).mean_dim(0, false, Kind::Float);
+            let idx: Vec<i64> = (0..texts.len())
+                .filter(|&i| cameo.texts[i].0 == r)
+                .map(|i| i as i64)
+                .collect();
+            let mean = e
+                .index_select(0, &Tensor::from_slice(&idx))
+                .mean_dim(0, false, Kind::Float);
             &mean / mean.norm().clamp_min(1e-12)
         })
         .collect();
@@ -127,7 +170,10 @@ pub fn export(ctx: &Context, t: &Trained, sentiment: &SentimentConfig, job: &Job
         let bias = lin.bs.as_ref().expect("heads have a bias");
         tensors.push((format!("{head}.bias"), bias.detach().contiguous()));
     }
-    tensors.push(("cameo.prototypes".into(), Tensor::stack(&protos, 0).contiguous()));
+    tensors.push((
+        "cameo.prototypes".into(),
+        Tensor::stack(&protos, 0).contiguous(),
+    ));
     std::fs::create_dir_all(&job.out).map_err(io(&job.out))?;
     let weights = job.out.join("heads.safetensors");
     Tensor::write_safetensors(&tensors, &weights).map_err(|e| Error::Model {
@@ -150,7 +196,14 @@ pub fn export(ctx: &Context, t: &Trained, sentiment: &SentimentConfig, job: &Job
             goldstein: cameo.goldstein.iter().map(|&g| round6(g)).collect(),
             conflict_weight: neg.iter().map(|&n| round6(n / max_neg)).collect(),
         },
-        cameo_roots: cameo.roots.iter().map(|(code, name)| CameoRoot { code: code.clone(), name: name.clone() }).collect(),
+        cameo_roots: cameo
+            .roots
+            .iter()
+            .map(|(code, name)| CameoRoot {
+                code: code.clone(),
+                name: name.clone(),
+            })
+            .collect(),
     };
     let mut value = serde_json::to_value(&config).expect("serialisable");
     value["training"] = serde_json::to_value(&ctx.recipe).expect("serialisable");
@@ -169,7 +222,12 @@ pub fn export(ctx: &Context, t: &Trained, sentiment: &SentimentConfig, job: &Job
 
 /// The parity sentences, each alone, full forward at the encoder's own limit: the
 /// `sentiment` value before clamping and the five class probabilities.
-fn write_reference(ctx: &Context, t: &Trained, sentiment: &SentimentConfig, job: &Job) -> Result<(), Error> {
+fn write_reference(
+    ctx: &Context,
+    t: &Trained,
+    sentiment: &SentimentConfig,
+    job: &Job,
+) -> Result<(), Error> {
     let text = std::fs::read_to_string(&job.parity).map_err(|source| Error::Io {
         path: job.parity.clone(),
         source,
@@ -180,7 +238,8 @@ fn write_reference(ctx: &Context, t: &Trained, sentiment: &SentimentConfig, job:
     for s in text.lines().filter(|l| !l.trim().is_empty()) {
         let e = embed_full(ctx, t, &[tok.encode(s)?.ids], 1);
         let (head, probs) = tch::no_grad(|| {
-            let head = f64::try_from(t.h_sent.forward(&e).to_kind(Kind::Double).view([-1]).get(0)).expect("scalar");
+            let head = f64::try_from(t.h_sent.forward(&e).to_kind(Kind::Double).view([-1]).get(0))
+                .expect("scalar");
             let p = t.h_ten.forward(&e).softmax(-1, Kind::Double).view([-1]);
             (head, Vec::<f64>::try_from(&p).expect("doubles"))
         });

@@ -29,7 +29,11 @@ pub fn macro_f1(gold: &[usize], pred: &[usize], classes: usize) -> f64 {
 pub fn per_class_f1(gold: &[usize], pred: &[usize], classes: usize) -> Vec<Option<f64>> {
     (0..classes)
         .map(|c| {
-            let tp = gold.iter().zip(pred).filter(|(g, p)| **g == c && **p == c).count();
+            let tp = gold
+                .iter()
+                .zip(pred)
+                .filter(|(g, p)| **g == c && **p == c)
+                .count();
             let ng = gold.iter().filter(|&&g| g == c).count();
             let np = pred.iter().filter(|&&p| p == c).count();
             if ng + np == 0 {
@@ -70,7 +74,12 @@ pub fn auc(score: &[f64], positive: &[bool]) -> f64 {
     }
     let np = positive.iter().filter(|&&p| p).count() as f64;
     let nn = positive.len() as f64 - np;
-    let rank_sum: f64 = ranks.iter().zip(positive).filter(|(_, &p)| p).map(|(r, _)| r).sum();
+    let rank_sum: f64 = ranks
+        .iter()
+        .zip(positive)
+        .filter(|(_, &p)| p)
+        .map(|(r, _)| r)
+        .sum();
     (rank_sum - np * (np + 1.0) / 2.0) / (np * nn)
 }
 
@@ -177,7 +186,10 @@ mod tests {
     #[test]
     fn known_values() {
         assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 7.0]) - 0.9933992677987828).abs() < 1e-12);
-        assert_eq!(auc(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]), 0.75);
+        assert_eq!(
+            auc(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]),
+            0.75
+        );
         assert_eq!(auc(&[0.5, 0.5], &[false, true]), 0.5);
         // scikit-learn: f1_score([0,1,2,0,1,2], [0,2,1,0,0,1], average='macro') = 0.2666…
         let f = macro_f1(&[0, 1, 2, 0, 1, 2], &[0, 2, 1, 0, 0, 1], 3);

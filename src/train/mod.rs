@@ -87,6 +87,8 @@ pub struct Job {
     pub models: PathBuf,
     /// Cross-validate the tension head with this many folds first (0: no CV).
     pub folds: usize,
+    /// Run only these folds of the CV (`None`: all); pooled figures then cover them only.
+    pub only_folds: Option<Vec<usize>>,
     /// Train, measure and export the model (false: CV only).
     pub ship: bool,
     /// Where to export `heads.safetensors` and `config.json`.
@@ -94,6 +96,8 @@ pub struct Job {
     /// The parity sentences and the reference outputs written for the test suite.
     pub parity: PathBuf,
     pub reference: PathBuf,
+    /// Where the frozen layers' states are kept between runs (`None`: memory only).
+    pub cache: Option<PathBuf>,
 }
 
 /// Everything training needs, loaded once.
@@ -122,7 +126,10 @@ fn encoder_dir(models: &std::path::Path) -> PathBuf {
 }
 
 pub fn tokenizer(models: &std::path::Path, max_tokens: usize) -> Result<SentenceTokenizer, Error> {
-    SentenceTokenizer::from_file(&encoder_dir(models).join(crate::encoder::TOKENIZER), max_tokens)
+    SentenceTokenizer::from_file(
+        &encoder_dir(models).join(crate::encoder::TOKENIZER),
+        max_tokens,
+    )
 }
 
 impl Context {
@@ -147,8 +154,14 @@ impl Context {
         ));
         let tok = tokenizer(&job.models, cache::CACHE_TOKENS)?;
         let t0 = Instant::now();
+        let weights = encoder_dir(&job.models).join(crate::encoder::WEIGHTS);
+        let weights_sha = crate::models::sha256_file(&weights)?;
         let build = |texts: &[String]| -> Result<Cache, Error> {
-            Ok(Cache::build(&base, &cache::tokenize(&tok, texts)?, r.start))
+            let ids = cache::tokenize(&tok, texts)?;
+            match &job.cache {
+                Some(dir) => Cache::load_or_build(&base, &ids, r.start, dir, &weights_sha),
+                None => Ok(Cache::build(&base, &ids, r.start)),
+            }
         };
         let sent_cache = build(&sentiment.train.texts)?;
         let nyt_cache = build(&sentiment.nyt.texts)?;
@@ -171,7 +184,15 @@ impl Context {
     }
 
     fn encode(&self, lora: &Lora, x: Tensor, mask: &Tensor, train: bool) -> Tensor {
-        let h = bert::run_layers(&self.base, Some(lora), x, mask, self.recipe.start, self.base.layers, train);
+        let h = bert::run_layers(
+            &self.base,
+            Some(lora),
+            x,
+            mask,
+            self.recipe.start,
+            self.base.layers,
+            train,
+        );
         bert::pool(&h, mask)
     }
 
@@ -181,7 +202,13 @@ impl Context {
         tch::manual_seed(r.seed as i64);
         let mut rng = Rng::new(r.seed);
         let vs = nn::VarStore::new(tch::Device::Cpu);
-        let lora = Lora::new(&(vs.root().set_group(0) / "lora"), &self.base, r.start, r.rank, r.alpha);
+        let lora = Lora::new(
+            &(vs.root().set_group(0) / "lora"),
+            &self.base,
+            r.start,
+            r.rank,
+            r.alpha,
+        );
         let zero = nn::LinearConfig {
             ws_init: nn::Init::Const(0.0),
             bs_init: Some(nn::Init::Const(0.0)),
@@ -215,12 +242,18 @@ impl Context {
             let si = sent_batches.pop().expect("refilled");
             let (x, m) = self.sent_cache.batch(&si, r.max_len);
             let target: Vec<f32> = si.iter().map(|&i| ratings[i] / 4.0).collect();
-            let pred = h_sent.forward(&self.encode(&lora, x, &m, true)).squeeze_dim(-1);
+            let pred = h_sent
+                .forward(&self.encode(&lora, x, &m, true))
+                .squeeze_dim(-1);
             let loss_s = pred.mse_loss(&Tensor::from_slice(&target), tch::Reduction::Mean);
             let mut loss = loss_s.shallow_clone();
             if r.tbs > 0 && r.w_ten > 0.0 && !t_train.is_empty() {
                 if ten_pool.len() < r.tbs {
-                    ten_pool = rng.permutation(t_train.len()).into_iter().map(|k| t_train[k]).collect();
+                    ten_pool = rng
+                        .permutation(t_train.len())
+                        .into_iter()
+                        .map(|k| t_train[k])
+                        .collect();
                 }
                 let ti: Vec<usize> = ten_pool.split_off(ten_pool.len() - r.tbs);
                 let (x, m) = self.ten_cache.batch(&ti, r.max_len);
@@ -255,7 +288,12 @@ impl Context {
     /// One pass over the sentiment sentences in batches of similar length: shuffled, cut
     /// into chunks of 20 batches, each chunk sorted by length and cut into full batches,
     /// the batches shuffled. Returned in reverse order of use.
-    fn sentiment_epoch(&self, rng: &mut Rng, s_train: &[usize], lengths: &[usize]) -> Vec<Vec<usize>> {
+    fn sentiment_epoch(
+        &self,
+        rng: &mut Rng,
+        s_train: &[usize],
+        lengths: &[usize],
+    ) -> Vec<Vec<usize>> {
         let sbs = self.recipe.sbs;
         let mut order = s_train.to_vec();
         rng.shuffle(&mut order);
@@ -283,7 +321,10 @@ impl Context {
                 }
             }
         });
-        let picked: Vec<Tensor> = idx.iter().map(|&i| rows[i].take().expect("embedded")).collect();
+        let picked: Vec<Tensor> = idx
+            .iter()
+            .map(|&i| rows[i].take().expect("embedded"))
+            .collect();
         Tensor::stack(&picked, 0)
     }
 
@@ -321,8 +362,17 @@ impl Context {
         let d = self.sentiment_head(t, &self.sent_cache, &dev);
         let all_nyt: Vec<usize> = (0..self.nyt_cache.len()).collect();
         let n = self.sentiment_head(t, &self.nyt_cache, &all_nyt);
-        let gold_dev: Vec<f64> = dev.iter().map(|&i| self.sentiment.train.ratings[i] as f64).collect();
-        let gold_nyt: Vec<f64> = self.sentiment.nyt.ratings.iter().map(|&r| r as f64).collect();
+        let gold_dev: Vec<f64> = dev
+            .iter()
+            .map(|&i| self.sentiment.train.ratings[i] as f64)
+            .collect();
+        let gold_nyt: Vec<f64> = self
+            .sentiment
+            .nyt
+            .ratings
+            .iter()
+            .map(|&r| r as f64)
+            .collect();
         let x4 = |v: &[f64]| v.iter().map(|x| x * 4.0).collect::<Vec<_>>();
         let m = json!({
             "dev": metrics::sentiment(&x4(&d), &gold_dev),
@@ -333,22 +383,34 @@ impl Context {
     }
 }
 
-/// VADER's compound on the NYT test set, the baseline the trained scorer is compared with.
+/// VADER's compound on the NYT test set, the baseline the trained scorer is compared with
+/// (thresholded at ±0.05 on its own scale, VADER's convention).
 fn vader_baseline(ctx: &Context) -> Value {
     let pred: Vec<f64> = ctx
         .sentiment
         .nyt
         .texts
         .iter()
-        .map(|t| ctx.vader.polarity_scores(t).compound * 4.0)
+        .map(|t| ctx.vader.polarity_scores(t).compound)
         .collect();
-    let gold: Vec<f64> = ctx.sentiment.nyt.ratings.iter().map(|&r| r as f64).collect();
+    let gold: Vec<f64> = ctx
+        .sentiment
+        .nyt
+        .ratings
+        .iter()
+        .map(|&r| r as f64)
+        .collect();
     json!({ "nyt": metrics::sentiment(&pred, &gold) })
 }
 
 /// Stratified k-fold CV of the tension head (each fold trained on the other folds plus
 /// the sentiment training sentences).
-pub fn cross_validate(ctx: &Context, k: usize, log: &mut dyn FnMut(&str)) -> Value {
+pub fn cross_validate(
+    ctx: &Context,
+    k: usize,
+    only: Option<&[usize]>,
+    log: &mut dyn FnMut(&str),
+) -> Value {
     let labels = &ctx.tension.labels;
     let fold = data::stratified_folds(labels, k, ctx.recipe.seed);
     let (s_train, _) = ctx.dev_split();
@@ -356,10 +418,17 @@ pub fn cross_validate(ctx: &Context, k: usize, log: &mut dyn FnMut(&str)) -> Val
     let mut pooled_g: Vec<usize> = Vec::new();
     let mut per_fold = Vec::new();
     let mut seconds = 0.0;
-    for f in 0..k {
+    let chosen: Vec<usize> = (0..k)
+        .filter(|f| only.map_or(true, |o| o.contains(f)))
+        .collect();
+    for &f in &chosen {
         let t_train: Vec<usize> = (0..labels.len()).filter(|&i| fold[i] != f).collect();
         let t_eval: Vec<usize> = (0..labels.len()).filter(|&i| fold[i] == f).collect();
-        log(&format!("fold {f}: {} training, {} held-out tension sentences", t_train.len(), t_eval.len()));
+        log(&format!(
+            "fold {f}: {} training, {} held-out tension sentences",
+            t_train.len(),
+            t_eval.len()
+        ));
         let t = ctx.fit(&s_train, &t_train, log);
         seconds += t.seconds;
         let probs = ctx.tension_probs(&t, &t_eval);
@@ -368,14 +437,20 @@ pub fn cross_validate(ctx: &Context, k: usize, log: &mut dyn FnMut(&str)) -> Val
         let (sent, _, _) = ctx.score_sentiment(&t);
         log(&format!(
             "fold {f}: macro-F1 {:.3} accuracy {:.3} AUC {:.3}; NYT r {:.3}",
-            m.f1, m.acc, m.auc, sent["nyt"]["r"].as_f64().unwrap_or(f64::NAN)
+            m.f1,
+            m.acc,
+            m.auc,
+            sent["nyt"]["r"].as_f64().unwrap_or(f64::NAN)
         ));
-        per_fold.push(json!({ "fold": f, "tension": m, "sentiment": sent, "train_s": t.seconds.round() }));
+        per_fold.push(
+            json!({ "fold": f, "tension": m, "sentiment": sent, "train_s": t.seconds.round() }),
+        );
         pooled_p.extend(probs);
         pooled_g.extend(gold);
     }
     json!({
         "folds": k,
+        "folds_run": chosen,
         "per_fold": per_fold,
         "pooled": metrics::tension(&pooled_p, &pooled_g),
         "reliability": metrics::reliability(&pooled_p, &pooled_g),
@@ -392,7 +467,9 @@ pub struct Outcome {
 pub fn run(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Outcome, Error> {
     let t0 = Instant::now();
     if job.recipe.stack && !job.recipe.hold_out_dev {
-        return Err(Error::Usage("--stack needs the dev split held out (--hold-out-dev)".into()));
+        return Err(Error::Usage(
+            "--stack needs the dev split held out (--hold-out-dev)".into(),
+        ));
     }
     let ctx = Context::load(job, log)?;
     let mut m = json!({
@@ -401,7 +478,7 @@ pub fn run(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Outcome, Error> {
         "vader": vader_baseline(&ctx),
     });
     if job.folds > 1 {
-        m["cv"] = cross_validate(&ctx, job.folds, log);
+        m["cv"] = cross_validate(&ctx, job.folds, job.only_folds.as_deref(), log);
     }
     if job.ship {
         let (s_train, _) = ctx.dev_split();
@@ -411,7 +488,8 @@ pub fn run(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Outcome, Error> {
         let (sent, dev_head, nyt_head) = ctx.score_sentiment(&t);
         m["ship"] = json!({ "sentiment_head": sent, "train_s": t.seconds.round(),
                             "n_delta": t.lora.numel() });
-        let final_sentiment = export::finish_sentiment(&ctx, &dev_head, &nyt_head, &mut m["ship"], log);
+        let final_sentiment =
+            export::finish_sentiment(&ctx, &dev_head, &nyt_head, &mut m["ship"], log);
         export::export(&ctx, &t, &final_sentiment, job, log)?;
     }
     m["total_s"] = json!(t0.elapsed().as_secs_f64().round());
@@ -428,8 +506,9 @@ pub fn summary(m: &Value) -> String {
     )];
     if let Some(cv) = m.get("cv") {
         lines.push(format!(
-            "tension {}-fold CV: macro-F1 {} accuracy {} AUC {} (training {} s)",
+            "tension {}-fold CV (folds {}): macro-F1 {} accuracy {} AUC {} (training {} s)",
             cv["folds"],
+            cv["folds_run"],
             f(&cv["pooled"]["f1"]),
             f(&cv["pooled"]["acc"]),
             f(&cv["pooled"]["auc"]),
@@ -442,13 +521,21 @@ pub fn summary(m: &Value) -> String {
             "shipped head: dev r {} F1 {}{}; NYT r {} F1 {} (training {} s)",
             f(&h["dev"]["r"]),
             f(&h["dev"]["f1_3"]),
-            if h["dev_in_sample"] == json!(true) { " (in-sample)" } else { "" },
+            if h["dev_in_sample"] == json!(true) {
+                " (in-sample)"
+            } else {
+                ""
+            },
             f(&h["nyt"]["r"]),
             f(&h["nyt"]["f1_3"]),
             s["train_s"]
         ));
         if let Some(st) = s.get("stack") {
-            lines.push(format!("stacked with VADER: NYT r {} F1 {}", f(&st["nyt"]["r"]), f(&st["nyt"]["f1_3"])));
+            lines.push(format!(
+                "stacked with VADER: NYT r {} F1 {}",
+                f(&st["nyt"]["r"]),
+                f(&st["nyt"]["f1_3"])
+            ));
         }
     }
     lines.join("\n")

@@ -9,7 +9,13 @@ use super::rng::Rng;
 use crate::score::Polarity;
 
 /// The stacked features, in order: what `HeadsConfig`'s `sentiment.stack` lists.
-pub const FEATURES: [&str; 5] = ["head", "vader_neg", "vader_neu", "vader_pos", "vader_compound"];
+pub const FEATURES: [&str; 5] = [
+    "head",
+    "vader_neg",
+    "vader_neu",
+    "vader_pos",
+    "vader_compound",
+];
 
 /// Penalties tried.
 pub const LAMBDAS: [f64; 8] = [0.0, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0, 1000.0];
@@ -43,7 +49,8 @@ impl Ridge {
         let a = xc.tr().matmul(&xc) + Tensor::eye(5, (Kind::Double, tch::Device::Cpu)) * lambda;
         let w = Tensor::linalg_solve(&a, &xc.tr().matmul(&yc), true).view([5]);
         let weights = Vec::<f64>::try_from(&w).expect("5 doubles");
-        let intercept = f64::try_from(&ym).expect("scalar") - f64::try_from(xm.view([5]).dot(&w)).expect("scalar");
+        let intercept = f64::try_from(&ym).expect("scalar")
+            - f64::try_from(xm.view([5]).dot(&w)).expect("scalar");
         Ridge {
             features: FEATURES.map(String::from).into(),
             weights,
@@ -66,17 +73,26 @@ impl Ridge {
                 let mut sse = 0.0;
                 for f in 0..k {
                     let pick = |keep: bool| -> (Vec<[f64; 5]>, Vec<f64>) {
-                        (0..x.len()).filter(|&i| (fold[i] == f) != keep).map(|i| (x[i], y[i])).unzip()
+                        (0..x.len())
+                            .filter(|&i| (fold[i] == f) != keep)
+                            .map(|i| (x[i], y[i]))
+                            .unzip()
                     };
                     let (xa, ya) = pick(true);
                     let (xb, yb) = pick(false);
                     let m = Ridge::fit(&xa, &ya, lambda);
-                    sse += xb.iter().zip(&yb).map(|(r, t)| (m.predict(r) - t).powi(2)).sum::<f64>();
+                    sse += xb
+                        .iter()
+                        .zip(&yb)
+                        .map(|(r, t)| (m.predict(r) - t).powi(2))
+                        .sum::<f64>();
                 }
                 (lambda, sse / x.len() as f64)
             })
             .collect();
-        let best = errors.iter().fold(errors[0], |b, &e| if e.1 < b.1 { e } else { b });
+        let best = errors
+            .iter()
+            .fold(errors[0], |b, &e| if e.1 < b.1 { e } else { b });
         (Ridge::fit(x, y, best.0), errors)
     }
 }
@@ -91,7 +107,10 @@ mod tests {
         let x: Vec<[f64; 5]> = (0..200).map(|_| [0; 5].map(|_| rng.uniform())).collect();
         let y: Vec<f64> = x.iter().map(|r| 0.5 + 2.0 * r[0] - r[4]).collect();
         let (m, _) = Ridge::fit_cv(&x, &y, 5, 1);
-        assert!((m.intercept - 0.5).abs() < 1e-3 && (m.weights[0] - 2.0).abs() < 1e-3, "{m:?}");
+        assert!(
+            (m.intercept - 0.5).abs() < 1e-3 && (m.weights[0] - 2.0).abs() < 1e-3,
+            "{m:?}"
+        );
         assert!((m.predict(&[1.0, 0.0, 0.0, 0.0, 1.0]) - 1.5).abs() < 1e-3);
     }
 }

@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long, requires = "cv")]
     no_ship: bool,
     /// First tuned encoder layer (LoRA on layers START..5; the ones below are frozen).
-    #[arg(long, default_value_t = 3, value_name = "START")]
+    #[arg(long, default_value_t = 2, value_name = "START")]
     start: usize,
     /// Passes over the sentiment sentences.
     #[arg(long, default_value_t = 1.0, value_name = "X")]
@@ -29,13 +29,15 @@ pub struct Args {
     /// Random seed (dev split, folds, shuffles, initialisation, dropout).
     #[arg(long, default_value_t = 1234, value_name = "N")]
     seed: u64,
-    /// Keep the 10% dev split of the sentiment sentences out of training.
+    /// Keep the 10% dev split of the sentiment sentences out of training (the default
+    /// with the stack).
     #[arg(long)]
     hold_out_dev: bool,
-    /// Stack VADER's four outputs on the sentiment head (a ridge fitted on the held-out dev
-    /// split; implies --hold-out-dev) and ship it.
+    /// No VADER stacking stage: the head alone (then the dev split is trained on unless
+    /// --hold-out-dev). By default a ridge on the head's output and VADER's four outputs,
+    /// fitted on the held-out dev split, is shipped.
     #[arg(long)]
-    stack: bool,
+    no_stack: bool,
     /// Where to export heads.safetensors and config.json.
     #[arg(long, default_value = "models/heads", value_name = "DIR")]
     out: PathBuf,
@@ -91,8 +93,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             start: args.start,
             seed: args.seed,
             epochs: args.epochs,
-            hold_out_dev: args.hold_out_dev || args.stack,
-            stack: args.stack,
+            hold_out_dev: args.hold_out_dev || !args.no_stack,
+            stack: !args.no_stack,
             ..Recipe::default()
         },
         data: Paths {

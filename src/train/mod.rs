@@ -59,7 +59,7 @@ pub struct Recipe {
 impl Default for Recipe {
     fn default() -> Recipe {
         Recipe {
-            start: 3,
+            start: 2,
             rank: 8,
             alpha: 16.0,
             lr: 1e-3,
@@ -72,8 +72,8 @@ impl Default for Recipe {
             max_len: 64,
             warmup: 0.06,
             seed: 1234,
-            hold_out_dev: false,
-            stack: false,
+            hold_out_dev: true,
+            stack: true,
         }
     }
 }

@@ -8,6 +8,9 @@ use tch::{Kind, Tensor};
 use super::rng::Rng;
 use crate::score::Polarity;
 
+/// Relative CV error within which the larger penalty is preferred.
+pub const TOLERANCE: f64 = 1e-3;
+
 /// The stacked features, in order: what `HeadsConfig`'s `sentiment.stack` lists.
 pub const FEATURES: [&str; 5] = [
     "head",
@@ -58,8 +61,8 @@ impl Ridge {
         }
     }
 
-    /// Chooses the penalty by `k`-fold cross-validation (mean squared error), then fits
-    /// on all rows. Returns the model and the CV error of each penalty.
+    /// Chooses the penalty by `k`-fold cross-validation (mean squared error; the largest
+    /// within [`TOLERANCE`] of the best), then fits on all rows. Returns the model and the CV error of each penalty.
     pub fn fit_cv(x: &[[f64; 5]], y: &[f64], k: usize, seed: u64) -> (Ridge, Vec<(f64, f64)>) {
         let mut rng = Rng::new(seed ^ 0x571C);
         let perm = rng.permutation(x.len());
@@ -90,10 +93,16 @@ impl Ridge {
                 (lambda, sse / x.len() as f64)
             })
             .collect();
-        let best = errors
+        // The largest penalty whose CV error is within 0.1% of the smallest: VADER's neg,
+        // neu and pos sum to 1 (up to rounding), and an unpenalised fit gives that
+        // direction huge, cancelling weights for no measurable gain.
+        let min = errors.iter().map(|e| e.1).fold(f64::INFINITY, f64::min);
+        let chosen = errors
             .iter()
-            .fold(errors[0], |b, &e| if e.1 < b.1 { e } else { b });
-        (Ridge::fit(x, y, best.0), errors)
+            .filter(|e| e.1 <= min * (1.0 + TOLERANCE))
+            .map(|e| e.0)
+            .fold(0.0, f64::max);
+        (Ridge::fit(x, y, chosen), errors)
     }
 }
 

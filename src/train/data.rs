@@ -18,8 +18,9 @@ pub const CLASSES: [&str; 5] = crate::score::tension::CLASSES;
 #[derive(Debug, Default, Clone)]
 pub struct Rated {
     pub texts: Vec<String>,
-    /// Mean human rating on −4..+4.
-    pub ratings: Vec<f32>,
+    /// Mean human rating on −4..+4, parsed as f64: means of 20 integer ratings often sit
+    /// exactly on the ±0.05 class boundaries, which an f32 would move off them.
+    pub ratings: Vec<f64>,
 }
 
 /// Sentences with a class each.
@@ -59,7 +60,7 @@ pub fn load_rated(path: &Path) -> Result<Rated, Error> {
                 "expected id, rating and text, tab-separated",
             ));
         };
-        let rating: f32 = rating
+        let rating: f64 = rating
             .trim()
             .parse()
             .map_err(|_| bad(path, i + 1, format!("rating {rating:?} is not a number")))?;

@@ -27,14 +27,12 @@ pub fn finish_sentiment(
 ) -> SentimentConfig {
     let (_, dev) = ctx.dev_split();
     let train = &ctx.sentiment.train;
-    let gold_dev: Vec<f64> = dev.iter().map(|&i| train.ratings[i] as f64).collect();
+    let gold_dev: Vec<f64> = dev.iter().map(|&i| train.ratings[i]).collect();
     let gold_nyt: Vec<f64> = ctx
         .sentiment
         .nyt
         .ratings
-        .iter()
-        .map(|&r| r as f64)
-        .collect();
+        .clone();
     let feats = |texts: Vec<&String>, head: &[f64]| -> Vec<[f64; 5]> {
         texts
             .iter()

@@ -241,13 +241,12 @@ impl Context {
             }
             let si = sent_batches.pop().expect("refilled");
             let (x, m) = self.sent_cache.batch(&si, r.max_len);
-            let target: Vec<f32> = si.iter().map(|&i| ratings[i] / 4.0).collect();
+            let target: Vec<f32> = si.iter().map(|&i| (ratings[i] / 4.0) as f32).collect();
             let pred = h_sent
                 .forward(&self.encode(&lora, x, &m, true))
                 .squeeze_dim(-1);
             let loss_s = pred.mse_loss(&Tensor::from_slice(&target), tch::Reduction::Mean);
-            let mut loss = loss_s.shallow_clone();
-            if r.tbs > 0 && r.w_ten > 0.0 && !t_train.is_empty() {
+            let loss_t = if r.tbs > 0 && r.w_ten > 0.0 && !t_train.is_empty() {
                 if ten_pool.len() < r.tbs {
                     ten_pool = rng
                         .permutation(t_train.len())
@@ -261,8 +260,14 @@ impl Context {
                 let logits = h_ten.forward(&self.encode(&lora, x, &m, true));
                 let loss_t = logits.cross_entropy_for_logits(&Tensor::from_slice(&labels));
                 lt = 0.98 * lt + 0.02 * f64::try_from(&loss_t).unwrap_or(f64::NAN);
-                loss = loss + loss_t * r.w_ten;
-            }
+                Some(loss_t)
+            } else {
+                None
+            };
+            let loss = match loss_t {
+                Some(t) => &loss_s + t * r.w_ten,
+                None => loss_s.shallow_clone(),
+            };
             ls = 0.98 * ls + 0.02 * f64::try_from(&loss_s).unwrap_or(f64::NAN);
             opt.set_lr_group(0, r.lr * factor(step));
             opt.set_lr_group(1, r.head_lr * factor(step));
@@ -364,15 +369,13 @@ impl Context {
         let n = self.sentiment_head(t, &self.nyt_cache, &all_nyt);
         let gold_dev: Vec<f64> = dev
             .iter()
-            .map(|&i| self.sentiment.train.ratings[i] as f64)
+            .map(|&i| self.sentiment.train.ratings[i])
             .collect();
         let gold_nyt: Vec<f64> = self
             .sentiment
             .nyt
             .ratings
-            .iter()
-            .map(|&r| r as f64)
-            .collect();
+            .clone();
         let x4 = |v: &[f64]| v.iter().map(|x| x * 4.0).collect::<Vec<_>>();
         let m = json!({
             "dev": metrics::sentiment(&x4(&d), &gold_dev),
@@ -397,9 +400,7 @@ fn vader_baseline(ctx: &Context) -> Value {
         .sentiment
         .nyt
         .ratings
-        .iter()
-        .map(|&r| r as f64)
-        .collect();
+        .clone();
     json!({ "nyt": metrics::sentiment(&pred, &gold) })
 }
 

@@ -28,11 +28,7 @@ pub fn finish_sentiment(
     let (_, dev) = ctx.dev_split();
     let train = &ctx.sentiment.train;
     let gold_dev: Vec<f64> = dev.iter().map(|&i| train.ratings[i]).collect();
-    let gold_nyt: Vec<f64> = ctx
-        .sentiment
-        .nyt
-        .ratings
-        .clone();
+    let gold_nyt: Vec<f64> = ctx.sentiment.nyt.ratings.clone();
     let feats = |texts: Vec<&String>, head: &[f64]| -> Vec<[f64; 5]> {
         texts
             .iter()

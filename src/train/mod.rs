@@ -371,11 +371,7 @@ impl Context {
             .iter()
             .map(|&i| self.sentiment.train.ratings[i])
             .collect();
-        let gold_nyt: Vec<f64> = self
-            .sentiment
-            .nyt
-            .ratings
-            .clone();
+        let gold_nyt: Vec<f64> = self.sentiment.nyt.ratings.clone();
         let x4 = |v: &[f64]| v.iter().map(|x| x * 4.0).collect::<Vec<_>>();
         let m = json!({
             "dev": metrics::sentiment(&x4(&d), &gold_dev),
@@ -396,11 +392,7 @@ fn vader_baseline(ctx: &Context) -> Value {
         .iter()
         .map(|t| ctx.vader.polarity_scores(t).compound)
         .collect();
-    let gold: Vec<f64> = ctx
-        .sentiment
-        .nyt
-        .ratings
-        .clone();
+    let gold: Vec<f64> = ctx.sentiment.nyt.ratings.clone();
     json!({ "nyt": metrics::sentiment(&pred, &gold) })
 }
 

@@ -38,6 +38,7 @@ pub mod score;
 pub mod segment;
 pub mod shard;
 pub mod tokenize;
+pub mod train;
 pub mod write;
 
 pub use error::{Error, InputError};

@@ -965,7 +965,7 @@ fn unwritable_output_or_stdout_resume_cannot_start() {
 }
 
 /// The trained scorers against the training code's own forward pass
-/// (scripts/train/export_heads.py writes the reference), each sentence scored inside a
+/// (`detente train` writes the reference, src/train/export.rs), each sentence scored inside a
 /// run of all of them: the tuned encoder, the LoRA merge and the heads together.
 #[test]
 fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
@@ -1437,4 +1437,55 @@ fn device_cuda_without_a_gpu_cannot_start_and_auto_falls_back() {
         serde_json::from_str(&std::fs::read_to_string(w.path("auto.csv.manifest.json")).unwrap())
             .unwrap();
     assert_eq!(manifest["encoder"]["device"], "cpu");
+
+#[test]
+fn train_names_the_file_and_line_of_bad_training_data() {
+    let m = models();
+    let w = Workdir::new();
+    let hutto = "home/data/hutto_ICWSM_2014";
+    let train = |w: &Workdir| {
+        Command::new(BIN)
+            .env_clear()
+            .env("DETENTE_HOME", w.path("home"))
+            .current_dir(w.dir.path())
+            .args([
+                "train",
+                "--models",
+                m.to_str().unwrap(),
+                "--tension",
+                "t.tsv",
+            ])
+            .output()
+            .expect("run detente")
+    };
+    w.write(
+        &format!("{hutto}/tweets_GroundTruth.txt"),
+        b"1\t0.5\tfine\n2\tgreat\tnot a number\n",
+    );
+    let out = train(&w);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("tweets_GroundTruth.txt:2"),
+        "{}",
+        show(&out)
+    );
+    for set in [
+        "tweets",
+        "movieReviewSnippets",
+        "amazonReviewSnippets",
+        "nytEditorialSnippets",
+    ] {
+        w.write(&format!("{hutto}/{set}_GroundTruth.txt"), b"1\t0.5\tfine\n");
+    }
+    w.write(
+        "t.tsv",
+        b"Troops crossed the border.\t4\nTalks resumed.\tseven\n",
+    );
+    let out = train(&w);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("t.tsv:2: class \"seven\""),
+        "{}",
+        show(&out)
+    );
 }

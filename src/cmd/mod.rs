@@ -18,6 +18,7 @@ pub mod merge;
 pub mod score;
 pub mod scorers;
 pub mod segment;
+pub mod train;
 
 /// Exit codes: 0 every document went in; 1 the run finished but some inputs were
 /// skipped (or a failure mid-run); 2 the run could not start (bad flags, a missing or

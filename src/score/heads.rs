@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use ndarray::{Array1, Array2, ArrayView1};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
@@ -14,7 +14,7 @@ pub const DIR: &str = "heads";
 pub const CONFIG: &str = "heads/config.json";
 pub const WEIGHTS: &str = "heads/heads.safetensors";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct LoraConfig {
     pub rank: usize,
     pub alpha: f64,
@@ -23,14 +23,18 @@ pub struct LoraConfig {
     pub targets: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SentimentConfig {
     /// `sentiment_label` is `negative` below this, `positive` above `positive_above`.
     pub negative_below: f64,
     pub positive_above: f64,
+    /// A ridge on the head's output and VADER's four outputs (`train::stack`); when
+    /// present, `sentiment` = clamp(stack, −1, 1) instead of clamp(head, −1, 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<crate::train::stack::Ridge>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct TensionConfig {
     /// Class names, in the order of the head's outputs.
     pub labels: Vec<String>,
@@ -40,13 +44,13 @@ pub struct TensionConfig {
     pub conflict_weight: Vec<f64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct CameoRoot {
     pub code: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct HeadsConfig {
     pub encoder: String,
     pub lora: LoraConfig,

@@ -26,13 +26,16 @@ pub struct LexiconScorer {
     detail: bool,
 }
 
+/// VADER from the models folder; errors name the file and line.
+pub fn load_vader(models: &Path) -> Result<Vader, Error> {
+    Vader::from_files(&models.join(LEXICON), &models.join(EMOJI)).map_err(|e| Error::Model {
+        path: e.path.clone(),
+        message: format!("line {}: {}", e.line, e.message),
+    })
+}
+
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
-    let vader = Vader::from_files(&models.join(LEXICON), &models.join(EMOJI)).map_err(|e| {
-        Error::Model {
-            path: e.path.clone(),
-            message: format!("line {}: {}", e.line, e.message),
-        }
-    })?;
+    let vader = load_vader(models)?;
     Ok(Box::new(LexiconScorer {
         vader,
         columns: columns(opts),

@@ -126,7 +126,7 @@ pub fn registry() -> Vec<ScorerInfo> {
         name: "sentiment",
         description: "trained sentence sentiment: estimated mean human rating / 4 in [-1, 1], and a label",
         needs_embedding: true,
-        files: &[heads::CONFIG, heads::WEIGHTS],
+        files: &[heads::CONFIG, heads::WEIGHTS, lexicon::LEXICON, lexicon::EMOJI],
         tuned_encoder: true,
         columns: sentiment::columns,
         build: sentiment::build,

@@ -1,13 +1,18 @@
 //! The `sentiment` scorer: a linear head on the (tuned) sentence embedding, trained on
 //! human ratings to estimate a sentence's mean rating on VADER's −4..+4 scale divided by
-//! 4, so `sentiment` reads in [−1, 1]. See `models/heads.md`.
+//! 4, so `sentiment` reads in [−1, 1]. When `config.json` carries a stacking stage, the
+//! head's output and VADER's four outputs for the same sentence are combined by that ridge
+//! (VADER is cheap and needs nothing but the sentence, so scores stay independent of batch
+//! neighbours). See `models/heads.md`.
 use std::path::Path;
 
 use ndarray::ArrayView1;
 
 use super::heads::Heads;
+use super::vader::Vader;
 use super::{Cell, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
+use crate::train::stack;
 
 pub fn columns(_: &ScorerOptions) -> Vec<String> {
     vec!["sentiment".into(), "sentiment_label".into()]
@@ -15,14 +20,34 @@ pub fn columns(_: &ScorerOptions) -> Vec<String> {
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
     let heads = Heads::load(models, crate::encoder::DIM)?;
+    let vader = match &heads.config.sentiment.stack {
+        Some(s) => {
+            if s.features != stack::FEATURES || s.weights.len() != stack::FEATURES.len() {
+                return Err(Error::Model {
+                    path: models.join(super::heads::CONFIG),
+                    message: format!(
+                        "sentiment.stack: features {:?} with {} weights, expected {:?}",
+                        s.features,
+                        s.weights.len(),
+                        stack::FEATURES
+                    ),
+                });
+            }
+            Some(super::lexicon::load_vader(models)?)
+        }
+        None => None,
+    };
     Ok(Box::new(SentimentScorer {
         heads,
+        vader,
         columns: columns(opts),
     }))
 }
 
 struct SentimentScorer {
     heads: Heads,
+    /// Present when the configuration stacks VADER on the head.
+    vader: Option<Vader>,
     columns: Vec<String>,
 }
 
@@ -42,8 +67,16 @@ impl Scorer for SentimentScorer {
                 .embedding
                 .expect("the pipeline embeds for this scorer"),
         );
-        let s = (self.heads.sentiment.apply(e)[0] as f64).clamp(-1.0, 1.0);
         let c = &self.heads.config.sentiment;
+        let head = self.heads.sentiment.apply(e)[0] as f64;
+        let raw = match (&c.stack, &self.vader) {
+            (Some(ridge), Some(vader)) => ridge.predict(&stack::features(
+                head,
+                &vader.polarity_scores(sentence.text),
+            )),
+            _ => head,
+        };
+        let s = raw.clamp(-1.0, 1.0);
         let label = if s < c.negative_below {
             "negative"
         } else if s > c.positive_above {

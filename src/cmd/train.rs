@@ -1,0 +1,128 @@
+//! `detente train`: trains, measures and exports the trained scorers' weights
+//! (`models/heads/`) with a fixed seed. The work is in [`detente::train`].
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use detente::train::{self, data::Paths, Job, Recipe};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Cross-validate the tension head first (stratified, --folds folds).
+    #[arg(long)]
+    cv: bool,
+    /// Number of CV folds.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    folds: usize,
+    /// Run only these CV folds (e.g. 0,1), so that folds can run in separate processes.
+    #[arg(long, value_delimiter = ',', value_name = "F,G", requires = "cv")]
+    only_folds: Option<Vec<usize>>,
+    /// Only cross-validate: train, measure and export no shipped model.
+    #[arg(long, requires = "cv")]
+    no_ship: bool,
+    /// First tuned encoder layer (LoRA on layers START..5; the ones below are frozen).
+    #[arg(long, default_value_t = 2, value_name = "START")]
+    start: usize,
+    /// Passes over the sentiment sentences.
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    epochs: f64,
+    /// Random seed (dev split, folds, shuffles, initialisation, dropout).
+    #[arg(long, default_value_t = 1234, value_name = "N")]
+    seed: u64,
+    /// Keep the 10% dev split of the sentiment sentences out of training (the default
+    /// with the stack).
+    #[arg(long)]
+    hold_out_dev: bool,
+    /// No VADER stacking stage: the head alone (then the dev split is trained on unless
+    /// --hold-out-dev). By default a ridge on the head's output and VADER's four outputs,
+    /// fitted on the held-out dev split, is shipped.
+    #[arg(long)]
+    no_stack: bool,
+    /// Where to export heads.safetensors and config.json.
+    #[arg(long, default_value = "models/heads", value_name = "DIR")]
+    out: PathBuf,
+    /// Models folder holding the base encoder and VADER (default: as `score` finds it).
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// The labelled tension sentences (default: DETENTE_TENSION, else
+    /// ../shared/datasets/cameo_quad_train.tsv).
+    #[arg(long, value_name = "FILE")]
+    tension: Option<PathBuf>,
+    /// The metrics file (JSON; default: $DETENTE_HOME/train/metrics.json).
+    #[arg(long, value_name = "FILE")]
+    metrics: Option<PathBuf>,
+    /// The reference outputs for the test suite.
+    #[arg(
+        long,
+        default_value = "tests/fixtures/heads_reference.jsonl",
+        value_name = "FILE"
+    )]
+    reference: PathBuf,
+    /// The sentences the reference outputs are computed for.
+    #[arg(
+        long,
+        default_value = "tests/fixtures/parity_sentences.txt",
+        value_name = "FILE"
+    )]
+    parity: PathBuf,
+    /// Recompute the frozen layers instead of keeping them in $DETENTE_HOME/train.
+    #[arg(long)]
+    no_cache: bool,
+    /// libtorch threads (default: all cores).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    threads: usize,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let home = detente::models::cache_dir()
+        .ok_or_else(|| detente::Error::Usage("neither DETENTE_HOME nor HOME is set".into()))?;
+    let tension = args
+        .tension
+        .or_else(|| {
+            std::env::var_os("DETENTE_TENSION")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from("../shared/datasets/cameo_quad_train.tsv"));
+    let models = detente::models::resolve(args.models.as_deref()).path;
+    if args.threads > 0 {
+        tch::set_num_threads(args.threads as i32);
+    }
+    let job = Job {
+        recipe: Recipe {
+            start: args.start,
+            seed: args.seed,
+            epochs: args.epochs,
+            hold_out_dev: args.hold_out_dev || !args.no_stack,
+            stack: !args.no_stack,
+            ..Recipe::default()
+        },
+        data: Paths {
+            hutto: home.join("data/hutto_ICWSM_2014"),
+            cameo: home.join("data/cameo"),
+            tension,
+        },
+        models,
+        folds: if args.cv { args.folds } else { 0 },
+        only_folds: args.only_folds,
+        ship: !args.no_ship,
+        out: args.out,
+        parity: args.parity,
+        reference: args.reference,
+        cache: (!args.no_cache).then(|| home.join("train")),
+    };
+    let metrics_path = args
+        .metrics
+        .unwrap_or_else(|| home.join("train/metrics.json"));
+    let outcome =
+        train::run(&job, &mut |line| eprintln!("detente train: {line}")).context("train")?;
+    if let Some(dir) = metrics_path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let text = serde_json::to_string_pretty(&outcome.metrics)? + "\n";
+    std::fs::write(&metrics_path, text)
+        .with_context(|| format!("writing {}", metrics_path.display()))?;
+    eprintln!("detente train: metrics in {}", metrics_path.display());
+    println!("{}", train::summary(&outcome.metrics));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,199 @@
+//! The figures the trained scorers are judged by: Pearson r and 3-class macro-F1 for
+//! sentiment (VADER paper's convention: a mean rating above 0.05 on −4..+4 is positive,
+//! below −0.05 negative), and macro-F1, accuracy, conflict-vs-cooperation AUC and a
+//! reliability table for tension.
+use serde::Serialize;
+
+pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
+/// Macro-F1 over the classes present in `gold` or `pred` (as scikit-learn computes it).
+pub fn macro_f1(gold: &[usize], pred: &[usize], classes: usize) -> f64 {
+    per_class_f1(gold, pred, classes)
+        .into_iter()
+        .flatten()
+        .fold((0.0, 0), |(s, n), f| (s + f, n + 1))
+        .pipe(|(s, n)| if n == 0 { 0.0 } else { s / n as f64 })
+}
+
+/// F1 of each class; `None` for a class absent from both.
+pub fn per_class_f1(gold: &[usize], pred: &[usize], classes: usize) -> Vec<Option<f64>> {
+    (0..classes)
+        .map(|c| {
+            let tp = gold
+                .iter()
+                .zip(pred)
+                .filter(|(g, p)| **g == c && **p == c)
+                .count();
+            let ng = gold.iter().filter(|&&g| g == c).count();
+            let np = pred.iter().filter(|&&p| p == c).count();
+            if ng + np == 0 {
+                None
+            } else {
+                Some(2.0 * tp as f64 / (ng + np) as f64)
+            }
+        })
+        .collect()
+}
+
+trait Pipe: Sized {
+    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
+        f(self)
+    }
+}
+impl<T> Pipe for T {}
+
+pub fn accuracy(gold: &[usize], pred: &[usize]) -> f64 {
+    gold.iter().zip(pred).filter(|(g, p)| g == p).count() as f64 / gold.len() as f64
+}
+
+/// Area under the ROC curve of `score` for `positive` (Mann–Whitney, ties count half).
+pub fn auc(score: &[f64], positive: &[bool]) -> f64 {
+    let mut order: Vec<usize> = (0..score.len()).collect();
+    order.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
+    let mut ranks = vec![0.0; score.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && score[order[j + 1]] == score[order[i]] {
+            j += 1;
+        }
+        for &k in &order[i..=j] {
+            ranks[k] = (i + j) as f64 / 2.0 + 1.0;
+        }
+        i = j + 1;
+    }
+    let np = positive.iter().filter(|&&p| p).count() as f64;
+    let nn = positive.len() as f64 - np;
+    let rank_sum: f64 = ranks
+        .iter()
+        .zip(positive)
+        .filter(|(_, &p)| p)
+        .map(|(r, _)| r)
+        .sum();
+    (rank_sum - np * (np + 1.0) / 2.0) / (np * nn)
+}
+
+/// Negative (0), neutral (1) or positive (2) at ±`t`.
+pub fn three_class(v: f64, t: f64) -> usize {
+    if v > t {
+        2
+    } else if v < -t {
+        0
+    } else {
+        1
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SentimentMetrics {
+    pub n: usize,
+    pub r: f64,
+    /// 3-class macro-F1, prediction and mean rating both cut at ±0.05 on −4..+4.
+    pub f1_3: f64,
+}
+
+/// `pred` and `gold` on the −4..+4 scale.
+pub fn sentiment(pred: &[f64], gold: &[f64]) -> SentimentMetrics {
+    let c = |v: &[f64]| v.iter().map(|&x| three_class(x, 0.05)).collect::<Vec<_>>();
+    SentimentMetrics {
+        n: pred.len(),
+        r: pearson(pred, gold),
+        f1_3: macro_f1(&c(gold), &c(pred), 3),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TensionMetrics {
+    pub n: usize,
+    pub f1: f64,
+    pub acc: f64,
+    /// Conflict (classes 3–4) vs cooperation (1–2), scored by p(conflict) − p(cooperation).
+    pub auc: f64,
+    pub per_class_f1: Vec<Option<f64>>,
+}
+
+pub fn argmax(p: &[f64]) -> usize {
+    (0..p.len()).fold(0, |b, i| if p[i] > p[b] { i } else { b })
+}
+
+pub fn tension(probs: &[Vec<f64>], gold: &[usize]) -> TensionMetrics {
+    let pred: Vec<usize> = probs.iter().map(|p| argmax(p)).collect();
+    let (mut score, mut positive) = (Vec::new(), Vec::new());
+    for (p, &g) in probs.iter().zip(gold) {
+        if g >= 1 {
+            score.push(p[3] + p[4] - p[1] - p[2]);
+            positive.push(g >= 3);
+        }
+    }
+    TensionMetrics {
+        n: gold.len(),
+        f1: macro_f1(gold, &pred, probs.first().map_or(0, |p| p.len())),
+        acc: accuracy(gold, &pred),
+        auc: auc(&score, &positive),
+        per_class_f1: per_class_f1(gold, &pred, probs.first().map_or(0, |p| p.len())),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReliabilityBin {
+    pub from: f64,
+    pub to: f64,
+    pub n: usize,
+    pub mean_confidence: f64,
+    pub accuracy: f64,
+}
+
+/// Accuracy of the most probable class per band of its probability.
+pub fn reliability(probs: &[Vec<f64>], gold: &[usize]) -> Vec<ReliabilityBin> {
+    let edges = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0 + 1e-9];
+    edges
+        .windows(2)
+        .map(|w| {
+            let (mut n, mut conf, mut right) = (0, 0.0, 0);
+            for (p, &g) in probs.iter().zip(gold) {
+                let best = argmax(p);
+                if p[best] >= w[0] && p[best] < w[1] {
+                    n += 1;
+                    conf += p[best];
+                    right += usize::from(best == g);
+                }
+            }
+            ReliabilityBin {
+                from: w[0],
+                to: w[1].min(1.0),
+                n,
+                mean_confidence: if n > 0 { conf / n as f64 } else { 0.0 },
+                accuracy: if n > 0 { right as f64 / n as f64 } else { 0.0 },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values() {
+        assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 7.0]) - 0.9933992677987828).abs() < 1e-12);
+        assert_eq!(
+            auc(&[0.1, 0.4, 0.35, 0.8], &[false, false, true, true]),
+            0.75
+        );
+        assert_eq!(auc(&[0.5, 0.5], &[false, true]), 0.5);
+        // scikit-learn: f1_score([0,1,2,0,1,2], [0,2,1,0,0,1], average='macro') = 0.2666…
+        let f = macro_f1(&[0, 1, 2, 0, 1, 2], &[0, 2, 1, 0, 0, 1], 3);
+        assert!((f - 0.26666666666666666).abs() < 1e-12, "{f}");
+        assert_eq!(accuracy(&[1, 2, 3], &[1, 2, 0]), 2.0 / 3.0);
+    }
+}

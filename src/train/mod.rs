@@ -1,0 +1,535 @@
+//! `detente train`: trains the trained scorers' weights (`models/heads/`) from the data,
+//! with a fixed seed, and measures them. A rank-8 LoRA delta on the top encoder layers and
+//! two linear heads (sentiment: rating / 4, MSE; tension: five classes, cross-entropy) are
+//! trained together, multi-task, one epoch over the human-rated sentences with a small
+//! tension batch each step. The frozen bottom layers are computed once ([`cache`]).
+//! Optional: stratified k-fold cross-validation of the tension head, and a ridge stacking
+//! stage that adds VADER's outputs to the sentiment head ([`stack`]). The NYT editorial
+//! sentences are the test set: only scored, never trained or tuned on. See
+//! `models/heads.md` for the recipe and the figures.
+pub mod bert;
+pub mod cache;
+pub mod data;
+pub mod export;
+pub mod metrics;
+pub mod rng;
+pub mod stack;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde_json::{json, Value};
+use tch::{nn, nn::Module, nn::OptimizerConfig, Kind, Tensor};
+
+use crate::error::Error;
+use crate::score::Vader;
+use crate::tokenize::SentenceTokenizer;
+use bert::{Base, Lora};
+use cache::Cache;
+use rng::Rng;
+
+/// The recipe; defaults are those of the shipped model.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Recipe {
+    /// First tuned layer (0–5); layers below are frozen and cached.
+    pub start: usize,
+    pub rank: i64,
+    pub alpha: f64,
+    /// AdamW learning rate of the delta (no weight decay) and of the heads (decay 0.01).
+    pub lr: f64,
+    pub head_lr: f64,
+    pub head_weight_decay: f64,
+    pub epochs: f64,
+    /// Sentiment and tension sentences per step.
+    pub sbs: usize,
+    pub tbs: usize,
+    /// Weight of the tension loss (sentiment weighs 1).
+    pub w_ten: f64,
+    /// Tokens per training sentence.
+    pub max_len: usize,
+    /// Share of steps in linear warm-up (then linear decay to 0).
+    pub warmup: f64,
+    pub seed: u64,
+    /// Keep the 10% dev split out of training (needed by the stacking stage).
+    pub hold_out_dev: bool,
+    /// Fit the VADER stacking stage on the dev split and ship it.
+    pub stack: bool,
+}
+
+impl Default for Recipe {
+    fn default() -> Recipe {
+        Recipe {
+            start: 2,
+            rank: 8,
+            alpha: 16.0,
+            lr: 1e-3,
+            head_lr: 5e-3,
+            head_weight_decay: 0.01,
+            epochs: 1.0,
+            sbs: 32,
+            tbs: 8,
+            w_ten: 0.5,
+            max_len: 64,
+            warmup: 0.06,
+            seed: 1234,
+            hold_out_dev: true,
+            stack: true,
+        }
+    }
+}
+
+/// What to run and where to write.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub recipe: Recipe,
+    pub data: data::Paths,
+    /// The models folder (base encoder in `all-MiniLM-L6-v2/`, VADER in `vader/`).
+    pub models: PathBuf,
+    /// Cross-validate the tension head with this many folds first (0: no CV).
+    pub folds: usize,
+    /// Run only these folds of the CV (`None`: all); pooled figures then cover them only.
+    pub only_folds: Option<Vec<usize>>,
+    /// Train, measure and export the model (false: CV only).
+    pub ship: bool,
+    /// Where to export `heads.safetensors` and `config.json`.
+    pub out: PathBuf,
+    /// The parity sentences and the reference outputs written for the test suite.
+    pub parity: PathBuf,
+    pub reference: PathBuf,
+    /// Where the frozen layers' states are kept between runs (`None`: memory only).
+    pub cache: Option<PathBuf>,
+}
+
+/// Everything training needs, loaded once.
+pub struct Context {
+    pub recipe: Recipe,
+    pub base: Base,
+    pub sentiment: data::Sentiment,
+    pub tension: data::Labelled,
+    pub vader: Vader,
+    pub sent_cache: Cache,
+    pub nyt_cache: Cache,
+    pub ten_cache: Cache,
+}
+
+/// A trained model: the delta and the heads.
+pub struct Trained {
+    pub vs: nn::VarStore,
+    pub lora: Lora,
+    pub h_sent: nn::Linear,
+    pub h_ten: nn::Linear,
+    pub seconds: f64,
+}
+
+fn encoder_dir(models: &std::path::Path) -> PathBuf {
+    models.join(crate::encoder::MODEL_NAME)
+}
+
+pub fn tokenizer(models: &std::path::Path, max_tokens: usize) -> Result<SentenceTokenizer, Error> {
+    SentenceTokenizer::from_file(
+        &encoder_dir(models).join(crate::encoder::TOKENIZER),
+        max_tokens,
+    )
+}
+
+impl Context {
+    pub fn load(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Context, Error> {
+        let r = job.recipe.clone();
+        let base = Base::load(&encoder_dir(&job.models).join(crate::encoder::WEIGHTS))?;
+        if r.start >= base.layers {
+            return Err(Error::Usage(format!(
+                "--start {} leaves no layer to tune (the encoder has {})",
+                r.start, base.layers
+            )));
+        }
+        let sentiment = data::load_sentiment(&job.data.hutto, r.seed)?;
+        let tension = data::load_tension(&job.data.tension)?;
+        let vader = crate::score::lexicon::load_vader(&job.models)?;
+        log(&format!(
+            "data: {} sentiment training sentences ({} in the dev split), {} NYT test sentences, {} tension sentences",
+            sentiment.train.texts.len(),
+            sentiment.dev.iter().filter(|&&d| d).count(),
+            sentiment.nyt.texts.len(),
+            tension.texts.len()
+        ));
+        let tok = tokenizer(&job.models, cache::CACHE_TOKENS)?;
+        let t0 = Instant::now();
+        let weights = encoder_dir(&job.models).join(crate::encoder::WEIGHTS);
+        let weights_sha = crate::models::sha256_file(&weights)?;
+        let build = |texts: &[String]| -> Result<Cache, Error> {
+            let ids = cache::tokenize(&tok, texts)?;
+            match &job.cache {
+                Some(dir) => Cache::load_or_build(&base, &ids, r.start, dir, &weights_sha),
+                None => Ok(Cache::build(&base, &ids, r.start)),
+            }
+        };
+        let sent_cache = build(&sentiment.train.texts)?;
+        let nyt_cache = build(&sentiment.nyt.texts)?;
+        let ten_cache = build(&tension.texts)?;
+        log(&format!(
+            "frozen layers 0-{} cached in {:.0} s",
+            r.start as i64 - 1,
+            t0.elapsed().as_secs_f64()
+        ));
+        Ok(Context {
+            recipe: r,
+            base,
+            sentiment,
+            tension,
+            vader,
+            sent_cache,
+            nyt_cache,
+            ten_cache,
+        })
+    }
+
+    fn encode(&self, lora: &Lora, x: Tensor, mask: &Tensor, train: bool) -> Tensor {
+        let h = bert::run_layers(
+            &self.base,
+            Some(lora),
+            x,
+            mask,
+            self.recipe.start,
+            self.base.layers,
+            train,
+        );
+        bert::pool(&h, mask)
+    }
+
+    /// Trains on the sentiment sentences `s_train` and tension sentences `t_train`.
+    pub fn fit(&self, s_train: &[usize], t_train: &[usize], log: &mut dyn FnMut(&str)) -> Trained {
+        let r = &self.recipe;
+        tch::manual_seed(r.seed as i64);
+        let mut rng = Rng::new(r.seed);
+        let vs = nn::VarStore::new(tch::Device::Cpu);
+        let lora = Lora::new(
+            &(vs.root().set_group(0) / "lora"),
+            &self.base,
+            r.start,
+            r.rank,
+            r.alpha,
+        );
+        let zero = nn::LinearConfig {
+            ws_init: nn::Init::Const(0.0),
+            bs_init: Some(nn::Init::Const(0.0)),
+            bias: true,
+        };
+        let heads = vs.root().set_group(1);
+        let h = self.base.hidden;
+        let h_sent = nn::linear(&heads / "sentiment", h, 1, zero);
+        let h_ten = nn::linear(&heads / "tension", h, data::CLASSES.len() as i64, zero);
+        let mut opt = nn::AdamW::default().build(&vs, r.lr).expect("AdamW");
+        opt.set_weight_decay_group(0, 0.0);
+        opt.set_weight_decay_group(1, r.head_weight_decay);
+
+        let steps = ((s_train.len() as f64 * r.epochs) / r.sbs as f64).ceil() as usize;
+        let warm = ((r.warmup * steps as f64) as usize).max(1);
+        let factor = |s: usize| {
+            let up = (s + 1) as f64 / warm as f64;
+            let down = ((steps - s) as f64 / (steps - warm) as f64).max(0.0);
+            up.min(down)
+        };
+        let lengths = self.sent_cache.lengths();
+        let mut sent_batches: Vec<Vec<usize>> = Vec::new();
+        let mut ten_pool: Vec<usize> = Vec::new();
+        let ratings = &self.sentiment.train.ratings;
+        let t0 = Instant::now();
+        let (mut ls, mut lt) = (0.0, 0.0);
+        for step in 0..steps {
+            if sent_batches.is_empty() {
+                sent_batches = self.sentiment_epoch(&mut rng, s_train, &lengths);
+            }
+            let si = sent_batches.pop().expect("refilled");
+            let (x, m) = self.sent_cache.batch(&si, r.max_len);
+            let target: Vec<f32> = si.iter().map(|&i| (ratings[i] / 4.0) as f32).collect();
+            let pred = h_sent
+                .forward(&self.encode(&lora, x, &m, true))
+                .squeeze_dim(-1);
+            let loss_s = pred.mse_loss(&Tensor::from_slice(&target), tch::Reduction::Mean);
+            let loss_t = if r.tbs > 0 && r.w_ten > 0.0 && !t_train.is_empty() {
+                if ten_pool.len() < r.tbs {
+                    ten_pool = rng
+                        .permutation(t_train.len())
+                        .into_iter()
+                        .map(|k| t_train[k])
+                        .collect();
+                }
+                let ti: Vec<usize> = ten_pool.split_off(ten_pool.len() - r.tbs);
+                let (x, m) = self.ten_cache.batch(&ti, r.max_len);
+                let labels: Vec<i64> = ti.iter().map(|&i| self.tension.labels[i] as i64).collect();
+                let logits = h_ten.forward(&self.encode(&lora, x, &m, true));
+                let loss_t = logits.cross_entropy_for_logits(&Tensor::from_slice(&labels));
+                lt = 0.98 * lt + 0.02 * f64::try_from(&loss_t).unwrap_or(f64::NAN);
+                Some(loss_t)
+            } else {
+                None
+            };
+            let loss = match loss_t {
+                Some(t) => &loss_s + t * r.w_ten,
+                None => loss_s.shallow_clone(),
+            };
+            ls = 0.98 * ls + 0.02 * f64::try_from(&loss_s).unwrap_or(f64::NAN);
+            opt.set_lr_group(0, r.lr * factor(step));
+            opt.set_lr_group(1, r.head_lr * factor(step));
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+            if step % 100 == 0 || step + 1 == steps {
+                log(&format!(
+                    "step {step}/{steps} mse {ls:.4} ce {lt:.4} {:.0} s",
+                    t0.elapsed().as_secs_f64()
+                ));
+            }
+        }
+        Trained {
+            vs,
+            lora,
+            h_sent,
+            h_ten,
+            seconds: t0.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// One pass over the sentiment sentences in batches of similar length: shuffled, cut
+    /// into chunks of 20 batches, each chunk sorted by length and cut into full batches,
+    /// the batches shuffled. Returned in reverse order of use.
+    fn sentiment_epoch(
+        &self,
+        rng: &mut Rng,
+        s_train: &[usize],
+        lengths: &[usize],
+    ) -> Vec<Vec<usize>> {
+        let sbs = self.recipe.sbs;
+        let mut order = s_train.to_vec();
+        rng.shuffle(&mut order);
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        for chunk in order.chunks(sbs * 20) {
+            let sorted = cache::by_length(lengths, chunk);
+            batches.extend(sorted.chunks_exact(sbs).map(<[usize]>::to_vec));
+        }
+        rng.shuffle(&mut batches);
+        batches.reverse();
+        batches
+    }
+
+    /// Tuned embeddings of cached sentences (up to 128 tokens), in `idx` order.
+    pub fn embed(&self, t: &Trained, cache: &Cache, idx: &[usize]) -> Tensor {
+        let lengths = cache.lengths();
+        let order = cache::by_length(&lengths, idx);
+        let mut rows: Vec<Option<Tensor>> = (0..cache.len()).map(|_| None).collect();
+        tch::no_grad(|| {
+            for chunk in order.chunks(128) {
+                let (x, m) = cache.batch(chunk, cache::CACHE_TOKENS);
+                let e = self.encode(&t.lora, x, &m, false);
+                for (b, &i) in chunk.iter().enumerate() {
+                    rows[i] = Some(e.get(b as i64));
+                }
+            }
+        });
+        let picked: Vec<Tensor> = idx
+            .iter()
+            .map(|&i| rows[i].take().expect("embedded"))
+            .collect();
+        Tensor::stack(&picked, 0)
+    }
+
+    /// The sentiment head's output (rating / 4) for cached sentences.
+    pub fn sentiment_head(&self, t: &Trained, cache: &Cache, idx: &[usize]) -> Vec<f64> {
+        let e = self.embed(t, cache, idx);
+        let out = tch::no_grad(|| t.h_sent.forward(&e).squeeze_dim(-1).to_kind(Kind::Double));
+        Vec::<f64>::try_from(&out).expect("doubles")
+    }
+
+    /// Tension class probabilities for cached sentences.
+    pub fn tension_probs(&self, t: &Trained, idx: &[usize]) -> Vec<Vec<f64>> {
+        let e = self.embed(t, &self.ten_cache, idx);
+        let p = tch::no_grad(|| t.h_ten.forward(&e).softmax(-1, Kind::Double));
+        (0..idx.len() as i64)
+            .map(|i| Vec::<f64>::try_from(&p.get(i)).expect("doubles"))
+            .collect()
+    }
+
+    pub fn dev_split(&self) -> (Vec<usize>, Vec<usize>) {
+        let dev = &self.sentiment.dev;
+        let held: Vec<usize> = (0..dev.len()).filter(|&i| dev[i]).collect();
+        let train: Vec<usize> = if self.recipe.hold_out_dev {
+            (0..dev.len()).filter(|&i| !dev[i]).collect()
+        } else {
+            (0..dev.len()).collect()
+        };
+        (train, held)
+    }
+
+    /// Sentiment metrics on dev and NYT for a trained model (head only) and returns the
+    /// head outputs on both.
+    pub fn score_sentiment(&self, t: &Trained) -> (Value, Vec<f64>, Vec<f64>) {
+        let (_, dev) = self.dev_split();
+        let d = self.sentiment_head(t, &self.sent_cache, &dev);
+        let all_nyt: Vec<usize> = (0..self.nyt_cache.len()).collect();
+        let n = self.sentiment_head(t, &self.nyt_cache, &all_nyt);
+        let gold_dev: Vec<f64> = dev
+            .iter()
+            .map(|&i| self.sentiment.train.ratings[i])
+            .collect();
+        let gold_nyt: Vec<f64> = self.sentiment.nyt.ratings.clone();
+        let x4 = |v: &[f64]| v.iter().map(|x| x * 4.0).collect::<Vec<_>>();
+        let m = json!({
+            "dev": metrics::sentiment(&x4(&d), &gold_dev),
+            "dev_in_sample": !self.recipe.hold_out_dev,
+            "nyt": metrics::sentiment(&x4(&n), &gold_nyt),
+        });
+        (m, d, n)
+    }
+}
+
+/// VADER's compound on the NYT test set, the baseline the trained scorer is compared with
+/// (thresholded at ±0.05 on its own scale, VADER's convention).
+fn vader_baseline(ctx: &Context) -> Value {
+    let pred: Vec<f64> = ctx
+        .sentiment
+        .nyt
+        .texts
+        .iter()
+        .map(|t| ctx.vader.polarity_scores(t).compound)
+        .collect();
+    let gold: Vec<f64> = ctx.sentiment.nyt.ratings.clone();
+    json!({ "nyt": metrics::sentiment(&pred, &gold) })
+}
+
+/// Stratified k-fold CV of the tension head (each fold trained on the other folds plus
+/// the sentiment training sentences).
+pub fn cross_validate(
+    ctx: &Context,
+    k: usize,
+    only: Option<&[usize]>,
+    log: &mut dyn FnMut(&str),
+) -> Value {
+    let labels = &ctx.tension.labels;
+    let fold = data::stratified_folds(labels, k, ctx.recipe.seed);
+    let (s_train, _) = ctx.dev_split();
+    let mut pooled_p: Vec<Vec<f64>> = Vec::new();
+    let mut pooled_g: Vec<usize> = Vec::new();
+    let mut per_fold = Vec::new();
+    let mut seconds = 0.0;
+    let chosen: Vec<usize> = (0..k)
+        .filter(|f| only.map_or(true, |o| o.contains(f)))
+        .collect();
+    for &f in &chosen {
+        let t_train: Vec<usize> = (0..labels.len()).filter(|&i| fold[i] != f).collect();
+        let t_eval: Vec<usize> = (0..labels.len()).filter(|&i| fold[i] == f).collect();
+        log(&format!(
+            "fold {f}: {} training, {} held-out tension sentences",
+            t_train.len(),
+            t_eval.len()
+        ));
+        let t = ctx.fit(&s_train, &t_train, log);
+        seconds += t.seconds;
+        let probs = ctx.tension_probs(&t, &t_eval);
+        let gold: Vec<usize> = t_eval.iter().map(|&i| labels[i]).collect();
+        let m = metrics::tension(&probs, &gold);
+        let (sent, _, _) = ctx.score_sentiment(&t);
+        log(&format!(
+            "fold {f}: macro-F1 {:.3} accuracy {:.3} AUC {:.3}; NYT r {:.3}",
+            m.f1,
+            m.acc,
+            m.auc,
+            sent["nyt"]["r"].as_f64().unwrap_or(f64::NAN)
+        ));
+        per_fold.push(
+            json!({ "fold": f, "tension": m, "sentiment": sent, "train_s": t.seconds.round() }),
+        );
+        pooled_p.extend(probs);
+        pooled_g.extend(gold);
+    }
+    json!({
+        "folds": k,
+        "folds_run": chosen,
+        "per_fold": per_fold,
+        "pooled": metrics::tension(&pooled_p, &pooled_g),
+        "reliability": metrics::reliability(&pooled_p, &pooled_g),
+        "train_s": seconds.round(),
+    })
+}
+
+/// Everything measured, as written to the metrics file.
+pub struct Outcome {
+    pub metrics: Value,
+}
+
+/// Runs the job: optional CV, then the shipped model (trained, measured, exported).
+pub fn run(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Outcome, Error> {
+    let t0 = Instant::now();
+    if job.recipe.stack && !job.recipe.hold_out_dev {
+        return Err(Error::Usage(
+            "--stack needs the dev split held out (--hold-out-dev)".into(),
+        ));
+    }
+    let ctx = Context::load(job, log)?;
+    let mut m = json!({
+        "recipe": job.recipe,
+        "tension_file": job.data.tension.display().to_string(),
+        "vader": vader_baseline(&ctx),
+    });
+    if job.folds > 1 {
+        m["cv"] = cross_validate(&ctx, job.folds, job.only_folds.as_deref(), log);
+    }
+    if job.ship {
+        let (s_train, _) = ctx.dev_split();
+        let all_t: Vec<usize> = (0..ctx.tension.labels.len()).collect();
+        log("shipped model: all tension sentences");
+        let t = ctx.fit(&s_train, &all_t, log);
+        let (sent, dev_head, nyt_head) = ctx.score_sentiment(&t);
+        m["ship"] = json!({ "sentiment_head": sent, "train_s": t.seconds.round(),
+                            "n_delta": t.lora.numel() });
+        let final_sentiment =
+            export::finish_sentiment(&ctx, &dev_head, &nyt_head, &mut m["ship"], log);
+        export::export(&ctx, &t, &final_sentiment, job, log)?;
+    }
+    m["total_s"] = json!(t0.elapsed().as_secs_f64().round());
+    Ok(Outcome { metrics: m })
+}
+
+/// A few lines that say what was measured.
+pub fn summary(m: &Value) -> String {
+    let f = |v: &Value| v.as_f64().map_or("-".to_string(), |x| format!("{x:.3}"));
+    let mut lines = vec![format!(
+        "VADER on NYT: r {} F1 {}",
+        f(&m["vader"]["nyt"]["r"]),
+        f(&m["vader"]["nyt"]["f1_3"])
+    )];
+    if let Some(cv) = m.get("cv") {
+        lines.push(format!(
+            "tension {}-fold CV (folds {}): macro-F1 {} accuracy {} AUC {} (training {} s)",
+            cv["folds"],
+            cv["folds_run"],
+            f(&cv["pooled"]["f1"]),
+            f(&cv["pooled"]["acc"]),
+            f(&cv["pooled"]["auc"]),
+            cv["train_s"]
+        ));
+    }
+    if let Some(s) = m.get("ship") {
+        let h = &s["sentiment_head"];
+        lines.push(format!(
+            "shipped head: dev r {} F1 {}{}; NYT r {} F1 {} (training {} s)",
+            f(&h["dev"]["r"]),
+            f(&h["dev"]["f1_3"]),
+            if h["dev_in_sample"] == json!(true) {
+                " (in-sample)"
+            } else {
+                ""
+            },
+            f(&h["nyt"]["r"]),
+            f(&h["nyt"]["f1_3"]),
+            s["train_s"]
+        ));
+        if let Some(st) = s.get("stack") {
+            lines.push(format!(
+                "stacked with VADER: NYT r {} F1 {}",
+                f(&st["nyt"]["r"]),
+                f(&st["nyt"]["f1_3"])
+            ));
+        }
+    }
+    lines.join("\n")
+}

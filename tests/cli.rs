@@ -1315,6 +1315,7 @@ fn a_malformed_alias_table_stops_the_run_naming_file_and_line() {
         show(&out)
     );
     assert!(!w.path("out.csv").exists());
+}
 
 /// Largest |difference| of the named numeric columns between two CSVs of the same rows.
 fn max_column_diff(a: &Path, b: &Path, columns: &[&str]) -> f64 {
@@ -1437,6 +1438,7 @@ fn device_cuda_without_a_gpu_cannot_start_and_auto_falls_back() {
         serde_json::from_str(&std::fs::read_to_string(w.path("auto.csv.manifest.json")).unwrap())
             .unwrap();
     assert_eq!(manifest["encoder"]["device"], "cpu");
+}
 
 #[test]
 fn train_names_the_file_and_line_of_bad_training_data() {

@@ -92,12 +92,23 @@ def embed(model, ids, plan):
     return out
 
 
-def scores(e, heads, config):
-    sentiment = (e @ heads["sentiment.weight"].T + heads["sentiment.bias"]).squeeze(1).clamp(-1, 1)
+def scores(e, heads, config, texts):
+    sentiment = (e @ heads["sentiment.weight"].T + heads["sentiment.bias"]).squeeze(1).double()
+    stack = config["sentiment"].get("stack")
+    if stack:  # a ridge on the head and VADER's four outputs (models/heads.md)
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+        vader = SentimentIntensityAnalyzer()
+        assert stack["features"] == ["head", "vader_neg", "vader_neu", "vader_pos", "vader_compound"]
+        polarity = [vader.polarity_scores(t) for t in texts]
+        x = torch.tensor([[p["neg"], p["neu"], p["pos"], p["compound"]] for p in polarity],
+                         dtype=torch.float64)
+        w = torch.tensor(stack["weights"], dtype=torch.float64)
+        sentiment = stack["intercept"] + w[0] * sentiment + x @ w[1:]
+    sentiment = sentiment.clamp(-1, 1)
     p = F.softmax(e @ heads["tension.weight"].T + heads["tension.bias"], dim=1).double()
     t = config["tension"]
     cols = {
-        "sentiment": sentiment.double(),
+        "sentiment": sentiment,
         "event_confidence": p.max(1).values,
         "goldstein": p @ torch.tensor(t["goldstein"], dtype=torch.float64),
         "tension": p @ torch.tensor(t["conflict_weight"], dtype=torch.float64),
@@ -123,7 +134,7 @@ def main():
     t1 = time.perf_counter()
     ids = tokenize(os.path.join(a.models, "all-MiniLM-L6-v2"), [r[3] for r in rows])
     e = embed(model, ids, batches([len(i) for i in ids]))
-    cols = scores(e, heads, config)
+    cols = scores(e, heads, config, [r[3] for r in rows])
     t2 = time.perf_counter()
     with open(a.out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")

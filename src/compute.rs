@@ -5,8 +5,9 @@ use tch::Device;
 
 use crate::error::Error;
 
-/// The encoder's number format. fp32 is the default: bf16 met the speed and validity
-/// targets but not, for `goldstein`, the bar on batch composition (docs/performance.md).
+/// The encoder's number format. bf16 is the default of `detente score`: it meets the speed,
+/// validity and batch-composition targets (docs/performance.md); fp32 is there for exact
+/// reproduction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Precision {
     /// float32 throughout: reproduces the reference scores exactly (up to summation order).
@@ -16,6 +17,27 @@ pub enum Precision {
     /// bfloat16 (AVX512_BF16 on the CPU, tensor cores on a GPU); layer norms, softmax,
     /// pooling, normalisation and heads in float32.
     Bf16,
+}
+
+/// A note for the user when bf16 runs on a CPU that has no bfloat16 instructions:
+/// libtorch then emulates them, and fp32 may well be faster.
+pub fn precision_note(precision: Precision, device: Device) -> Option<String> {
+    let native = cfg!(target_arch = "x86_64") && cpu_has_bf16();
+    (precision == Precision::Bf16 && device == Device::Cpu && !native).then(|| {
+        "--precision bf16: this CPU has no AVX512_BF16 instructions, so bfloat16 is \
+         emulated; --precision fp32 may be faster"
+            .into()
+    })
+}
+
+#[cfg(target_arch = "x86_64")]
+fn cpu_has_bf16() -> bool {
+    std::arch::is_x86_feature_detected!("avx512bf16")
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn cpu_has_bf16() -> bool {
+    false
 }
 
 impl Precision {

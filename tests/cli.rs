@@ -1357,7 +1357,8 @@ fn bf16_stays_close_to_fp32_ignores_batch_neighbours_and_is_recorded() {
         out
     };
     let fp32 = run("fp32.csv", &["--precision", "fp32"]);
-    let bf16 = run("bf16.csv", &["--precision", "bf16"]);
+    // bf16 is the default.
+    let bf16 = run("bf16.csv", &[]);
     let bf16_b1 = run("bf16-b1.csv", &["--precision", "bf16", "--batch-size", "1"]);
     let bf16_t1 = run("bf16-t1.csv", &["--precision", "bf16", "--threads", "1"]);
     let bf16_t2 = run("bf16-t2.csv", &["--precision", "bf16", "--threads", "2"]);
@@ -1382,9 +1383,11 @@ fn bf16_stays_close_to_fp32_ignores_batch_neighbours_and_is_recorded() {
         "bf16 gave fp32's scores exactly: did it run?"
     );
     assert!(reduced <= 0.05, "bf16 moved a score by {reduced} from fp32");
-    let batches = max_column_diff(&bf16, &bf16_b1, &cols);
+    // Batches of equal-length sentences (no padding): a sentence's bf16 result does not
+    // depend on its neighbours; 1e-6 is the CSV's last printed digit.
+    let batches = max_column_diff(&bf16, &bf16_b1, &[&cols[..], &["goldstein"]].concat());
     assert!(
-        batches <= 0.01,
+        batches <= 1e-6,
         "bf16 scores moved by {batches} with batch composition"
     );
     for (csv, precision) in [(&fp32, "fp32"), (&bf16, "bf16")] {

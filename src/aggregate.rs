@@ -438,28 +438,11 @@ fn parse_ymd(s: &str) -> Option<(i64, u32, u32)> {
     let y: i64 = s[..4].parse().ok()?;
     let m: u32 = s[5..7].parse().ok()?;
     let d: u32 = s[8..10].parse().ok()?;
-    let days_in = [
-        31,
-        28 + leap(y) as u32,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    ((1..=12).contains(&m) && d >= 1 && d <= days_in[m as usize - 1]).then_some((y, m, d))
+    (d >= 1 && d <= crate::article::days_in_month(y, m)?).then_some((y, m, d))
 }
 
-fn leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+/// Days since 1970-01-01 of a proleptic Gregorian date (the standard days-from-civil
+/// computation over 400-year eras).
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);

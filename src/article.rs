@@ -445,26 +445,15 @@ pub fn parse_date(t: &str) -> Option<String> {
 }
 
 fn valid(y: u32, m: u32, d: u32) -> Option<String> {
-    let days = [
-        31,
-        if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) {
-            29
-        } else {
-            28
-        },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    ((1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize])
-        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+    (d >= 1 && d <= days_in_month(y.into(), m)?).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Days in month `m` (1–12) of Gregorian year `y`; `None` for a month out of range.
+pub fn days_in_month(y: i64, m: u32) -> Option<u32> {
+    const DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = *DAYS.get(usize::try_from(m.checked_sub(1)?).ok()?)?;
+    Some(if m == 2 && leap { 29 } else { days })
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub struct Args {
     /// Most sentences per encoder batch.
     #[arg(long, default_value_t = BatchLimits::default().max_sentences, value_name = "N")]
     batch_size: usize,
-    /// Most padded tokens per encoder batch (sentences × longest sentence).
+    /// Most tokens per encoder batch (sentences × length; a batch holds one length only).
     #[arg(long, default_value_t = BatchLimits::default().token_budget, value_name = "N")]
     token_budget: usize,
     /// The encoder's number format. bf16 (mixed precision) is about 3× faster than fp32 on

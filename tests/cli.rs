@@ -319,11 +319,14 @@ fn encoder_matches_sentence_transformers() {
         input.to_str().unwrap(),
         "-o",
         out.to_str().unwrap(),
-        // No trained scorer: the base encoder, which is what the reference computes.
+        // No trained scorer: the base encoder, which is what the reference computes, in
+        // the reference's fp32.
         "--scorers",
         "lexicon",
         "--embeddings",
         npy.to_str().unwrap(),
+        "--precision",
+        "fp32",
         "--quiet",
     ]));
     let (rows, dim, values) = read_npy(&npy);

@@ -218,7 +218,7 @@ fn is_update_stamp(t: &str) -> bool {
 /// A headline: one short line without final punctuation.
 fn is_headline(t: &str) -> bool {
     let n = t.chars().count();
-    if t.contains('\n') || n > 200 || n < 8 {
+    if t.contains('\n') || !(8..=200).contains(&n) {
         return false;
     }
     let last = t.chars().last().unwrap_or('.');

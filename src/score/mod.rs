@@ -92,6 +92,9 @@ pub struct ScorerOptions {
 }
 
 /// A built-in scorer, described before anything is loaded.
+/// Builds a scorer from the models folder.
+pub type BuildFn = fn(&Path, &ScorerOptions) -> Result<Box<dyn Scorer>, Error>;
+
 pub struct ScorerInfo {
     pub name: &'static str,
     pub description: &'static str,
@@ -101,7 +104,7 @@ pub struct ScorerInfo {
     /// Whether it needs the encoder tuned with the LoRA delta in `models/heads/`.
     pub tuned_encoder: bool,
     pub columns: fn(&ScorerOptions) -> Vec<String>,
-    pub build: fn(&Path, &ScorerOptions) -> Result<Box<dyn Scorer>, Error>,
+    pub build: BuildFn,
 }
 
 impl ScorerInfo {

@@ -5,11 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_detente");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{read_csv, root, BIN};
 
 fn models() -> PathBuf {
     let m = root().join("models");
@@ -66,16 +63,6 @@ fn show(out: &Output) -> String {
 fn ok(out: Output) -> Output {
     assert!(out.status.success(), "detente failed\n{}", show(&out));
     out
-}
-
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|rec| rec.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
 }
 
 /// Reads a float32 .npy file: (rows, dim, values).

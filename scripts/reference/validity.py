@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Validity figures of the trained scorers from `detente score` output, in pure Python
-(no numpy), computed as scripts/train/common.py computes them for the model card.
+(no numpy), computed as `detente train` (src/train/metrics.rs) computes them for the model card.
 
   validity.py inputs DIR             write nyt.csv and tension.csv (id,text) into DIR
   validity.py nyt NYT.csv OUT.csv    Pearson r and 3-class macro-F1 against the ratings

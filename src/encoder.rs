@@ -1,5 +1,6 @@
-//! The sentence encoder: all-MiniLM-L6-v2 (a 6-layer BERT) through rust-bert on libtorch,
-//! loaded from `model.safetensors` in a local folder. It computes what
+//! The sentence encoder: all-MiniLM-L6-v2 (a 6-layer BERT) on libtorch, loaded from
+//! `model.safetensors` in a local folder into rust-bert's variables and run by
+//! [`crate::forward`]. It computes what
 //! sentence-transformers computes for this model: the last hidden states, mean-pooled over
 //! the attention mask, then L2-normalised. The mask is always passed, so a sentence embeds
 //! the same alone as inside a padded batch.
@@ -13,7 +14,7 @@ use tch::{nn, Device, Kind, Tensor};
 
 use crate::compute::Precision;
 use crate::error::Error;
-use crate::mixed::MixedBert;
+use crate::forward::BertForward;
 
 /// Files the encoder reads from its model folder.
 pub const CONFIG: &str = "config.json";
@@ -92,15 +93,9 @@ impl EncoderSpec {
     }
 }
 
-/// The forward pass for the chosen precision.
-enum Forward {
-    Fp32(Box<BertModel<BertEmbeddings>>),
-    Bf16(MixedBert),
-}
-
 pub struct Encoder {
-    forward: Forward,
-    // Owns the weights the model's layers point into.
+    forward: BertForward,
+    // Owns the weights the forward pass points into.
     _vs: nn::VarStore,
     dim: usize,
     device: Device,
@@ -129,8 +124,9 @@ impl Encoder {
             });
         }
         let mut vs = nn::VarStore::new(spec.device);
-        let model =
-            BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
+        // rust-bert's model declares the variables (the checkpoint's names and shapes) that
+        // `load` fills; the forward pass is crate::forward's.
+        let _ = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
         let weights = spec.dir.join(WEIGHTS);
         vs.load(&weights).map_err(|e| Error::Model {
             path: weights,
@@ -168,10 +164,11 @@ impl Encoder {
                 Ok(())
             })?;
         }
-        let forward = match spec.precision {
-            Precision::Fp32 => Forward::Fp32(Box::new(model)),
-            Precision::Bf16 => Forward::Bf16(MixedBert::new(&vs.variables(), &config)?),
+        let kind = match spec.precision {
+            Precision::Fp32 => Kind::Float,
+            Precision::Bf16 => Kind::BFloat16,
         };
+        let forward = BertForward::new(&vs.variables(), &config, kind)?;
         Ok(Encoder {
             forward,
             _vs: vs,
@@ -203,28 +200,18 @@ impl Encoder {
         let ids = Tensor::from_slice(&ids).view(shape).to_device(self.device);
         let mask = Tensor::from_slice(&mask).view(shape).to_device(self.device);
         let _guard = tch::no_grad_guard();
-        let pooled = (|| -> Result<Tensor, Error> {
-            let hidden = match &self.forward {
-                Forward::Fp32(model) => {
-                    model
-                        .forward_t(Some(&ids), Some(&mask), None, None, None, None, None, false)
-                        .map_err(|e| Error::Encoder(e.to_string()))?
-                        .hidden_state
-                }
-                Forward::Bf16(model) => model.forward(&ids, &mask),
-            };
-            let m = mask.unsqueeze(-1).to_kind(Kind::Float);
-            let summed = (hidden * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
-            let counts = m
-                .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
-                .clamp_min(1e-9);
-            let mean = summed / counts;
-            // torch.nn.functional.normalize(p=2, dim=1, eps=1e-12)
-            let norm = mean
-                .norm_scalaropt_dim(2, [1i64].as_slice(), true)
-                .clamp_min(1e-12);
-            Ok((mean / norm).to_device(Device::Cpu).contiguous())
-        })()?;
+        let hidden = self.forward.forward(&ids, &mask);
+        let m = mask.unsqueeze(-1).to_kind(Kind::Float);
+        let summed = (hidden * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
+        let counts = m
+            .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+            .clamp_min(1e-9);
+        let mean = summed / counts;
+        // torch.nn.functional.normalize(p=2, dim=1, eps=1e-12)
+        let norm = mean
+            .norm_scalaropt_dim(2, [1i64].as_slice(), true)
+            .clamp_min(1e-12);
+        let pooled = (mean / norm).to_device(Device::Cpu).contiguous();
         let flat: Vec<f32> = Vec::<f32>::try_from(pooled.view([-1]))?;
         debug_assert_eq!(flat.len(), rows * self.dim);
         Ok(flat)

@@ -18,7 +18,7 @@
 //!
 //! [`pipeline`] strings the stages together chunk by chunk; [`parallel`] is the one place
 //! that decides how many threads rayon and libtorch use. [`compute`] resolves
-//! `--device` and `--precision`; [`mixed`] is the encoder's bf16 forward pass.
+//! `--device` and `--precision`; [`forward`] is the encoder's forward pass.
 
 pub mod aggregate;
 pub mod article;
@@ -26,9 +26,9 @@ pub mod batch;
 pub mod compute;
 pub mod encoder;
 pub mod error;
+pub mod forward;
 pub mod ingest;
 pub mod merge;
-pub mod mixed;
 pub mod models;
 pub mod parallel;
 pub mod pipeline;

@@ -33,6 +33,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    detente::compute::tune_allocator();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Score(args) => cmd::score::run(args),

@@ -118,7 +118,8 @@ fn assert_csv_close(expected: &Path, actual: &Path, tol: f64) {
 
 /// Regenerate the golden files after a deliberate change of output (and review the diff):
 /// `target/release/detente score datasets -o tests/fixtures/golden/sample.csv
-/// --docs tests/fixtures/golden/sample-docs.csv --quiet`, then delete the manifest beside it.
+/// --docs tests/fixtures/golden/sample-docs.csv --quiet --precision fp32`, then delete the
+/// manifest beside it.
 #[test]
 fn sample_corpus_matches_golden_csv() {
     models();

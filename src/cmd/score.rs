@@ -84,6 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         batch: BatchLimits {
             max_sentences: args.batch_size,
             token_budget: args.token_budget,
+            attention_budget: BatchLimits::default().attention_budget,
             // No padding: faster, and a sentence's arithmetic never depends on how long
             // its neighbours are (which bf16 rounding would amplify).
             equal_lengths: true,

@@ -9,8 +9,9 @@
 //!   replaces rust-bert's five-operator `x·½·(1 + erf(x/√2))`, which made fp32 about 5%
 //!   slower end to end; scores agree with rust-bert's forward within 1e-6.
 //!
-//! It reads the weights of the loaded rust-bert model (after the LoRA delta is merged), so
-//! both precisions share rust-bert's loading path and variable names.
+//! It takes its weights from the variables that rust-bert's BERT declares and the
+//! checkpoint fills (after the LoRA delta is merged), so both precisions share one loading
+//! path and the checkpoint's variable names.
 use std::collections::HashMap;
 
 use rust_bert::bert::BertConfig;

@@ -1,14 +1,14 @@
 //! Groups sentences into encoder batches. Padding is wasted arithmetic, so sentences are
 //! sorted by length and cut into batches whose padded size (rows × longest row) stays
 //! under a token budget; the caller restores the original order afterwards. The plan
-//! depends only on the lengths and the two limits, never on the thread count, which keeps
+//! depends only on the lengths and the limits, never on the thread count, which keeps
 //! the output identical whatever `--threads` is.
 //!
 //! Long sentences are also capped by attention cells (sentences × length²): the attention
 //! scores grow with the square of the length, and a batch of sixteen 256-token sentences
 //! (within the token budget) needs 50 MB for them per layer. Blocks that large bypass the
 //! allocator's reused memory (see [`crate::compute::tune_allocator`]) and every batch
-//! faults in fresh pages: on 256-token sentences the cap made bf16 2.5× faster
+//! faults in fresh pages: on 256-token sentences the cap made bf16 2.4× faster
 //! (docs/performance.md).
 //!
 //! With `equal_lengths` (the default), a batch holds sentences of one token length only:

@@ -1,44 +1,30 @@
-//! Groups sentences into encoder batches. Padding is wasted arithmetic, so sentences are
-//! sorted by length and cut into batches whose padded size (rows × longest row) stays
-//! under a token budget; the caller restores the original order afterwards. The plan
-//! depends only on the lengths and the limits, never on the thread count, which keeps
-//! the output identical whatever `--threads` is.
+//! Groups sentences into encoder batches. A batch is a unit of work for one encoder
+//! worker: sentences are sorted by token length (so equal lengths sit together and share
+//! attention calls) and cut into batches of at most `max_sentences` sentences and
+//! `token_budget` tokens; the caller restores the original order afterwards. The plan
+//! depends only on the lengths and the limits, never on the thread count.
 //!
-//! Long sentences are also capped by attention cells (sentences × length²): the attention
-//! scores grow with the square of the length, and a batch of sixteen 256-token sentences
-//! (within the token budget) needs 50 MB for them per layer. Blocks that large bypass the
-//! allocator's reused memory (see [`crate::compute::tune_allocator`]) and every batch
-//! faults in fresh pages: on 256-token sentences the cap made bf16 2.4× faster
-//! (docs/performance.md).
-//!
-//! With `equal_lengths` (the default), a batch holds sentences of one token length only:
-//! no padding at all. That is faster (15% end to end in fp32 on UN speeches) and makes a
-//! sentence's result independent of its neighbours: padding changes the shapes of the
-//! matrix products, hence the rounding, which bf16 amplifies to 1e-2.
+//! The limits decide memory and speed, never results: [`crate::forward`] packs a batch's
+//! tokens without padding between sentences and runs every matrix product in a shape that
+//! does not depend on the batch, so a sentence's scores are the same in any batch. A
+//! budget that is a multiple of [`crate::forward::ROW_TILE`] (the default, 8 tiles)
+//! wastes least on padding rows.
 
 /// Limits for one batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchLimits {
     /// Most sentences in one batch.
     pub max_sentences: usize,
-    /// Most padded tokens (sentences × longest sentence) in one batch. A sentence longer
+    /// Most tokens (the sum of the sentences' lengths) in one batch. A sentence longer
     /// than the budget gets a batch of its own.
     pub token_budget: usize,
-    /// Most attention cells (sentences × longest sentence²) in one batch. The default,
-    /// 64 sentences of 64 tokens, keeps the float32 scores of MiniLM's 12 heads within
-    /// 12.6 MB; it binds only above 64 tokens.
-    pub attention_budget: usize,
-    /// Cut a batch wherever the token length changes (no padding).
-    pub equal_lengths: bool,
 }
 
 impl Default for BatchLimits {
     fn default() -> Self {
         BatchLimits {
-            max_sentences: 64,
+            max_sentences: 256,
             token_budget: 4096,
-            attention_budget: 64 * 64 * 64,
-            equal_lengths: true,
         }
     }
 }
@@ -49,23 +35,17 @@ pub fn plan(lengths: &[usize], limits: BatchLimits) -> Vec<Vec<usize>> {
     order.sort_by_key(|&i| (lengths[i], i));
     let mut batches = Vec::new();
     let mut current: Vec<usize> = Vec::new();
+    let mut tokens = 0;
     for i in order {
-        // Sorted ascending, so this sentence is the longest of the batch so far.
-        let padded = (current.len() + 1) * lengths[i];
-        let cells = padded * lengths[i];
-        let new_length = limits.equal_lengths
-            && current
-                .last()
-                .is_some_and(|&last| lengths[last] != lengths[i]);
         if !current.is_empty()
             && (current.len() >= limits.max_sentences.max(1)
-                || padded > limits.token_budget
-                || cells > limits.attention_budget
-                || new_length)
+                || tokens + lengths[i] > limits.token_budget)
         {
             batches.push(std::mem::take(&mut current));
+            tokens = 0;
         }
         current.push(i);
+        tokens += lengths[i];
     }
     if !current.is_empty() {
         batches.push(current);
@@ -83,32 +63,31 @@ mod tests {
         let limits = BatchLimits {
             max_sentences: 16,
             token_budget: 1000,
-            attention_budget: usize::MAX,
-            equal_lengths: false,
         };
         let batches = plan(&lengths, limits);
         let mut seen: Vec<usize> = batches.iter().flatten().copied().collect();
         seen.sort();
         assert_eq!(seen, (0..500).collect::<Vec<_>>());
         for b in &batches {
-            let longest = b.iter().map(|&i| lengths[i]).max().unwrap();
+            let tokens: usize = b.iter().map(|&i| lengths[i]).sum();
             assert!(b.len() <= 16);
-            assert!(b.len() == 1 || b.len() * longest <= 1000, "{b:?}");
+            assert!(b.len() == 1 || tokens <= 1000, "{b:?}");
+            // Sorted: lengths never decrease within a batch.
+            assert!(b.windows(2).all(|w| lengths[w[0]] <= lengths[w[1]]));
         }
     }
 
     #[test]
-    fn equal_lengths_batches_hold_one_length_each() {
+    fn batches_fill_the_token_budget_across_lengths() {
         let lengths = [7, 5, 7, 9, 5, 7];
         let limits = BatchLimits {
-            max_sentences: 2,
-            token_budget: 4096,
-            attention_budget: usize::MAX,
-            equal_lengths: true,
+            max_sentences: 8,
+            token_budget: 20,
         };
+        // 5 + 5 + 7 = 17 (a fourth would make 24), 7 + 7 = 14 (+9 = 23), then 9.
         assert_eq!(
             plan(&lengths, limits),
-            vec![vec![1, 4], vec![0, 2], vec![5], vec![3]]
+            vec![vec![1, 4, 0], vec![2, 5], vec![3]]
         );
     }
 
@@ -120,24 +99,9 @@ mod tests {
                 BatchLimits {
                     max_sentences: 8,
                     token_budget: 100,
-                    attention_budget: usize::MAX,
-                    equal_lengths: false,
                 }
             ),
             vec![vec![0, 2], vec![1]]
         );
-    }
-
-    #[test]
-    fn long_sentences_are_capped_by_attention_cells() {
-        let limits = BatchLimits::default();
-        // 64 tokens: the token budget and the sentence cap bind (64 rows); 256 tokens: the
-        // token budget would allow 16 rows, the attention budget allows 4.
-        let batches = plan(&[64; 100], limits);
-        assert_eq!(batches.iter().map(Vec::len).collect::<Vec<_>>(), [64, 36]);
-        let batches = plan(&[256; 10], limits);
-        assert_eq!(batches.iter().map(Vec::len).collect::<Vec<_>>(), [4, 4, 2]);
-        // A sentence over the budget still gets a batch of its own.
-        assert_eq!(plan(&[1000], limits), vec![vec![0]]);
     }
 }

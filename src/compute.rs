@@ -13,7 +13,7 @@ pub enum Precision {
     /// float32 throughout: reproduces the reference scores exactly (up to summation order).
     #[default]
     Fp32,
-    /// Mixed precision (see [`crate::mixed`]): the transformer's matrix products in
+    /// Mixed precision (see [`crate::forward`]): the transformer's matrix products in
     /// bfloat16 (AVX512_BF16 on the CPU, tensor cores on a GPU); layer norms, softmax,
     /// pooling, normalisation and heads in float32.
     Bf16,
@@ -65,6 +65,39 @@ pub fn tune_allocator() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
     }
+}
+
+/// The CPU's model name and the instruction-set flags that decide which matrix kernels
+/// libtorch runs (from `/proc/cpuinfo`; "unknown" elsewhere), e.g. `AMD EPYC (avx2 fma
+/// avx512f avx512_bf16)`. Recorded in the manifest and printed by the tests, because
+/// speed and bf16 rounding differ with them.
+pub fn cpu_summary() -> String {
+    const FLAGS: [&str; 7] = [
+        "avx2",
+        "fma",
+        "avx512f",
+        "avx512_bf16",
+        "amx_tile",
+        "amx_bf16",
+        "amx_int8",
+    ];
+    let Ok(info) = std::fs::read_to_string("/proc/cpuinfo") else {
+        return "unknown".into();
+    };
+    let field = |name: &str| {
+        info.lines()
+            .find(|l| l.split(':').next().is_some_and(|k| k.trim() == name))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let model = field("model name").unwrap_or_else(|| "unknown".into());
+    let flags = field("flags").unwrap_or_default();
+    let have: Vec<&str> = FLAGS
+        .iter()
+        .copied()
+        .filter(|f| flags.split_whitespace().any(|g| g == *f))
+        .collect();
+    format!("{model} ({})", have.join(" "))
 }
 
 /// What the user asked for with `--device`.

@@ -2,8 +2,8 @@
 //! `model.safetensors` in a local folder into rust-bert's variables and run by
 //! [`crate::forward`]. It computes what
 //! sentence-transformers computes for this model: the last hidden states, mean-pooled over
-//! the attention mask, then L2-normalised. The mask is always passed, so a sentence embeds
-//! the same alone as inside a padded batch.
+//! the sentence's tokens, then L2-normalised. A sentence embeds exactly the same alone as
+//! inside any batch (see [`crate::forward`]).
 //!
 //! An `Encoder` is `Send` but not `Sync`: [`crate::parallel::EncoderPool`] gives each
 //! worker thread its own.
@@ -14,7 +14,7 @@ use tch::{nn, Device, Kind, Tensor};
 
 use crate::compute::Precision;
 use crate::error::Error;
-use crate::forward::BertForward;
+use crate::forward::{self, BertForward};
 
 /// Files the encoder reads from its model folder.
 pub const CONFIG: &str = "config.json";
@@ -182,38 +182,52 @@ impl Encoder {
     }
 
     /// Embeds a batch of tokenized sentences; returns `batch.len() × dim` values, row-major.
+    /// A sentence's embedding does not depend on the other sentences of the batch, nor on
+    /// their order: see [`crate::forward`]. Sentences of equal length that follow each other
+    /// share attention calls, so sorted batches run fastest.
     pub fn embed(&self, batch: &[&[u32]]) -> Result<Vec<f32>, Error> {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = batch.len();
-        let cols = batch.iter().map(|ids| ids.len()).max().unwrap_or(0).max(1);
-        let mut ids = vec![0i64; rows * cols];
-        let mut mask = vec![0i64; rows * cols];
-        for (r, sentence) in batch.iter().enumerate() {
-            for (c, &id) in sentence.iter().enumerate() {
-                ids[r * cols + c] = id as i64;
-                mask[r * cols + c] = 1;
+        let (ids, positions, groups) = forward::pack(batch);
+        let ids = Tensor::from_slice(&ids).to_device(self.device);
+        let positions = Tensor::from_slice(&positions).to_device(self.device);
+        let _guard = tch::no_grad_guard();
+        let hidden = self
+            .forward
+            .forward(&ids, &positions, &groups)
+            .to_device(Device::Cpu)
+            .contiguous();
+        let hidden: Vec<f32> = Vec::<f32>::try_from(hidden.view([-1]))?;
+        Ok(pool(&hidden, batch, self.dim))
+    }
+}
+
+/// Mean pooling over each sentence's rows of the packed hidden states, then L2
+/// normalisation (`torch.nn.functional.normalize`, eps 1e-12), as sentence-transformers
+/// does for this model; sums in f64 in token order, so the result is the same for a
+/// sentence wherever it sits. An empty sentence gets a zero vector.
+fn pool(hidden: &[f32], batch: &[&[u32]], dim: usize) -> Vec<f32> {
+    let mut out = vec![0f32; batch.len() * dim];
+    let mut row = 0;
+    let mut sum = vec![0f64; dim];
+    for (i, sentence) in batch.iter().enumerate() {
+        let len = sentence.len();
+        if len == 0 {
+            continue;
+        }
+        sum.iter_mut().for_each(|s| *s = 0.0);
+        for r in row..row + len {
+            for (s, &h) in sum.iter_mut().zip(&hidden[r * dim..(r + 1) * dim]) {
+                *s += h as f64;
             }
         }
-        let shape = [rows as i64, cols as i64];
-        let ids = Tensor::from_slice(&ids).view(shape).to_device(self.device);
-        let mask = Tensor::from_slice(&mask).view(shape).to_device(self.device);
-        let _guard = tch::no_grad_guard();
-        let hidden = self.forward.forward(&ids, &mask);
-        let m = mask.unsqueeze(-1).to_kind(Kind::Float);
-        let summed = (hidden * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float);
-        let counts = m
-            .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
-            .clamp_min(1e-9);
-        let mean = summed / counts;
-        // torch.nn.functional.normalize(p=2, dim=1, eps=1e-12)
-        let norm = mean
-            .norm_scalaropt_dim(2, [1i64].as_slice(), true)
-            .clamp_min(1e-12);
-        let pooled = (mean / norm).to_device(Device::Cpu).contiguous();
-        let flat: Vec<f32> = Vec::<f32>::try_from(pooled.view([-1]))?;
-        debug_assert_eq!(flat.len(), rows * self.dim);
-        Ok(flat)
+        row += len;
+        let mean: Vec<f64> = sum.iter().map(|s| s / len as f64).collect();
+        let norm = mean.iter().map(|m| m * m).sum::<f64>().sqrt().max(1e-12);
+        for (o, m) in out[i * dim..(i + 1) * dim].iter_mut().zip(&mean) {
+            *o = (m / norm) as f32;
+        }
     }
+    out
 }

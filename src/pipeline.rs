@@ -917,6 +917,7 @@ fn manifest(
             "loaded": need_encoder,
             "precision": cfg.precision.as_str(),
             "device": compute::device_name(cfg.device),
+            "cpu": compute::cpu_summary(),
             "max_tokens": loaded.tokenizer.as_ref().map(|t| t.max_tokens()),
         },
         "mode": if cfg.mode == Mode::Segment { "segment" } else { "score" },
@@ -930,7 +931,7 @@ fn manifest(
         "batch": {
             "max_sentences": cfg.batch.max_sentences,
             "token_budget": cfg.batch.token_budget,
-            "attention_budget": cfg.batch.attention_budget,
+            "row_tile": crate::forward::ROW_TILE,
         },
         "models_dir": loaded.models_dir.display().to_string(),
         "files": loaded.files.iter().map(|(p, h)| json!({ "path": p.display().to_string(), "sha256": h })).collect::<Vec<_>>(),

@@ -93,6 +93,13 @@ fn read_npy(path: &Path) -> (usize, usize, Vec<f32>) {
     (dims[0], dims[1], values)
 }
 
+/// How far an fp32 score printed with 6 decimals may differ between two CPUs: their
+/// matrix kernels (AVX-512, AMX, AVX2) sum in different orders, which moves a score by
+/// about 1e-6 (seen: `tension_max` 0.241137 against 0.241136 on an AMX machine). Golden
+/// files are compared with it; on one machine the output is identical however the run is
+/// cut (tests/invariance.rs), and bf16 scores are compared with fp32 ones elsewhere.
+const ACROSS_CPUS: f64 = 1e-5;
+
 /// Compares two CSVs field by field: numbers within `tol`, everything else exactly.
 fn assert_csv_close(expected: &Path, actual: &Path, tol: f64) {
     let (eh, erows) = read_csv(expected);
@@ -134,7 +141,11 @@ fn sample_corpus_matches_golden_csv() {
         "fp32",
         "--quiet",
     ]));
-    assert_csv_close(&root().join("tests/fixtures/golden/sample.csv"), &out, 1e-5);
+    assert_csv_close(
+        &root().join("tests/fixtures/golden/sample.csv"),
+        &out,
+        ACROSS_CPUS,
+    );
     // The manifest names the model files by sha256 and counts what was done.
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(w.path("out.csv.manifest.json")).unwrap())
@@ -209,46 +220,6 @@ fn threads_one_and_two_give_identical_output() {
         npys[0] == npys[1],
         "embeddings differ between --threads 1 and 2"
     );
-}
-
-#[test]
-fn batch_size_and_token_budget_move_nothing_beyond_1e_5() {
-    models();
-    let w = Workdir::new();
-    let input = root().join("datasets");
-    let mut results = Vec::new();
-    for (bs, budget) in [("1", "4096"), ("64", "4096"), ("64", "256")] {
-        let out = w.path(&format!("b{bs}-{budget}.csv"));
-        let npy = w.path(&format!("b{bs}-{budget}.npy"));
-        ok(w.run(&[
-            "score",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--embeddings",
-            npy.to_str().unwrap(),
-            "--batch-size",
-            bs,
-            "--token-budget",
-            budget,
-            "--precision",
-            "fp32",
-            "--quiet",
-        ]));
-        results.push((out, read_npy(&npy)));
-    }
-    let (_, (rows, dim, base)) = &results[0];
-    assert_eq!(*dim, 384);
-    for (out, (r, _, v)) in &results[1..] {
-        assert_eq!(r, rows);
-        let worst = base
-            .iter()
-            .zip(v)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
-        assert!(worst <= 1e-5, "embeddings moved by {worst}");
-        assert_csv_close(&results[0].0, out, 1e-5);
-    }
 }
 
 struct Reference {
@@ -364,12 +335,15 @@ fn tokenizer_ids_match_hugging_face() {
     }
 }
 
+/// Exactly the same embedding alone, in a batch of all the reference sentences (many
+/// lengths), in that batch reversed, and beside copies of itself (one attention call holds
+/// several sentences of one length), in both precisions.
 #[test]
 fn a_sentence_embeds_the_same_alone_and_in_a_mixed_batch() {
+    use detente::compute::Precision;
     use detente::encoder::{Encoder, EncoderSpec};
+    println!("cpu: {}", detente::compute::cpu_summary());
     let dir = models().join("all-MiniLM-L6-v2");
-    let spec = EncoderSpec::read(&dir).unwrap();
-    let encoder = Encoder::load(&spec).unwrap();
     let tok =
         detente::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256).unwrap();
     let reference = reference();
@@ -378,19 +352,39 @@ fn a_sentence_embeds_the_same_alone_and_in_a_mixed_batch() {
         .map(|r| tok.encode(&r.text).unwrap().ids)
         .collect();
     let refs: Vec<&[u32]> = ids.iter().map(|v| v.as_slice()).collect();
-    let together = encoder.embed(&refs).unwrap();
-    for (i, one) in refs.iter().enumerate() {
-        let alone = encoder.embed(&[one]).unwrap();
-        let batch = &together[i * 384..(i + 1) * 384];
-        let worst = alone
-            .iter()
-            .zip(batch)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
-        assert!(
-            worst <= 1e-5,
-            "sentence {i} moved by {worst} inside a batch"
-        );
+    let mut reversed = refs.clone();
+    reversed.reverse();
+    for precision in [Precision::Fp32, Precision::Bf16] {
+        let mut spec = EncoderSpec::read(&dir).unwrap();
+        spec.precision = precision;
+        let encoder = Encoder::load(&spec).unwrap();
+        let together = encoder.embed(&refs).unwrap();
+        let backwards = encoder.embed(&reversed).unwrap();
+        let n = refs.len();
+        for (i, one) in refs.iter().enumerate() {
+            let alone = encoder.embed(&[one]).unwrap();
+            let row = |v: &[f32], k: usize| v[k * 384..(k + 1) * 384].to_vec();
+            assert_eq!(
+                alone,
+                row(&together, i),
+                "{precision:?}: sentence {i} changed inside a batch"
+            );
+            assert_eq!(
+                alone,
+                row(&backwards, n - 1 - i),
+                "{precision:?}: sentence {i} changed with the batch order"
+            );
+            if i % 7 == 0 {
+                // Five copies: the fifth sits at another place in the attention call
+                // and in the row tiles.
+                let copies = encoder.embed(&[*one; 5]).unwrap();
+                assert_eq!(
+                    alone,
+                    row(&copies, 4),
+                    "{precision:?}: sentence {i}, copy 5"
+                );
+            }
+        }
     }
 }
 
@@ -592,10 +586,12 @@ fn article_structure_goes_to_docs_not_to_sentences() {
         "fp32",
         "--quiet",
     ]));
+    // Scores within the cross-CPU tolerance (the golden file was written on another
+    // machine); identity within one machine is tests/invariance.rs's.
     assert_csv_close(
         &root().join("tests/fixtures/golden/sample-docs.csv"),
         &docs,
-        0.0,
+        ACROSS_CPUS,
     );
     let (_, rows) = read_csv(&w.path("out.csv"));
     let texts: Vec<&str> = rows.iter().map(|r| r[5].as_str()).collect();
@@ -995,7 +991,7 @@ fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
         ]));
         runs.push(out);
     }
-    assert_csv_close(&runs[0], &runs[1], 1e-5);
+    assert_csv_close(&runs[0], &runs[1], 0.0);
     let (h, rows) = read_csv(&runs[1]);
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
     let classes = [

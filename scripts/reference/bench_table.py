@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Prints scripts/bench's results table from its work folder (times, parity checks,
-matmul probes, the fp32 outputs for the token counts).
+"""Prints scripts/bench's results table from its work folder (header, times, parity checks,
+matmul probes, the fp32 outputs for the token counts, the peers' own timing lines).
 
   bench_table.py WORK_DIR
 """
 import csv
 import json
+import os
 import statistics
 import sys
 
 HIDDEN, FFN, LAYERS, MAX_TOKENS = 384, 1536, 6, 256
 PARITY_TOLERANCE = 1e-4
+SETS = ("ungdc", "short", "long", "un96")
+# Issue 14: the default run against the best peer configuration and the peer's fp32.
+TARGET_BEST, TARGET_FP32 = 1.5, 2.0
 
 
 def flops_per_sentence(n):
@@ -25,8 +29,34 @@ def token_counts(path):
         return [min(int(r["n_tokens"]), MAX_TOKENS) for r in csv.DictReader(f)]
 
 
+def worst(path, skip=()):
+    diff = json.load(open(path))["max_abs_diff"]
+    return max((v["value"] for k, v in diff.items() if k not in skip), default=0.0)
+
+
+def default_precision(work, s):
+    """What `detente score` without --precision ran, from its manifest."""
+    try:
+        return json.load(open(f"{work}/{s}.default.csv.manifest.json"))["encoder"]["precision"]
+    except (OSError, KeyError, ValueError):
+        return "?"
+
+
+def peer_compute_rate(work, s, variant):
+    """Median sentences/s of the peer's own compute_s (tokenize, embed, heads: no start-up,
+    no model load), from its JSON lines on stderr."""
+    try:
+        lines = [json.loads(l) for l in open(f"{work}/{s}.{variant}.log") if l.startswith("{")]
+    except OSError:
+        return None
+    rates = [l["sentences"] / l["compute_s"] for l in lines if l.get("compute_s")]
+    return statistics.median(rates) if rates else None
+
+
 def main():
     work = sys.argv[1]
+    if os.path.exists(f"{work}/header.txt"):
+        print(open(f"{work}/header.txt").read().rstrip())
     times = {}
     for line in open(f"{work}/times"):
         key, secs = line.rsplit(" ", 1)
@@ -34,37 +64,73 @@ def main():
     gflops = {d: json.load(open(f"{work}/gemm.{d}.json"))["gflops"] for d in ("fp32", "bf16")}
     print(f"matmul throughput at the encoder's shapes: fp32 {gflops['fp32']} GFLOP/s, "
           f"bf16 {gflops['bf16']} GFLOP/s")
-    head = ("set", "sent", "tok", "ref fp32", "det fp32", "×ref", "det bf16", "×ref",
-            "bound32", "fp32 %", "bound16", "bf16 %", "parity", "bf16 max|Δ|")
     print("sentences/s, median of %d rounds (wall clock of each process)" %
           len(next(iter(times.values()))))
-    print("{:<6} {:>6} {:>5} {:>8} {:>8} {:>5} {:>8} {:>5} {:>8} {:>6} {:>8} {:>6} {:>7} {:>11}".format(*head))
+    head = ("set", "sent", "tok", "peer32", "peer16", "det32", "×p32", "default", "prec",
+            "×best", "×p32", "bound32", "fp32%", "bound16", "def%", "parity", "def|Δ|", "p16|Δ|")
+    row = ("{:<6} {:>6} {:>5} {:>7} {:>7} {:>7} {:>5} {:>7} {:>4} {:>5} {:>5} {:>7} {:>5} "
+           "{:>7} {:>5} {:>7} {:>7} {:>7}")
+    print(row.format(*head))
     ok = True
-    for s in ("ungdc", "short", "long"):
+    notes = []
+    team = None
+    for s in SETS:
         if (s, "detente_fp32") not in times:
             continue
         toks = token_counts(f"{work}/{s}.fp32.csv")
         n = len(toks)
         rate = {k: n / statistics.median(times[(s, k)])
-                for k in ("reference_fp32", "detente_fp32", "detente_bf16")}
+                for k in ("reference_fp32", "reference_bf16", "detente_fp32", "detente_default")}
+        best_peer = max(rate["reference_fp32"], rate["reference_bf16"])
+        prec = default_precision(work, s)
         flops = sum(flops_per_sentence(t) for t in toks)
         bound = {d: n / (flops / (g * 1e9)) for d, g in gflops.items()}
-        parity = json.load(open(f"{work}/{s}.parity.json"))["max_abs_diff"]
-        worst = max(v["value"] for v in parity.values())
-        ok &= worst <= PARITY_TOLERANCE
-        bdiff = json.load(open(f"{work}/{s}.bf16diff.json"))["max_abs_diff"]
-        bworst = max(v["value"] for k, v in bdiff.items() if k != "goldstein")
-        print("{:<6} {:>6} {:>5.1f} {:>8.1f} {:>8.1f} {:>5.2f} {:>8.1f} {:>5.2f} {:>8.1f} {:>5.0f}% {:>8.1f} {:>5.0f}% {:>7} {:>11.4f}".format(
-            s, n, sum(toks) / n, rate["reference_fp32"], rate["detente_fp32"],
-            rate["detente_fp32"] / rate["reference_fp32"], rate["detente_bf16"],
-            rate["detente_bf16"] / rate["reference_fp32"], bound["fp32"],
-            100 * rate["detente_fp32"] / bound["fp32"], bound["bf16"],
-            100 * rate["detente_bf16"] / bound["bf16"],
-            "ok" if worst <= PARITY_TOLERANCE else f"{worst:.1e}", bworst))
-    print("tok: mean tokens per sentence. bound: sentences/s if every FLOP of the encoder ran at "
-          "the measured matmul rate. parity: detente fp32 vs reference, max |Δ| over the score "
-          f"columns (tolerance {PARITY_TOLERANCE}). bf16 max|Δ|: detente bf16 vs fp32 over "
-          "sentiment, tension, event_confidence and class probabilities.")
+        dbound = bound.get(prec, bound["bf16"])
+        parity = worst(f"{work}/{s}.parity.json")
+        ok &= parity <= PARITY_TOLERANCE
+        # bf16 against fp32 over sentiment, tension, event_confidence and the class
+        # probabilities (goldstein's scale is -10..10).
+        ddiff = worst(f"{work}/{s}.defaultdiff.json", skip=("goldstein",))
+        pdiff = worst(f"{work}/{s}.refbf16diff.json", skip=("goldstein",))
+        print(row.format(
+            s, n, f"{sum(toks) / n:.1f}", f"{rate['reference_fp32']:.1f}",
+            f"{rate['reference_bf16']:.1f}", f"{rate['detente_fp32']:.1f}",
+            f"{rate['detente_fp32'] / rate['reference_fp32']:.2f}",
+            f"{rate['detente_default']:.1f}", prec,
+            f"{rate['detente_default'] / best_peer:.2f}",
+            f"{rate['detente_default'] / rate['reference_fp32']:.2f}",
+            f"{bound['fp32']:.1f}", f"{100 * rate['detente_fp32'] / bound['fp32']:.0f}%",
+            f"{bound['bf16']:.1f}", f"{100 * rate['detente_default'] / dbound:.0f}%",
+            "ok" if parity <= PARITY_TOLERANCE else f"{parity:.1e}", f"{ddiff:.4f}",
+            f"{pdiff:.4f}"))
+        c32, c16 = (peer_compute_rate(work, s, v) for v in ("reference_fp32", "reference_bf16"))
+        if c32 and c16:
+            notes.append(f"  {s}: peer fp32 {c32:.1f}, peer bf16 autocast {c16:.1f}")
+        if s == "un96":
+            r_best = rate["detente_default"] / best_peer
+            r_32 = rate["detente_default"] / rate["reference_fp32"]
+            team = (f"un96 (the team's measurement): detente default ({prec}) "
+                    f"{rate['detente_default']:.1f} sentences/s over {n} sentences; "
+                    f"{r_best:.2f}× the best peer ({best_peer:.1f}, "
+                    f"{'bf16 autocast' if rate['reference_bf16'] >= rate['reference_fp32'] else 'fp32'}; "
+                    f"target ≥ {TARGET_BEST}: {'met' if r_best >= TARGET_BEST else 'MISSED'}), "
+                    f"{r_32:.2f}× the peer's fp32 (target ≥ {TARGET_FP32}: "
+                    f"{'met' if r_32 >= TARGET_FP32 else 'MISSED'})")
+    print("peer32 / peer16: scripts/reference/score.py in fp32 (token-budget batches) and under "
+          "torch.autocast bf16 (length-sorted batches of 64), on detente's own segmentation. "
+          "det32: detente --precision fp32. default: detente without --precision (prec: what it "
+          "ran, from its manifest). ×best: default / the faster peer; ×p32: / peer32. "
+          "tok: mean tokens per sentence. bound: sentences/s if every FLOP of the encoder ran at "
+          "the measured matmul rate (def%: against the bound of the default's precision). "
+          f"parity: det32 vs peer32, max |Δ| over the score columns (tolerance {PARITY_TOLERANCE}). "
+          "def|Δ| and p16|Δ|: default and peer16 vs det32 over sentiment, tension, "
+          "event_confidence and class probabilities.")
+    if notes:
+        print("the peers' compute alone (tokenize, embed, heads; no start-up or model load), "
+              "sentences/s:")
+        print("\n".join(notes))
+    if team:
+        print(team)
     if not ok:
         print("bench: PARITY FAILED: detente fp32 and the reference differ by more than "
               f"{PARITY_TOLERANCE}", file=sys.stderr)

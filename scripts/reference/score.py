@@ -9,6 +9,14 @@ into batches under a token budget (no padding waste), inference mode, mean pooli
 the mask, L2 normalisation, then the sentiment and tension heads.
 
   score.py SENTENCES.csv OUT.csv [--models DIR] [--threads N] [--precision fp32|bf16]
+           [--autocast bf16] [--batching budget|sorted64]
+
+--autocast bf16 is the one-line bf16 peer of issue 14: the fp32 model with its forward
+pass under `torch.autocast('cpu', dtype=torch.bfloat16)` (matrix products in bfloat16,
+norms and softmax in float32), cut into length-sorted batches of 64 sentences (padded to
+each batch's longest; no token budget), as a user adding autocast to a plain script would.
+--batching overrides the plan: `budget` (the default without autocast: length-sorted,
+at most 64 sentences and 4,096 tokens, as detente plans them) or `sorted64`.
 
 SENTENCES.csv is a `detente score` or `detente segment` output (columns doc_id,
 paragraph, sentence, text); OUT.csv gets doc_id, paragraph, sentence and the numeric
@@ -17,6 +25,7 @@ pipeline does less work than `detente score` does. Prints one JSON line on stder
 its own timings.
 """
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -74,9 +83,21 @@ def batches(lengths):
     return out
 
 
-def embed(model, ids, plan):
+def sorted_batches(lengths, size=MAX_SENTENCES):
+    """Length-sorted batches of `size` sentences, no token budget (the autocast peer's)."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    return [order[k:k + size] for k in range(0, len(order), size)]
+
+
+def embed(model, ids, plan, autocast=None):
     dim = model.config.hidden_size
     out = torch.empty(len(ids), dim)
+
+    def amp():
+        if autocast == "bf16":
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
     with torch.inference_mode():
         for b in plan:
             width = max(len(ids[i]) for i in b)
@@ -85,7 +106,9 @@ def embed(model, ids, plan):
             for r, i in enumerate(b):
                 x[r, :len(ids[i])] = torch.tensor(ids[i])
                 m[r, :len(ids[i])] = 1
-            h = model(input_ids=x, attention_mask=m).last_hidden_state.float()
+            with amp():
+                h = model(input_ids=x, attention_mask=m).last_hidden_state
+            h = h.float()
             mf = m.unsqueeze(-1).float()
             mean = (h * mf).sum(1) / mf.sum(1).clamp(min=1e-9)
             out[b] = F.normalize(mean, p=2, dim=1)
@@ -124,8 +147,16 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="the weights' type (bf16: the whole network converted)")
+    ap.add_argument("--autocast", choices=["bf16"],
+                    help="run the fp32 model's forward pass under torch.autocast('cpu', bf16)")
+    ap.add_argument("--batching", choices=["budget", "sorted64"],
+                    help="batch plan (default: sorted64 with --autocast, else budget)")
     a = ap.parse_args()
+    if a.autocast and a.precision != "fp32":
+        ap.error("--autocast needs the fp32 model (--precision fp32)")
+    batching = a.batching or ("sorted64" if a.autocast else "budget")
     torch.set_num_threads(a.threads)
     t0 = time.perf_counter()
     with open(a.sentences, newline="", encoding="utf-8") as f:
@@ -133,7 +164,9 @@ def main():
     model, heads, config = load_model(a.models, a.precision)
     t1 = time.perf_counter()
     ids = tokenize(os.path.join(a.models, "all-MiniLM-L6-v2"), [r[3] for r in rows])
-    e = embed(model, ids, batches([len(i) for i in ids]))
+    lengths = [len(i) for i in ids]
+    plan = batches(lengths) if batching == "budget" else sorted_batches(lengths)
+    e = embed(model, ids, plan, a.autocast)
     cols = scores(e, heads, config, [r[3] for r in rows])
     t2 = time.perf_counter()
     with open(a.out, "w", newline="", encoding="utf-8") as f:
@@ -142,7 +175,9 @@ def main():
         values = [c.tolist() for c in cols.values()]
         for k, r in enumerate(rows):
             w.writerow(list(r[:3]) + [f"{v[k]:.6f}" for v in values])
-    print(json.dumps({"sentences": len(rows), "tokens": sum(len(i) for i in ids),
+    print(json.dumps({"precision": a.precision, "autocast": a.autocast, "batching": batching,
+                      "batches": len(plan), "threads": a.threads,
+                      "sentences": len(rows), "tokens": sum(len(i) for i in ids),
                       "load_s": round(t1 - t0, 3), "compute_s": round(t2 - t1, 3),
                       "total_s": round(time.perf_counter() - t0, 3)}), file=sys.stderr)
 

@@ -34,10 +34,10 @@ pub struct Args {
     /// (memory: one chunk at a time; disk: 1.5 KB per sentence).
     #[arg(long, value_name = "FILE.npy")]
     embeddings: Option<PathBuf>,
-    /// Most sentences per encoder batch.
+    /// Most sentences per encoder batch (memory and speed only: scores do not depend on it).
     #[arg(long, default_value_t = BatchLimits::default().max_sentences, value_name = "N")]
     batch_size: usize,
-    /// Most tokens per encoder batch (sentences × length; a batch holds one length only).
+    /// Most tokens per encoder batch (the sum of its sentences' lengths; no padding).
     #[arg(long, default_value_t = BatchLimits::default().token_budget, value_name = "N")]
     token_budget: usize,
     /// The encoder's number format. bf16 (mixed precision) is about 3× faster than fp32 on
@@ -84,10 +84,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         batch: BatchLimits {
             max_sentences: args.batch_size,
             token_budget: args.token_budget,
-            attention_budget: BatchLimits::default().attention_budget,
-            // No padding: faster, and a sentence's arithmetic never depends on how long
-            // its neighbours are (which bf16 rounding would amplify).
-            equal_lengths: true,
         },
         ..args.input.run_config(Mode::Score)?
     };

@@ -1,0 +1,213 @@
+//! The CSV's first promise: a sentence's scores do not depend on how the run was cut. In
+//! each precision the product offers, on the machine that runs the tests, the default
+//! run, `--batch-size 1`, `--token-budget 300 --threads 1`, `--chunk-size 4` and four
+//! shards joined by `detente merge` must give byte-identical CSVs (and embeddings and
+//! `--docs` files, where one run writes them), on a
+//! corpus whose sentences run from 3 to over 200 tokens. Identity, not a tolerance: a
+//! kernel that rounds a row differently in a differently shaped batch fails here.
+use std::path::Path;
+
+mod common;
+
+use common::{ok, root, run, show};
+
+/// Words for made-up sentences of any length.
+const WORDS: &[&str] = &[
+    "the",
+    "ministers",
+    "of",
+    "both",
+    "countries",
+    "met",
+    "in",
+    "the",
+    "capital",
+    "on",
+    "monday",
+    "to",
+    "discuss",
+    "border",
+    "security",
+    "trade",
+    "and",
+    "water",
+    "rights",
+    "after",
+    "months",
+    "of",
+    "tension",
+    "officials",
+    "said",
+    "talks",
+    "would",
+    "resume",
+    "next",
+    "week",
+    "while",
+    "troops",
+    "remained",
+    "near",
+    "disputed",
+    "villages",
+    "envoys",
+    "welcomed",
+    "the",
+    "agreement",
+    "but",
+    "warned",
+    "against",
+    "new",
+    "sanctions",
+    "aid",
+    "convoys",
+    "crossed",
+    "river",
+    "ports",
+];
+
+/// A txt corpus: the committed sample articles, plus documents whose sentences have 1 to
+/// 150 words (up to about 200 tokens), in an order that mixes lengths within each chunk.
+fn corpus(dir: &Path) {
+    let inp = dir.join("in");
+    std::fs::create_dir_all(&inp).unwrap();
+    for entry in std::fs::read_dir(root().join("datasets/sample")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            std::fs::copy(&path, inp.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let mut seed = 12345u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for d in 0..24 {
+        let mut text = String::new();
+        for p in 0..3 {
+            for _ in 0..4 {
+                let words = 1 + if next(4) == 0 { next(150) } else { next(30) };
+                let sentence: Vec<&str> = (0..words)
+                    .map(|_| WORDS[next(WORDS.len() as u64) as usize])
+                    .collect();
+                let joined = sentence.join(" ");
+                text.push_str(&joined[..1].to_uppercase());
+                text.push_str(&joined[1..]);
+                text.push_str(". ");
+            }
+            if p < 2 {
+                text.push_str("\n\n");
+            }
+        }
+        std::fs::write(inp.join(format!("gen-{d:02}.txt")), text).unwrap();
+    }
+}
+
+/// Runs `score in` with `extra` options; returns the bytes of the CSV, the embeddings and
+/// the `--docs` file.
+fn score(d: &Path, name: &str, precision: &str, extra: &[&str]) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let csv = format!("{name}.csv");
+    let npy = format!("{name}.npy");
+    let docs = format!("{name}-docs.csv");
+    let mut args = vec![
+        "score",
+        "in",
+        "-o",
+        &csv,
+        "--embeddings",
+        &npy,
+        "--docs",
+        &docs,
+        "--class-probs",
+        "--precision",
+        precision,
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    ok(run(d, &args));
+    (
+        std::fs::read(d.join(&csv)).unwrap(),
+        std::fs::read(d.join(&npy)).unwrap(),
+        std::fs::read(d.join(&docs)).unwrap(),
+    )
+}
+
+/// The first rows where two CSVs differ, for the failure message.
+fn first_differences(a: &[u8], b: &[u8]) -> String {
+    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+    a.lines()
+        .zip(b.lines())
+        .enumerate()
+        .filter(|(_, (x, y))| x != y)
+        .take(3)
+        .map(|(i, (x, y))| format!("line {i}:\n  {x}\n  {y}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn identical_however_cut(precision: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    corpus(d);
+    let (base_csv, base_npy, base_docs) = score(d, "default", precision, &[]);
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("default.csv.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    println!(
+        "{precision}: cpu {}, {} sentences",
+        manifest["encoder"]["cpu"], manifest["counts"]["sentences"]
+    );
+    assert!(manifest["counts"]["sentences"].as_u64().unwrap() > 300);
+    for (name, extra) in [
+        ("batch1", &["--batch-size", "1"][..]),
+        (
+            "budget300",
+            &["--token-budget", "300", "--threads", "1"][..],
+        ),
+        ("chunk4", &["--chunk-size", "4"][..]),
+    ] {
+        let (csv, npy, docs) = score(d, name, precision, extra);
+        assert!(
+            csv == base_csv,
+            "{precision}: {extra:?} changed the CSV\n{}",
+            first_differences(&base_csv, &csv)
+        );
+        assert!(
+            npy == base_npy,
+            "{precision}: {extra:?} changed the embeddings"
+        );
+        assert!(
+            docs == base_docs,
+            "{precision}: {extra:?} changed the --docs file"
+        );
+    }
+    let mut merge = vec!["merge".to_string()];
+    for k in 0..4 {
+        let shard = format!("{k}/4");
+        let name = format!("part-{k}");
+        score(d, &name, precision, &["--shard", &shard]);
+        merge.push(format!("{name}.csv"));
+    }
+    merge.extend(["-o".into(), "merged.csv".into()]);
+    let merge: Vec<&str> = merge.iter().map(String::as_str).collect();
+    let out = run(d, &merge);
+    assert!(out.status.success(), "{}", show(&out));
+    let merged = std::fs::read(d.join("merged.csv")).unwrap();
+    assert!(
+        merged == base_csv,
+        "{precision}: four merged shards differ from one run\n{}",
+        first_differences(&base_csv, &merged)
+    );
+}
+
+#[test]
+fn bf16_scores_do_not_depend_on_how_the_run_is_cut() {
+    identical_however_cut("bf16");
+}
+
+#[test]
+fn fp32_scores_do_not_depend_on_how_the_run_is_cut() {
+    identical_however_cut("fp32");
+}

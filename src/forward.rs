@@ -202,10 +202,16 @@ impl BertForward {
         if rows == ROW_TILE {
             return l.forward(x);
         }
-        let parts: Vec<Tensor> = (0..rows / ROW_TILE)
-            .map(|t| l.forward(&x.narrow(0, t * ROW_TILE, ROW_TILE)))
-            .collect();
-        Tensor::cat(&parts, 0)
+        // Each tile's product is written straight into its rows of the result.
+        let out = Tensor::empty([rows, l.w.size()[0]], (x.kind(), x.device()));
+        for t in 0..rows / ROW_TILE {
+            let _ = x.narrow(0, t * ROW_TILE, ROW_TILE).linear_out(
+                &out.narrow(0, t * ROW_TILE, ROW_TILE),
+                &l.w,
+                Some(&l.b),
+            );
+        }
+        out
     }
 
     /// Self-attention of every group of equal-length sentences, in calls of exactly
@@ -216,8 +222,8 @@ impl BertForward {
         let (rows, hidden) = (q.size()[0], q.size()[1]);
         let d = hidden / self.heads;
         let scale = (d as f64).sqrt();
-        let mut pieces = Vec::new();
-        let mut covered = 0i64;
+        // Padding rows stay zero.
+        let out = Tensor::zeros([rows, hidden], (q.kind(), q.device()));
         for g in groups {
             let (len, per_call) = (g.len as i64, sentences_per_call(g.len) as i64);
             let mut done = 0i64;
@@ -238,23 +244,16 @@ impl BertForward {
                 let (qc, kc, vc) = (take(q), take(k), take(v));
                 let scores = qc.matmul(&kc.transpose(-1, -2)).to_kind(Kind::Float) / scale;
                 let probs = scores.softmax(-1, Kind::Float).to_kind(self.kind);
-                let ctx = probs
-                    .matmul(&vc)
-                    .transpose(1, 2)
-                    .contiguous()
-                    .view([per_call * len, hidden]);
-                pieces.push(ctx.narrow(0, 0, n * len));
+                // [sentences, heads, len, d] → the sentences' rows, [n, len, heads, d].
+                let ctx = probs.matmul(&vc).narrow(0, 0, n).transpose(1, 2);
+                let _ = out
+                    .narrow(0, first, n * len)
+                    .view([n, len, self.heads, d])
+                    .copy_(&ctx);
                 done += n;
             }
-            covered = g.row as i64 + g.sentences as i64 * len;
         }
-        if covered < rows {
-            pieces.push(Tensor::zeros(
-                [rows - covered, hidden],
-                (q.kind(), q.device()),
-            ));
-        }
-        Tensor::cat(&pieces, 0)
+        out
     }
 
     /// The last hidden states, float32, `[rows, hidden]`, of a packed batch: `ids` and

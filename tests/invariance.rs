@@ -211,3 +211,64 @@ fn bf16_scores_do_not_depend_on_how_the_run_is_cut() {
 fn fp32_scores_do_not_depend_on_how_the_run_is_cut() {
     identical_however_cut("fp32");
 }
+
+/// Which matrix kernels this CPU runs, printed for the record (the `brg:` names of
+/// oneDNN's bf16 products, say `avx512_core_amx` or `avx512_core_bf16`, and MKL's banner
+/// for fp32), and the property the invariance rests on: every linear-layer product has
+/// exactly `ROW_TILE` rows, whatever the number of sentences.
+#[test]
+fn every_linear_product_has_one_row_count_and_the_kernels_are_printed() {
+    use std::collections::BTreeSet;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    corpus(d);
+    let tile = detente::forward::ROW_TILE.to_string();
+    for precision in ["bf16", "fp32"] {
+        let out = std::process::Command::new(common::BIN)
+            .current_dir(d)
+            .env("ONEDNN_VERBOSE", "1")
+            .env("MKL_VERBOSE", "1")
+            .args(["score", "in/gen-00.txt", "in/gen-01.txt", "-o", "v.csv"])
+            .args(["--threads", "1", "--quiet", "--precision", precision])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", show(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let mut kernels = BTreeSet::new();
+        let mut rows = BTreeSet::new();
+        for line in stdout.lines() {
+            let fields: Vec<&str> = line.split(',').collect();
+            if line.starts_with("onednn_verbose,primitive,exec,cpu,matmul") && fields.len() > 10 {
+                kernels.insert(format!("oneDNN matmul {}", fields[5]));
+                // "512x384:384x1536": a 2-D product (a linear layer); 3-D ones are attention.
+                let (a, _) = fields[10].split_once(':').unwrap_or((fields[10], ""));
+                let dims: Vec<&str> = a.split('x').collect();
+                if dims.len() == 2 {
+                    rows.insert(dims[0].to_string());
+                }
+            } else if let Some(args) = line.strip_prefix("MKL_VERBOSE SGEMM(") {
+                // SGEMM(T,N,out,rows,in,...): libtorch passes the row-major product
+                // transposed, so the sentences' rows are the fourth argument.
+                rows.insert(args.split(',').nth(3).unwrap_or("").to_string());
+                kernels.insert("MKL sgemm".into());
+            } else if line.starts_with("MKL_VERBOSE oneMKL")
+                || line.starts_with("MKL_VERBOSE Intel")
+            {
+                kernels.insert(line.trim().to_string());
+            }
+        }
+        println!(
+            "{precision}: cpu {}; kernels: {kernels:?}; linear-layer row counts: {rows:?}",
+            detente::compute::cpu_summary()
+        );
+        if rows.is_empty() {
+            println!("{precision}: this libtorch printed no verbose lines; row counts not checked");
+            continue;
+        }
+        assert_eq!(
+            rows,
+            BTreeSet::from([tile.clone()]),
+            "{precision}: a linear layer ran with another row count"
+        );
+    }
+}

@@ -42,7 +42,7 @@ def main():
         t0 = time.perf_counter()
         with ctx():
             e = S.embed(m, ids, plan)
-        return S.scores(e, heads, config), len(texts) / (time.perf_counter() - t0)
+        return S.scores(e, heads, config, texts), len(texts) / (time.perf_counter() - t0)
 
     base, rate = run(model, contextlib.nullcontext)
     print(f"fp32           {rate:7.1f} sentences/s (1 thread)")

@@ -68,9 +68,20 @@ const WORDS: &[&str] = &[
 /// A txt corpus: the committed sample articles, plus documents whose sentences have 1 to
 /// 150 words (up to about 200 tokens), in an order that mixes lengths within each chunk.
 fn corpus(dir: &Path) {
+    corpus_of(dir, true, 24);
+}
+
+/// `generated` made-up documents, with the sample articles when `samples`.
+fn corpus_of(dir: &Path, samples: bool, generated: usize) {
     let inp = dir.join("in");
     std::fs::create_dir_all(&inp).unwrap();
-    for entry in std::fs::read_dir(root().join("datasets/sample")).unwrap() {
+    let sample_dir = root().join("datasets/sample");
+    let entries = if samples {
+        std::fs::read_dir(sample_dir).unwrap().collect()
+    } else {
+        Vec::new()
+    };
+    for entry in entries {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "txt") {
             std::fs::copy(&path, inp.join(path.file_name().unwrap())).unwrap();
@@ -83,7 +94,7 @@ fn corpus(dir: &Path) {
             .wrapping_add(1442695040888963407);
         (seed >> 33) % n
     };
-    for d in 0..24 {
+    for d in 0..generated {
         let mut text = String::new();
         for p in 0..3 {
             for _ in 0..4 {
@@ -270,5 +281,54 @@ fn every_linear_product_has_one_row_count_and_the_kernels_are_printed() {
             BTreeSet::from([tile.clone()]),
             "{precision}: a linear layer ran with another row count"
         );
+    }
+}
+
+/// The CPU kinds this machine is not: oneDNN's instruction sets capped with
+/// `ONEDNN_MAX_CPU_ISA` (AVX-512 without its bf16 extension, and AVX2 only, where bf16
+/// products are emulated), MKL's likewise. Each must still give identical bf16 output
+/// however the run is cut (its scores differ from this CPU's own kernels, which is
+/// the cross-CPU tolerance's business, not this test's).
+#[test]
+fn bf16_is_batch_invariant_on_the_kernels_of_cpus_without_avx512_bf16() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    corpus_of(d, false, 3);
+    let capped = |isa: &str, name: &str, extra: &[&str]| -> Vec<u8> {
+        let csv = format!("{isa}-{name}.csv");
+        let mut cmd = std::process::Command::new(common::BIN);
+        cmd.env_clear().current_dir(d);
+        for key in ["PATH", "HOME"] {
+            if let Some(v) = std::env::var_os(key) {
+                cmd.env(key, v);
+            }
+        }
+        let out = cmd
+            .env("ONEDNN_MAX_CPU_ISA", isa)
+            .env("MKL_ENABLE_INSTRUCTIONS", "AVX2")
+            .args(["score", "in", "-o", &csv, "--quiet", "--class-probs"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", show(&out));
+        std::fs::read(d.join(&csv)).unwrap()
+    };
+    for isa in ["AVX512_CORE", "AVX2"] {
+        let base = capped(isa, "default", &[]);
+        for (name, extra) in [
+            ("batch1", &["--batch-size", "1"][..]),
+            (
+                "chunk1",
+                &["--chunk-size", "1", "--token-budget", "300"][..],
+            ),
+        ] {
+            let csv = capped(isa, name, extra);
+            assert!(
+                csv == base,
+                "{isa}: {extra:?} changed the CSV\n{}",
+                first_differences(&base, &csv)
+            );
+        }
+        println!("{isa}: identical");
     }
 }

@@ -246,8 +246,7 @@ impl BertForward {
                 let probs = scores.softmax(-1, Kind::Float).to_kind(self.kind);
                 // [sentences, heads, len, d] → the sentences' rows, [n, len, heads, d].
                 let ctx = probs.matmul(&vc).narrow(0, 0, n).transpose(1, 2);
-                let _ = out
-                    .narrow(0, first, n * len)
+                out.narrow(0, first, n * len)
                     .view([n, len, self.heads, d])
                     .copy_(&ctx);
                 done += n;

@@ -7,9 +7,10 @@
 //! The limits decide memory and speed, never results: [`crate::forward`] packs a batch's
 //! tokens without padding between sentences and runs every matrix product in a shape that
 //! does not depend on the batch, so a sentence's scores are the same in any batch. A
-//! budget that is a multiple of [`crate::forward::ROW_TILE`]
-//! wastes least on padding rows. The default, 2,048 tokens (4 tiles), keeps a batch at about
-//! a tenth of a second of one core, so the two workers finish a chunk close together.
+//! budget that is a multiple of [`crate::forward::ROW_TILE`] wastes least on padding rows.
+//! The default, 2,048 tokens (4 tiles), is about a third of a second of one core in bf16
+//! (UN speeches, AVX512_BF16), so the workers finish a chunk close together; 4,096 left
+//! one idle at the end of a chunk (docs/performance.md).
 
 /// Limits for one batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

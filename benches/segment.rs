@@ -4,8 +4,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use detente::ingest::ParagraphRule;
-use detente::segment::segment;
+use detente::input::ParagraphRule;
+use detente::text::segment::segment;
 
 const REL: &str = "../shared/datasets/ungdc_2023";
 

@@ -4,7 +4,7 @@
 //! 1. Batch invariance: does row r of `x[..m] · Wᵀ` depend on m (the number of rows in the
 //!    call)? It does on CPUs whose kernels are picked by shape (AMX machines, see
 //!    docs/performance.md); with a fixed row count per call it cannot.
-//! 2. Speed of one call of m rows, for the row tile of `crate::forward`.
+//! 2. Speed of one call of m rows, for the row tile of `crate::model::bert`.
 //!
 //! `cargo run --release --example gemm_tiles` (prints the CPU flags first).
 use std::time::Instant;
@@ -14,7 +14,7 @@ use tch::{Device, Kind, Tensor};
 fn main() {
     tch::set_num_threads(1);
     tch::manual_seed(7);
-    println!("cpu: {}", detente::compute::cpu_summary());
+    println!("cpu: {}", detente::model::device::cpu_summary());
     let shapes = [(384i64, 384i64), (384, 1536), (1536, 384)];
     for kind in [Kind::Float, Kind::BFloat16] {
         println!("\n{kind:?}");

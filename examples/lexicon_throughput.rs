@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .get(1)
         .ok_or("usage: lexicon_throughput SENTENCES.txt [REPEAT]")?;
     let repeat: usize = args.get(2).map(|r| r.parse()).transpose()?.unwrap_or(5);
-    let models = detente::models::resolve(None).path;
+    let models = detente::model::files::resolve(None).path;
     let vader = Vader::from_files(
         &models.join("vader/vader_lexicon.txt"),
         &models.join("vader/emoji_utf8_lexicon.txt"),

@@ -1,6 +1,10 @@
-//! Typed errors. [`Error`] stops a run (a missing model file, an unwritable output);
-//! [`InputError`] is one bad input item: it is reported, counted and skipped, and the run
-//! goes on with the rest.
+//! The error that stops a run (a missing model file, an unwritable output, a bad flag).
+//!
+//! A leaf: it names no other module of the crate and no library's error type, so every
+//! layer can return it without an arrow pointing back up. Layers convert what they get
+//! from their libraries at their boundary (`model/` turns libtorch's errors into
+//! [`Error::Torch`]). One bad input item is not an `Error` but an
+//! [`InputError`](crate::input::InputError): reported, counted and skipped.
 use std::path::PathBuf;
 
 /// An error that stops the run.
@@ -26,8 +30,9 @@ pub enum Error {
     Interrupted { partial: PathBuf },
     #[error("--resume: {0}")]
     Resume(String),
+    /// A libtorch failure, converted by the model layer.
     #[error("libtorch: {0}")]
-    Torch(#[from] tch::TchError),
+    Torch(String),
     #[error("encoder: {0}")]
     Encoder(String),
     #[error("unknown scorer '{name}' (known: {known})")]
@@ -48,62 +53,4 @@ pub enum Error {
         line: Option<u64>,
         message: String,
     },
-}
-
-/// What kind of problem an input item had; written to the error report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputErrorKind {
-    Io,
-    NotFound,
-    Empty,
-    Binary,
-    InvalidUtf8,
-    Json,
-    Csv,
-    MissingField,
-    UnknownFormat,
-}
-
-impl InputErrorKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InputErrorKind::Io => "io",
-            InputErrorKind::NotFound => "not-found",
-            InputErrorKind::Empty => "empty",
-            InputErrorKind::Binary => "binary",
-            InputErrorKind::InvalidUtf8 => "invalid-utf8",
-            InputErrorKind::Json => "json",
-            InputErrorKind::Csv => "csv",
-            InputErrorKind::MissingField => "missing-field",
-            InputErrorKind::UnknownFormat => "unknown-format",
-        }
-    }
-}
-
-/// One bad input item (a file, a JSONL line, a CSV record), named by source and line.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{source_name}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
-pub struct InputError {
-    /// The input file as the user named it (or `-` for stdin).
-    pub source_name: String,
-    /// 1-based line number, when the problem has one.
-    pub line: Option<u64>,
-    pub kind: InputErrorKind,
-    pub message: String,
-}
-
-impl InputError {
-    pub fn new(
-        source_name: impl Into<String>,
-        line: Option<u64>,
-        kind: InputErrorKind,
-        message: impl Into<String>,
-    ) -> Self {
-        InputError {
-            source_name: source_name.into(),
-            line,
-            kind,
-            message: message.into(),
-        }
-    }
 }

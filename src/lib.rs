@@ -1,47 +1,35 @@
 //! detente reads news and diplomatic text and writes one CSV row per sentence, with the
 //! scores of every selected scorer.
 //!
-//! The pipeline, one module per stage:
+//! The crate is layered; each top-level module depends only on those listed after it,
+//! never on one listed before (ARCHITECTURE.md has the rules):
 //!
 //! ```text
-//! ingest   files, directories, stdin (txt, lines, jsonl, csv; .gz/.zst) → Document
-//! segment  Document → paragraphs → sentence byte spans
-//! tokenize sentence → model token ids (Hugging Face `tokenizers`), n_tokens, truncated
-//! batch    token ids → length-sorted batches under a token budget
-//! encoder  batch → L2-normalised mean-pooled sentence embeddings (rust-bert, libtorch)
-//! score    sentence text + embedding → score columns (one `Scorer` trait)
-//! write    rows → CSV (the contract with notebooks), embeddings → .npy, run manifest
+//! run      the chunk loop of `score` and `segment`: plan → outputs → load → chunks →
+//!          manifest; the one place that shares out threads (run::parallel)
+//! train    trains and exports the heads (model + score only)
+//! output   CSV tables, .npy, the typed manifest; aggregate and merge
+//! score    the Scorer trait and registry: lexicon (VADER), sentiment, tension, actors
+//! model    the only module that names libtorch: model files, device and precision,
+//!          tokenizer, batching, the one BERT forward pass, encoder workers, heads format
+//! text     article structure, paragraphs and sentences, dates, language
+//! input    files, formats and decoding (txt, lines, jsonl, csv; .gz/.zst), shards
+//! error    the error that stops a run (a leaf)
 //! ```
 //!
-//! After a run: [`aggregate`] groups sentence CSVs by document, actor, dyad or period;
-//! [`merge`] joins the parts of a run split by [`shard`] (`--shard K/N`).
-//!
-//! [`pipeline`] strings the stages together chunk by chunk; [`parallel`] is the one place
-//! that decides how many threads rayon and libtorch use. [`compute`] resolves
-//! `--device` and `--precision`; [`forward`] is the encoder's forward pass.
+//! The `detente` binary (`src/main.rs`, `src/cmd/`) parses the command line into these.
 
-pub mod aggregate;
-pub mod article;
-pub mod batch;
-pub mod compute;
-pub mod encoder;
 pub mod error;
-pub mod forward;
-pub mod ingest;
-pub mod merge;
-pub mod models;
-pub mod parallel;
-pub mod pipeline;
-pub mod progress;
-pub mod resume;
+pub mod input;
+pub mod model;
+pub mod output;
+pub mod run;
 pub mod score;
-pub mod segment;
-pub mod shard;
-pub mod tokenize;
+pub mod text;
 pub mod train;
-pub mod write;
 
-pub use error::{Error, InputError};
+pub use error::Error;
+pub use input::InputError;
 
 /// The version written into every manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -33,7 +33,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    detente::compute::tune_allocator();
+    // SAFETY: first thing in main, before any other thread exists.
+    unsafe { detente::model::tune_allocator() };
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Score(args) => cmd::score::run(args),

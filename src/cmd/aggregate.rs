@@ -1,10 +1,10 @@
 //! `detente aggregate`: sentence CSVs → one row per document, actor, dyad or period
-//! (see [`detente::aggregate`]).
+//! (see [`detente::output::aggregate`]).
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use detente::aggregate::{self, Key};
-use detente::write::Output;
+use detente::output::aggregate::{self, Key};
+use detente::output::Output;
 
 #[derive(clap::Args)]
 pub struct Args {

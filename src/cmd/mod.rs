@@ -7,11 +7,13 @@ use std::sync::Arc;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use detente::batch::BatchLimits;
-use detente::ingest::{Format, IngestOptions};
-use detente::pipeline::{self, Mode, Notice, RunConfig, Summary};
+use detente::model::batch::BatchLimits;
+use detente::model::{Device, Precision};
+use detente::text::TextOptions;
+use detente::input::{Format, IngestOptions};
+use detente::run::{self, Mode, Notice, RunConfig, Summary};
 use detente::score::ScorerOptions;
-use detente::write::Output;
+use detente::output::Output;
 
 pub mod aggregate;
 pub mod merge;
@@ -85,7 +87,7 @@ pub struct InputArgs {
     /// Only the documents of shard K of N (0 ≤ K < N), by a fixed hash of doc_id: N
     /// processes with K = 0..N-1 cover the corpus exactly once (`detente merge` joins them).
     #[arg(long, value_name = "K/N")]
-    pub shard: Option<detente::shard::Shard>,
+    pub shard: Option<detente::input::shard::Shard>,
     /// JSONL fields or CSV columns to carry into extra columns at the end of each row.
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub keep_fields: Vec<String>,
@@ -114,7 +116,7 @@ pub struct InputArgs {
     pub resume: bool,
     /// Documents (files, JSONL lines, CSV rows) per chunk: the unit of progress, memory
     /// and --resume. Output does not depend on it, except embeddings in the last bits.
-    #[arg(long, default_value_t = detente::pipeline::CHUNK_UNITS, value_name = "N")]
+    #[arg(long, default_value_t = detente::run::CHUNK_UNITS, value_name = "N")]
     pub chunk_size: usize,
     /// Stop after N documents (a dry run).
     #[arg(long, value_name = "N")]
@@ -137,9 +139,11 @@ impl InputArgs {
             mode,
             inputs: self.inputs.clone(),
             ingest: self.ingest(),
-            split: !self.no_split,
-            whole_paragraphs: self.paragraphs == Paragraphs::Whole,
-            keep_boilerplate: self.keep_boilerplate,
+            text: TextOptions {
+                split: !self.no_split,
+                whole_paragraphs: self.paragraphs == Paragraphs::Whole,
+                keep_boilerplate: self.keep_boilerplate,
+            },
             docs: self.docs.clone(),
             errors: self.errors.clone(),
             resume: self.resume,
@@ -152,8 +156,8 @@ impl InputArgs {
             embeddings: None,
             threads: self.threads,
             batch: BatchLimits::default(),
-            precision: detente::compute::Precision::default(),
-            device: tch::Device::Cpu,
+            precision: Precision::default(),
+            device: Device::Cpu,
             limit: self.limit,
             shard: self.shard,
             quiet: self.quiet,
@@ -163,7 +167,7 @@ impl InputArgs {
 
     /// Runs the pipeline, prints the summary line and turns skipped inputs into exit code 1.
     pub fn execute(cfg: &RunConfig, what: &'static str) -> anyhow::Result<ExitCode> {
-        let summary = pipeline::run(cfg, &mut print_notice).context(what)?;
+        let summary = run::run(cfg, &mut print_notice).context(what)?;
         if !cfg.quiet {
             print_summary(&summary, &cfg.output);
         }
@@ -210,7 +214,7 @@ pub fn print_notice(n: Notice<'_>) {
         ),
         Notice::ForcedSplit { doc_id, pieces } => eprintln!(
             "detente: warning: {doc_id}: a sentence over {} characters was cut into {pieces} pieces (forced_split)",
-            detente::pipeline::MAX_SENTENCE_CHARS
+            detente::run::MAX_SENTENCE_CHARS
         ),
         Notice::BadDate { doc_id, value } => eprintln!(
             "detente: warning: {doc_id}: date {value:?} is not a date; its date column is left empty"

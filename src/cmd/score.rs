@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use detente::batch::BatchLimits;
-use detente::compute::{DeviceRequest, Precision};
-use detente::pipeline::{Mode, RunConfig};
+use detente::model::batch::BatchLimits;
+use detente::model::device::{DeviceRequest, Precision};
+use detente::run::{Mode, RunConfig};
 use detente::score::ScorerOptions;
 
 use super::InputArgs;
@@ -66,7 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Err(detente::Error::Usage("--embeddings needs a file, not stdout".into()).into());
     }
     let (device, note) = args.device.resolve()?;
-    let precision_note = detente::compute::precision_note(args.precision, device);
+    let precision_note = detente::model::device::precision_note(args.precision, device);
     for note in note.into_iter().chain(precision_note) {
         eprintln!("detente: note: {note}");
     }

@@ -13,7 +13,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let models = detente::models::resolve(args.models.as_deref());
+    let models = detente::model::files::resolve(args.models.as_deref());
     println!("models: {} (from {})", models.path.display(), models.origin);
     let all = score::registry();
     let opts = ScorerOptions {

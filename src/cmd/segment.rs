@@ -2,7 +2,7 @@
 //! any model, for inspecting the segmentation or pre-segmenting a corpus.
 use std::process::ExitCode;
 
-use detente::pipeline::Mode;
+use detente::run::Mode;
 
 use super::InputArgs;
 

@@ -48,8 +48,8 @@ pub struct Args {
     /// Models folder holding the base encoder and VADER (default: as `score` finds it).
     #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
-    /// The labelled tension sentences (default: DETENTE_TENSION, else
-    /// ../shared/datasets/cameo_quad_train.tsv).
+    /// The labelled tension sentences (default: cameo_quad_train.tsv in the data-sets
+    /// folder: DETENTE_DATASETS, else ../shared/datasets beside the repository).
     #[arg(long, value_name = "FILE")]
     tension: Option<PathBuf>,
     /// The metrics file (JSON; default: $DETENTE_HOME/train/metrics.json).
@@ -78,19 +78,19 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let home = detente::models::cache_dir()
+    let home = detente::model::files::cache_dir()
         .ok_or_else(|| detente::Error::Usage("neither DETENTE_HOME nor HOME is set".into()))?;
-    let tension = args
-        .tension
-        .or_else(|| {
-            std::env::var_os("DETENTE_TENSION")
-                .filter(|p| !p.is_empty())
-                .map(PathBuf::from)
-        })
-        .unwrap_or_else(|| PathBuf::from("../shared/datasets/cameo_quad_train.tsv"));
-    let models = detente::models::resolve(args.models.as_deref()).path;
+    let tension = match args.tension {
+        Some(file) => file,
+        None => {
+            let (dir, origin) = train::data::datasets_dir()?;
+            eprintln!("detente train: data sets from {} ({origin})", dir.display());
+            dir.join(train::data::TENSION_FILE)
+        }
+    };
+    let models = detente::model::files::resolve(args.models.as_deref()).path;
     if args.threads > 0 {
-        tch::set_num_threads(args.threads as i32);
+        detente::model::set_threads(args.threads);
     }
     let job = Job {
         recipe: Recipe {

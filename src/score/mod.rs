@@ -1,5 +1,7 @@
 //! Scorers: everything that turns a sentence into score columns sits behind [`Scorer`],
-//! so the pipeline never knows which models exist. A scorer that reads the sentence
+//! so the run never knows which models exist, nor which column means what: the columns a
+//! scorer adds to the sentence rows, and to the `--docs` rows ([`Scorer::summarize`]),
+//! are its own. A scorer that reads the sentence
 //! embedding says so with [`Scorer::needs_embedding`]; the encoder then runs once per
 //! sentence and every such scorer shares its output. A run whose scorers need no
 //! embedding never loads libtorch models.
@@ -8,7 +10,6 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 
 pub mod actors;
-pub mod heads;
 pub mod lexicon;
 pub mod sentiment;
 pub mod tension;
@@ -46,6 +47,59 @@ pub trait Scorer: Send + Sync {
     /// Called after `score` with this scorer's cells of each sentence of one paragraph, in
     /// order, for a scorer that looks beyond the sentence (the actors carry-over).
     fn paragraph(&self, _sentences: &mut [&mut [Cell]]) {}
+    /// The cells of this scorer's `--docs` columns ([`ScorerInfo::document_columns`]) for
+    /// one document, from this scorer's cells of each of its sentences: exactly
+    /// `document_columns.len()` cells.
+    fn summarize(&self, _sentences: &[&[Cell]], _out: &mut Vec<Cell>) {}
+}
+
+/// The `--docs` columns that scorers add, in registry order: the same for every run, so
+/// the table's header does not depend on the scorers chosen (a scorer that did not run
+/// leaves its cells empty).
+pub fn document_columns() -> Vec<&'static str> {
+    registry()
+        .iter()
+        .flat_map(|s| s.document_columns.iter().copied())
+        .collect()
+}
+
+/// The scorers' `--docs` cells of each document: `rows[i]` holds the cells of sentence `i`
+/// (all selected scorers' columns, in order), `doc_of[i]` its document (0..`n_docs`).
+pub fn summarize_documents(
+    scorers: &[Box<dyn Scorer>],
+    doc_of: &[usize],
+    rows: &[Vec<Cell>],
+    n_docs: usize,
+) -> Vec<Vec<Cell>> {
+    let mut by_doc: Vec<Vec<&[Cell]>> = vec![Vec::new(); n_docs];
+    for (row, &d) in rows.iter().zip(doc_of) {
+        by_doc[d].push(row);
+    }
+    let mut out = vec![Vec::new(); n_docs];
+    for info in registry().iter().filter(|i| !i.document_columns.is_empty()) {
+        let mut offset = 0;
+        let found = scorers.iter().find(|s| {
+            let hit = s.name() == info.name;
+            if !hit {
+                offset += s.columns().len();
+            }
+            hit
+        });
+        for (cells, sentences) in out.iter_mut().zip(&by_doc) {
+            match found {
+                Some(s) => {
+                    let width = s.columns().len();
+                    let own: Vec<&[Cell]> = sentences
+                        .iter()
+                        .map(|r| &r[offset..offset + width])
+                        .collect();
+                    s.summarize(&own, cells);
+                }
+                None => cells.extend(info.document_columns.iter().map(|_| Cell::Text(String::new()))),
+            }
+        }
+    }
+    out
 }
 
 /// Runs [`Scorer::paragraph`] of every scorer that uses it. `rows[i]` holds the cells of
@@ -103,6 +157,8 @@ pub struct ScorerInfo {
     pub files: &'static [&'static str],
     /// Whether it needs the encoder tuned with the LoRA delta in `models/heads/`.
     pub tuned_encoder: bool,
+    /// The columns it adds to the `--docs` table ([`Scorer::summarize`]).
+    pub document_columns: &'static [&'static str],
     pub columns: fn(&ScorerOptions) -> Vec<String>,
     pub build: BuildFn,
 }
@@ -122,6 +178,7 @@ pub fn registry() -> Vec<ScorerInfo> {
         needs_embedding: false,
         files: &[lexicon::LEXICON, lexicon::EMOJI],
         tuned_encoder: false,
+        document_columns: &[],
         columns: lexicon::columns,
         build: lexicon::build,
     },
@@ -129,8 +186,9 @@ pub fn registry() -> Vec<ScorerInfo> {
         name: "sentiment",
         description: "trained sentence sentiment: estimated mean human rating / 4 in [-1, 1], and a label",
         needs_embedding: true,
-        files: &[heads::CONFIG, heads::WEIGHTS, lexicon::LEXICON, lexicon::EMOJI],
+        files: &[crate::model::heads::CONFIG, crate::model::heads::WEIGHTS, lexicon::LEXICON, lexicon::EMOJI],
         tuned_encoder: true,
+        document_columns: &[],
         columns: sentiment::columns,
         build: sentiment::build,
     },
@@ -138,8 +196,9 @@ pub fn registry() -> Vec<ScorerInfo> {
         name: "tension",
         description: "diplomatic tension: event class, Goldstein [-10, 10], tension [0, 1], nearest CAMEO root",
         needs_embedding: true,
-        files: &[heads::CONFIG, heads::WEIGHTS],
+        files: &[crate::model::heads::CONFIG, crate::model::heads::WEIGHTS],
         tuned_encoder: true,
+        document_columns: &tension::DOCUMENT_COLUMNS,
         columns: tension::columns,
         build: tension::build,
     },
@@ -149,6 +208,7 @@ pub fn registry() -> Vec<ScorerInfo> {
         needs_embedding: false,
         files: &[actors::ALIASES, actors::ISO, actors::GDELT],
         tuned_encoder: false,
+        document_columns: &[],
         columns: actors::columns,
         build: actors::build,
     }]

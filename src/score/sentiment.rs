@@ -8,28 +8,42 @@ use std::path::Path;
 
 use ndarray::ArrayView1;
 
-use super::heads::Heads;
-use super::vader::Vader;
+use super::vader::{Polarity, Vader};
 use super::{Cell, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
-use crate::train::stack;
+use crate::model::heads::{self, Heads};
+
+/// The features of the stacking ridge, in order: what `config.json`'s `sentiment.stack`
+/// must list.
+pub const STACK_FEATURES: [&str; 5] = [
+    "head",
+    "vader_neg",
+    "vader_neu",
+    "vader_pos",
+    "vader_compound",
+];
+
+/// The stacking features of one sentence: the head's output and VADER's four outputs.
+pub fn stack_features(head: f64, p: &Polarity) -> [f64; 5] {
+    [head, p.neg, p.neu, p.pos, p.compound]
+}
 
 pub fn columns(_: &ScorerOptions) -> Vec<String> {
     vec!["sentiment".into(), "sentiment_label".into()]
 }
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
-    let heads = Heads::load(models, crate::encoder::DIM)?;
+    let heads = Heads::load(models, crate::model::encoder::DIM)?;
     let vader = match &heads.config.sentiment.stack {
         Some(s) => {
-            if s.features != stack::FEATURES || s.weights.len() != stack::FEATURES.len() {
+            if s.features != STACK_FEATURES || s.weights.len() != STACK_FEATURES.len() {
                 return Err(Error::Model {
-                    path: models.join(super::heads::CONFIG),
+                    path: models.join(heads::CONFIG),
                     message: format!(
                         "sentiment.stack: features {:?} with {} weights, expected {:?}",
                         s.features,
                         s.weights.len(),
-                        stack::FEATURES
+                        STACK_FEATURES
                     ),
                 });
             }
@@ -70,7 +84,7 @@ impl Scorer for SentimentScorer {
         let c = &self.heads.config.sentiment;
         let head = self.heads.sentiment.apply(e)[0] as f64;
         let raw = match (&c.stack, &self.vader) {
-            (Some(ridge), Some(vader)) => ridge.predict(&stack::features(
+            (Some(ridge), Some(vader)) => ridge.predict(&stack_features(
                 head,
                 &vader.polarity_scores(sentence.text),
             )),

@@ -7,9 +7,16 @@ use std::path::Path;
 
 use ndarray::ArrayView1;
 
-use super::heads::Heads;
 use super::{Cell, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
+use crate::model::heads::{self, Heads};
+
+/// A sentence is tense when its `tension` is at least this: the threshold of the
+/// `--docs` table's `share_tense` and of `aggregate`'s.
+pub const TENSE: f64 = 0.5;
+
+/// The columns the tension scorer adds to the `--docs` table.
+pub const DOCUMENT_COLUMNS: [&str; 3] = ["tension_mean", "tension_max", "share_tense"];
 
 pub fn columns(opts: &ScorerOptions) -> Vec<String> {
     let mut c: Vec<String> = [
@@ -38,10 +45,10 @@ pub const CLASSES: [&str; 5] = [
 ];
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
-    let heads = Heads::load(models, crate::encoder::DIM)?;
+    let heads = Heads::load(models, crate::model::encoder::DIM)?;
     if heads.config.tension.labels != CLASSES {
         return Err(Error::Model {
-            path: models.join(super::heads::CONFIG),
+            path: models.join(heads::CONFIG),
             message: format!(
                 "tension labels {:?}, expected {CLASSES:?}",
                 heads.config.tension.labels
@@ -111,4 +118,26 @@ impl Scorer for TensionScorer {
             out.extend(p.into_iter().map(Cell::Num));
         }
     }
+    /// A document's mean and largest tension and its share of tense sentences.
+    fn summarize(&self, sentences: &[&[Cell]], out: &mut Vec<Cell>) {
+        let col = TENSION_COLUMN;
+        let tension: Vec<f64> = sentences
+            .iter()
+            .filter_map(|cells| match cells.get(col) {
+                Some(Cell::Num(t)) => Some(*t),
+                _ => None,
+            })
+            .collect();
+        if tension.is_empty() {
+            out.extend(DOCUMENT_COLUMNS.map(|_| Cell::Text(String::new())));
+            return;
+        }
+        let n = tension.len() as f64;
+        out.push(Cell::Num(tension.iter().sum::<f64>() / n));
+        out.push(Cell::Num(tension.iter().copied().fold(f64::MIN, f64::max)));
+        out.push(Cell::Num(tension.iter().filter(|&&t| t >= TENSE).count() as f64 / n));
+    }
 }
+
+/// Where `score` pushes the `tension` cell among this scorer's cells.
+const TENSION_COLUMN: usize = 3;

@@ -6,9 +6,9 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use tch::{Kind, Tensor};
 
-use super::bert::{self, Base};
+use crate::model::bert::{self, Bert};
 use crate::error::Error;
-use crate::tokenize::SentenceTokenizer;
+use crate::model::tokenize::SentenceTokenizer;
 
 /// Longest sentence the cache holds, in tokens (evaluation length; training cuts to
 /// `max_len`).
@@ -34,7 +34,7 @@ pub fn by_length(lengths: &[usize], idx: &[usize]) -> Vec<usize> {
 
 impl Cache {
     /// Runs embeddings and layers `0..start` (no adapters) over every sentence.
-    pub fn build(base: &Base, ids: &[Vec<u32>], start: usize) -> Cache {
+    pub fn build(base: &Bert, ids: &[Vec<u32>], start: usize) -> Cache {
         let lengths: Vec<usize> = ids.iter().map(|s| s.len()).collect();
         let all: Vec<usize> = (0..ids.len()).collect();
         let mut states: Vec<Option<Tensor>> = (0..ids.len()).map(|_| None).collect();
@@ -42,7 +42,7 @@ impl Cache {
             for chunk in by_length(&lengths, &all).chunks(BATCH) {
                 let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
                 let (tok, mask) = bert::pad_ids(&batch);
-                let h = bert::run_layers(base, None, base.embeddings(&tok), &mask, 0, start, false);
+                let h = bert::run_layers(base, None, base.embeddings_padded(&tok), &mask, 0, start, false);
                 for (b, &i) in chunk.iter().enumerate() {
                     let n = lengths[i] as i64;
                     states[i] = Some(h.get(b as i64).narrow(0, 0, n).to_kind(Kind::Half));
@@ -61,7 +61,7 @@ impl Cache {
     /// weights (`weights_sha256`), `start` and every token id, so a later run with the same
     /// inputs reads it instead of recomputing.
     pub fn load_or_build(
-        base: &Base,
+        base: &Bert,
         ids: &[Vec<u32>],
         start: usize,
         dir: &Path,

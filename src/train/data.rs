@@ -3,6 +3,7 @@
 //! training; NYT editorials as the news test set), the labelled tension sentences, and the
 //! CAMEO codebook (prototype texts and Goldstein values). Also the fixed 10% dev split and
 //! the stratified CV folds, both drawn from the seed.
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -265,6 +266,31 @@ impl Paths {
     pub fn cameo_goldstein(&self) -> PathBuf {
         self.cameo.join("cameo_goldstein.json")
     }
+}
+
+/// The labelled tension sentences' file name in the data-sets folder.
+pub const TENSION_FILE: &str = "cameo_quad_train.tsv";
+
+/// The folder of shared data sets and where it came from: `DETENTE_DATASETS`, else
+/// `../shared/datasets` beside the repository when it exists. An error names the variable.
+pub fn datasets_dir() -> Result<(PathBuf, &'static str), Error> {
+    if let Some(dir) = std::env::var_os("DETENTE_DATASETS").filter(|p| !p.is_empty()) {
+        let dir = PathBuf::from(dir);
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "DETENTE_DATASETS={} is not a folder",
+                dir.display()
+            )));
+        }
+        return Ok((dir, "DETENTE_DATASETS"));
+    }
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    if shared.is_dir() {
+        return Ok((shared, "../shared/datasets, DETENTE_DATASETS unset"));
+    }
+    Err(Error::Usage(
+        "no data sets: set DETENTE_DATASETS to the folder holding cameo_quad_train.tsv, or pass --tension FILE".into(),
+    ))
 }
 
 #[cfg(test)]

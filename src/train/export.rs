@@ -8,10 +8,11 @@ use std::io::Write;
 use serde_json::{json, Value};
 use tch::{nn::Module, Kind, Tensor};
 
-use super::stack::{self, Ridge};
+use super::stack;
+use crate::score::sentiment::stack_features;
 use super::{bert, metrics, Context, Job, Trained};
 use crate::error::Error;
-use crate::score::heads::{CameoRoot, HeadsConfig, LoraConfig, SentimentConfig, TensionConfig};
+use crate::model::heads::{CameoRoot, HeadsConfig, LoraConfig, SentimentConfig, TensionConfig};
 
 /// Label thresholds tried, on the `sentiment` scale (rating / 4).
 pub const THRESHOLDS: [f64; 9] = [0.0, 0.0125, 0.025, 0.0375, 0.05, 0.075, 0.1, 0.125, 0.15];
@@ -33,7 +34,7 @@ pub fn finish_sentiment(
         texts
             .iter()
             .zip(head)
-            .map(|(t, &h)| stack::features(h, &ctx.vader.polarity_scores(t)))
+            .map(|(t, &h)| stack_features(h, &ctx.vader.polarity_scores(t)))
             .collect()
     };
     let mut dev_final = dev_head.to_vec();
@@ -41,7 +42,7 @@ pub fn finish_sentiment(
     if ctx.recipe.stack {
         let x_dev = feats(dev.iter().map(|&i| &train.texts[i]).collect(), dev_head);
         let y_dev: Vec<f64> = gold_dev.iter().map(|y| y / 4.0).collect();
-        let (ridge, errors) = Ridge::fit_cv(&x_dev, &y_dev, 5, ctx.recipe.seed);
+        let (ridge, errors) = stack::fit_cv(&x_dev, &y_dev, 5, ctx.recipe.seed);
         let x_nyt = feats(ctx.sentiment.nyt.texts.iter().collect(), nyt_head);
         let nyt: Vec<f64> = x_nyt.iter().map(|x| ridge.predict(x) * 4.0).collect();
         // In-sample on dev (the stack was fitted there); the CV error is the honest figure.
@@ -103,14 +104,14 @@ fn embed_full(ctx: &Context, t: &Trained, ids: &[Vec<u32>], batch: usize) -> Ten
             .map(|chunk| {
                 let refs: Vec<&[u32]> = chunk.iter().map(Vec::as_slice).collect();
                 let (tok, mask) = bert::pad_ids(&refs);
-                let h = ctx.base.embeddings(&tok);
+                let h = ctx.base.embeddings_padded(&tok);
                 let h = bert::run_layers(
                     &ctx.base,
                     Some(&t.lora),
                     h,
                     &mask,
                     0,
-                    ctx.base.layers,
+                    ctx.base.layers(),
                     false,
                 );
                 bert::pool(&h, &mask)
@@ -178,7 +179,7 @@ pub fn export(
     let max_neg = neg.iter().copied().fold(0.0, f64::max);
     let round6 = |x: f64| (x * 1e6).round() / 1e6;
     let config = HeadsConfig {
-        encoder: crate::encoder::MODEL_NAME.into(),
+        encoder: crate::model::encoder::MODEL_NAME.into(),
         lora: LoraConfig {
             rank: ctx.recipe.rank as usize,
             alpha: ctx.recipe.alpha,
@@ -226,7 +227,7 @@ fn write_reference(
         path: job.parity.clone(),
         source,
     })?;
-    let spec = crate::encoder::EncoderSpec::read(&job.models.join(crate::encoder::MODEL_NAME))?;
+    let spec = crate::model::encoder::EncoderSpec::read(&job.models.join(crate::model::encoder::MODEL_NAME))?;
     let tok = super::tokenizer(&job.models, spec.max_seq_length)?;
     let mut out = std::fs::File::create(&job.reference).map_err(io(&job.reference))?;
     for s in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -238,7 +239,7 @@ fn write_reference(
             (head, Vec::<f64>::try_from(&p).expect("doubles"))
         });
         let value = match &sentiment.stack {
-            Some(r) => r.predict(&stack::features(head, &ctx.vader.polarity_scores(s))),
+            Some(r) => r.predict(&stack_features(head, &ctx.vader.polarity_scores(s))),
             None => head,
         };
         let line = json!({ "text": s, "sentiment": value, "probs": probs });

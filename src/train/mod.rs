@@ -7,7 +7,6 @@
 //! stage that adds VADER's outputs to the sentiment head ([`stack`]). The NYT editorial
 //! sentences are the test set: only scored, never trained or tuned on. See
 //! `models/heads.md` for the recipe and the figures.
-pub mod bert;
 pub mod cache;
 pub mod data;
 pub mod export;
@@ -23,8 +22,8 @@ use tch::{nn, nn::Module, nn::OptimizerConfig, Kind, Tensor};
 
 use crate::error::Error;
 use crate::score::Vader;
-use crate::tokenize::SentenceTokenizer;
-use bert::{Base, Lora};
+use crate::model::tokenize::SentenceTokenizer;
+use crate::model::bert::{self, Bert, Lora};
 use cache::Cache;
 use rng::Rng;
 
@@ -105,7 +104,7 @@ pub struct Job {
 /// Everything training needs, loaded once.
 pub struct Context {
     pub recipe: Recipe,
-    pub base: Base,
+    pub base: Bert,
     pub sentiment: data::Sentiment,
     pub tension: data::Labelled,
     pub vader: Vader,
@@ -124,12 +123,12 @@ pub struct Trained {
 }
 
 fn encoder_dir(models: &std::path::Path) -> PathBuf {
-    models.join(crate::encoder::MODEL_NAME)
+    models.join(crate::model::encoder::MODEL_NAME)
 }
 
 pub fn tokenizer(models: &std::path::Path, max_tokens: usize) -> Result<SentenceTokenizer, Error> {
     SentenceTokenizer::from_file(
-        &encoder_dir(models).join(crate::encoder::TOKENIZER),
+        &encoder_dir(models).join(crate::model::encoder::TOKENIZER),
         max_tokens,
     )
 }
@@ -137,11 +136,17 @@ pub fn tokenizer(models: &std::path::Path, max_tokens: usize) -> Result<Sentence
 impl Context {
     pub fn load(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Context, Error> {
         let r = job.recipe.clone();
-        let base = Base::load(&encoder_dir(&job.models).join(crate::encoder::WEIGHTS))?;
-        if r.start >= base.layers {
+        let dir = encoder_dir(&job.models);
+        let (config, vars) = bert::load_vars(
+            &dir.join(crate::model::encoder::CONFIG),
+            &dir.join(crate::model::encoder::WEIGHTS),
+            tch::Device::Cpu,
+        )?;
+        let base = Bert::new(&vars.variables(), &config, Kind::Float)?;
+        if r.start >= base.layers() {
             return Err(Error::Usage(format!(
                 "--start {} leaves no layer to tune (the encoder has {})",
-                r.start, base.layers
+                r.start, base.layers()
             )));
         }
         let sentiment = data::load_sentiment(&job.data.hutto, r.seed)?;
@@ -156,8 +161,8 @@ impl Context {
         ));
         let tok = tokenizer(&job.models, cache::CACHE_TOKENS)?;
         let t0 = Instant::now();
-        let weights = encoder_dir(&job.models).join(crate::encoder::WEIGHTS);
-        let weights_sha = crate::models::sha256_file(&weights)?;
+        let weights = encoder_dir(&job.models).join(crate::model::encoder::WEIGHTS);
+        let weights_sha = crate::model::files::sha256_file(&weights)?;
         let build = |texts: &[String]| -> Result<Cache, Error> {
             let ids = cache::tokenize(&tok, texts)?;
             match &job.cache {
@@ -192,7 +197,7 @@ impl Context {
             x,
             mask,
             self.recipe.start,
-            self.base.layers,
+            self.base.layers(),
             train,
         );
         bert::pool(&h, mask)

@@ -1,0 +1,582 @@
+//! BERT's forward pass, the one the crate has: written out on libtorch operators, used by
+//! inference ([`crate::model::encoder`]) and by training (`train/`, with LoRA adapters and
+//! dropout). rust-bert declares the variables and loads the checkpoint ([`load_vars`]);
+//! the computation is here, for reasons measured in docs/performance.md:
+//!
+//! - bf16 runs in mixed precision as `torch.autocast` does it: the matrix products (the six
+//!   linear layers and the two attention products) in bfloat16, the embeddings, residual
+//!   sums, layer norms and softmax in float32. That keeps scores about 3× closer to fp32
+//!   than converting the whole network to bfloat16, at the same speed.
+//! - fp32 runs the same operators with float32 matrices. libtorch's fused GELU kernel
+//!   replaces rust-bert's five-operator `x·½·(1 + erf(x/√2))`, which made fp32 about 5%
+//!   slower end to end; scores agree with rust-bert's forward within 1e-6.
+//!
+//! Two layouts share every layer ([`Bert::layer`]); only how rows are laid out and how
+//! attention sees them differ ([`Layout`]):
+//!
+//! - **Packed** (inference). A sentence's result never depends on the batch it is in.
+//!   Matrix-product libraries pick their kernel and blocking from the shape of the call,
+//!   and on some CPUs (AMX) a row's rounding changes with the number of rows around it:
+//!   bf16 scores moved by up to 0.1 Goldstein points between `--batch-size 1` and 64. So
+//!   every product has a shape that does not depend on the batch: a batch is packed
+//!   (sentences' tokens one after the other, no padding between them) and padded to whole
+//!   tiles of [`ROW_TILE`] rows; each linear layer runs once per tile; attention runs per
+//!   group of equal-length sentences in calls of [`sentences_per_call`]`(length)`
+//!   sentences. The rest (embeddings, layer norms, GELU, softmax) works row by row on
+//!   widths that are multiples of the vector width.
+//! - **Padded** (training): `[sentences, length]` with a mask, float32, with autograd, LoRA
+//!   adapters on the six linear layers of the tuned layers, and dropout when training.
+use std::collections::HashMap;
+use std::path::Path;
+
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rust_bert::Activation;
+use tch::{nn, Kind, Tensor};
+
+use crate::error::Error;
+
+/// BERT's hidden and attention-probability dropout (the model's config.json), in training.
+const DROPOUT: f64 = 0.1;
+
+/// BERT's layer-norm epsilon (rust-bert uses the same constant).
+const EPS: f64 = 1e-12;
+
+/// The six linear layers of a BERT layer, by weight name, in the order of [`Layer::lin`];
+/// LoRA adapters sit on these.
+pub const TARGETS: [&str; 6] = [
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+];
+const QUERY: usize = 0;
+const KEY: usize = 1;
+const VALUE: usize = 2;
+const ATTN_OUT: usize = 3;
+const FFN_IN: usize = 4;
+const FFN_OUT: usize = 5;
+
+struct Linear {
+    w: Tensor,
+    b: Tensor,
+}
+
+struct Norm {
+    w: Tensor,
+    b: Tensor,
+}
+
+struct Layer {
+    /// The linear layers in [`TARGETS`] order.
+    lin: Vec<Linear>,
+    attn_norm: Norm,
+    out_norm: Norm,
+}
+
+/// A BERT encoder's weights and shape.
+pub struct Bert {
+    /// The number format of the matrix products: `Float` or `BFloat16`.
+    kind: Kind,
+    word: Tensor,
+    position: Tensor,
+    token_type: Tensor,
+    emb_norm: Norm,
+    layers: Vec<Layer>,
+    heads: i64,
+    /// The hidden width.
+    pub hidden: i64,
+}
+
+/// How a batch's rows are laid out.
+pub enum Layout<'a> {
+    /// Rows `[rows, hidden]`, rows a multiple of [`ROW_TILE`]: the sentences' tokens one
+    /// after the other, then padding; `groups` says where the sentences are.
+    Packed { groups: &'a [Group] },
+    /// `[sentences, length, hidden]`; `mask` is `[sentences, length]`, 1 for tokens and 0
+    /// for padding.
+    Padded { mask: &'a Tensor },
+}
+
+/// Reads `config.json` and loads `model.safetensors` of a BERT folder into the variables
+/// that rust-bert's `BertModel` declares (the checkpoint's names and shapes), on `device`,
+/// frozen.
+pub fn load_vars(
+    config_path: &Path,
+    weights: &Path,
+    device: tch::Device,
+) -> Result<(BertConfig, nn::VarStore), Error> {
+    let text = std::fs::read_to_string(config_path).map_err(|source| Error::Io {
+        path: config_path.to_path_buf(),
+        source,
+    })?;
+    let config: BertConfig = serde_json::from_str(&text).map_err(|e| Error::Model {
+        path: config_path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut vs = nn::VarStore::new(device);
+    let _ = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
+    vs.load(weights).map_err(|e| Error::Model {
+        path: weights.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    vs.freeze();
+    Ok((config, vs))
+}
+
+/// Rows of every linear-layer call. A multiple of every kernel's row block, so no row of
+/// a tile falls in a kernel's remainder path; large enough that packing the weight matrix
+/// per call costs little (`cargo run --release --example gemm_tiles` measures both).
+pub const ROW_TILE: i64 = 512;
+
+/// Attention cells (sentences × length²) per attention call, at most.
+const ATTENTION_CELLS: usize = 16 * 64 * 64;
+
+/// Sentences of `len` tokens per attention call: 16 up to 64 tokens, then fewer, down to
+/// one for 256 tokens, so one call's float32 scores stay under 3.2 MB (12 heads). A
+/// function of the length alone, so the call's shape is too.
+pub fn sentences_per_call(len: usize) -> usize {
+    (ATTENTION_CELLS / (len * len).max(1)).clamp(1, 16)
+}
+
+/// `sentences` sentences of `len` tokens each, stored from packed row `row` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Group {
+    pub row: usize,
+    pub sentences: usize,
+    pub len: usize,
+}
+
+/// Packs token ids for [`BertForward::forward`]: the sentences one after the other, then
+/// padding (id 0) to whole tiles of [`ROW_TILE`] rows. Returns ids, positions and the
+/// groups of consecutive equal-length sentences (sorted batches make few groups).
+/// Empty sentences take no rows.
+pub fn pack(batch: &[&[u32]]) -> (Vec<i64>, Vec<i64>, Vec<Group>) {
+    let total: usize = batch.iter().map(|s| s.len()).sum();
+    let tile = ROW_TILE as usize;
+    let rows = total.div_ceil(tile).max(1) * tile;
+    let mut ids = vec![0i64; rows];
+    let mut positions = vec![0i64; rows];
+    let mut groups: Vec<Group> = Vec::new();
+    let mut row = 0;
+    for sentence in batch {
+        let len = sentence.len();
+        if len == 0 {
+            continue;
+        }
+        match groups.last_mut() {
+            Some(g) if g.len == len && g.row + g.sentences * len == row => g.sentences += 1,
+            _ => groups.push(Group {
+                row,
+                sentences: 1,
+                len,
+            }),
+        }
+        for (c, &id) in sentence.iter().enumerate() {
+            ids[row + c] = id as i64;
+            positions[row + c] = c as i64;
+        }
+        row += len;
+    }
+    (ids, positions, groups)
+}
+
+impl Bert {
+    /// Takes the matrices of `vars` (rust-bert's variable names, those of the Hugging Face
+    /// checkpoint) in `kind` (a copy for bfloat16, shared storage for float32); layer-norm
+    /// vectors and embeddings stay float32 (shallow clones).
+    pub fn new(
+        vars: &HashMap<String, Tensor>,
+        config: &BertConfig,
+        kind: Kind,
+    ) -> Result<Bert, Error> {
+        if !matches!(config.hidden_act, Activation::gelu) {
+            return Err(Error::Encoder(
+                "the encoder supports BERT with exact GELU only".into(),
+            ));
+        }
+        if !matches!(kind, Kind::Float | Kind::BFloat16) {
+            return Err(Error::Encoder(format!("no forward pass in {kind:?}")));
+        }
+        let get = |name: &str| -> Result<Tensor, Error> {
+            vars.get(name)
+                .map(|t| t.shallow_clone())
+                .ok_or_else(|| Error::Encoder(format!("the encoder has no weight {name}")))
+        };
+        let linear = |p: &str| -> Result<Linear, Error> {
+            Ok(Linear {
+                w: get(&format!("{p}.weight"))?.to_kind(kind),
+                b: get(&format!("{p}.bias"))?.to_kind(kind),
+            })
+        };
+        let norm = |p: &str| -> Result<Norm, Error> {
+            Ok(Norm {
+                w: get(&format!("{p}.LayerNorm.weight"))?,
+                b: get(&format!("{p}.LayerNorm.bias"))?,
+            })
+        };
+        let layers = (0..config.num_hidden_layers)
+            .map(|i| {
+                let p = format!("encoder.layer.{i}");
+                Ok(Layer {
+                    lin: TARGETS
+                        .iter()
+                        .map(|t| linear(&format!("{p}.{t}")))
+                        .collect::<Result<_, Error>>()?,
+                    attn_norm: norm(&format!("{p}.attention.output"))?,
+                    out_norm: norm(&format!("{p}.output"))?,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Bert {
+            kind,
+            word: get("embeddings.word_embeddings.weight")?,
+            position: get("embeddings.position_embeddings.weight")?,
+            token_type: get("embeddings.token_type_embeddings.weight")?,
+            emb_norm: norm("embeddings")?,
+            layers,
+            heads: config.num_attention_heads,
+            hidden: config.hidden_size,
+        })
+    }
+
+    /// The number of layers.
+    pub fn layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The shape (out, in) of a layer's linear weight, `target` one of [`TARGETS`].
+    pub fn linear_shape(&self, layer: usize, target: usize) -> (i64, i64) {
+        let s = self.layers[layer].lin[target].w.size();
+        (s[0], s[1])
+    }
+
+    fn norm(&self, x: &Tensor, n: &Norm) -> Tensor {
+        x.layer_norm([self.hidden].as_slice(), Some(&n.w), Some(&n.b), EPS, false)
+    }
+
+    /// Word + position + token-type embeddings, layer-normalised, float32. Packed: `ids`
+    /// and `positions` are `[rows]`. Padded: `ids` is `[sentences, length]` and
+    /// `positions` is `0..length`.
+    pub fn embeddings(&self, ids: &Tensor, positions: &Tensor) -> Tensor {
+        let embed = |table: &Tensor, idx: &Tensor| Tensor::embedding(table, idx, -1, false, false);
+        let x = embed(&self.word, ids)
+            + embed(&self.position, positions)
+            + self.token_type.get(0).view([1, -1]);
+        self.norm(&x, &self.emb_norm)
+    }
+
+    /// Embeddings of a padded batch `ids` `[sentences, length]`.
+    pub fn embeddings_padded(&self, ids: &Tensor) -> Tensor {
+        let len = ids.size()[1];
+        self.embeddings(ids, &Tensor::arange(len, (Kind::Int64, ids.device())))
+    }
+
+    /// `x · Wᵀ + b`, in the matrices' kind. Packed: in calls of exactly [`ROW_TILE`] rows
+    /// each, so a row's result depends on its own values only, never on how many rows the
+    /// batch has. Padded: one call, plus the LoRA adapter's `scale · B A x` when given.
+    fn linear(&self, l: &Linear, x: &Tensor, layout: &Layout<'_>, lora: Option<&Adapter>) -> Tensor {
+        if let Layout::Padded { .. } = layout {
+            let y = x.linear(&l.w, Some(&l.b));
+            return match lora {
+                Some(a) => y + x.matmul(&a.a.tr()).matmul(&a.b.tr()) * a.scale,
+                None => y,
+            };
+        }
+        debug_assert!(lora.is_none(), "inference merges LoRA into the weights");
+        let rows = x.size()[0];
+        debug_assert_eq!(rows % ROW_TILE, 0, "rows are padded to whole tiles");
+        if rows == ROW_TILE {
+            return x.linear(&l.w, Some(&l.b));
+        }
+        // Each tile's product is written straight into its rows of the result.
+        let out = Tensor::empty([rows, l.w.size()[0]], (x.kind(), x.device()));
+        for t in 0..rows / ROW_TILE {
+            let _ = x.narrow(0, t * ROW_TILE, ROW_TILE).linear_out(
+                &out.narrow(0, t * ROW_TILE, ROW_TILE),
+                &l.w,
+                Some(&l.b),
+            );
+        }
+        out
+    }
+
+    /// Self-attention of every group of equal-length sentences, in calls of exactly
+    /// [`sentences_per_call`] sentences (the last one filled with zero sentences), so the
+    /// products' shapes depend on the sentence length only. Returns `[rows, hidden]` in the
+    /// matrices' kind, zero on the padding rows.
+    fn attention_packed(&self, q: &Tensor, k: &Tensor, v: &Tensor, groups: &[Group]) -> Tensor {
+        let (rows, hidden) = (q.size()[0], q.size()[1]);
+        let d = hidden / self.heads;
+        let scale = (d as f64).sqrt();
+        // Padding rows stay zero.
+        let out = Tensor::zeros([rows, hidden], (q.kind(), q.device()));
+        for g in groups {
+            let (len, per_call) = (g.len as i64, sentences_per_call(g.len) as i64);
+            let mut done = 0i64;
+            while done < g.sentences as i64 {
+                let n = (g.sentences as i64 - done).min(per_call);
+                let first = g.row as i64 + done * len;
+                let take = |t: &Tensor| {
+                    let part = t.narrow(0, first, n * len);
+                    let part = if n < per_call {
+                        let fill =
+                            Tensor::zeros([(per_call - n) * len, hidden], (t.kind(), t.device()));
+                        Tensor::cat(&[part, fill], 0)
+                    } else {
+                        part
+                    };
+                    part.view([per_call, len, self.heads, d]).transpose(1, 2)
+                };
+                let (qc, kc, vc) = (take(q), take(k), take(v));
+                let scores = qc.matmul(&kc.transpose(-1, -2)).to_kind(Kind::Float) / scale;
+                let probs = scores.softmax(-1, Kind::Float).to_kind(self.kind);
+                // [sentences, heads, len, d] → the sentences' rows, [n, len, heads, d].
+                let ctx = probs.matmul(&vc).narrow(0, 0, n).transpose(1, 2);
+                out.narrow(0, first, n * len)
+                    .view([n, len, self.heads, d])
+                    .copy_(&ctx);
+                done += n;
+            }
+        }
+        out
+    }
+
+    /// Masked self-attention of a padded batch `[b, l, hidden]`, dropout on the
+    /// probabilities when training.
+    fn attention_padded(&self, q: &Tensor, k: &Tensor, v: &Tensor, mask: &Tensor, train: bool) -> Tensor {
+        let (b, l) = (q.size()[0], q.size()[1]);
+        let d = self.hidden / self.heads;
+        let split = |x: &Tensor| x.view([b, l, self.heads, d]).transpose(1, 2);
+        let ext: Tensor = (mask.view([b, 1, 1, l]) - 1.0) * f64::from(f32::MAX);
+        let scores: Tensor = split(q).matmul(&split(k).transpose(-1, -2)) / (d as f64).sqrt() + ext;
+        let probs = dropout(scores.softmax(-1, Kind::Float), train);
+        probs
+            .matmul(&split(v))
+            .transpose(1, 2)
+            .contiguous()
+            .view([b, l, self.hidden])
+    }
+
+    /// Layer `i` on the float32 hidden states `x`. `lora` gives the adapter of each of
+    /// [`TARGETS`] when the layer is tuned (padded layout only); `train` turns dropout on.
+    pub fn layer(
+        &self,
+        i: usize,
+        x: &Tensor,
+        layout: &Layout<'_>,
+        lora: Option<&[Adapter]>,
+        train: bool,
+    ) -> Tensor {
+        let l = &self.layers[i];
+        let lin = |k: usize, input: &Tensor| self.linear(&l.lin[k], input, layout, lora.map(|a| &a[k]));
+        let xb = x.to_kind(self.kind);
+        let (q, k, v) = (lin(QUERY, &xb), lin(KEY, &xb), lin(VALUE, &xb));
+        let ctx = match layout {
+            Layout::Packed { groups } => self.attention_packed(&q, &k, &v, groups),
+            Layout::Padded { mask } => self.attention_padded(&q, &k, &v, mask, train),
+        };
+        let a = dropout(lin(ATTN_OUT, &ctx), train).to_kind(Kind::Float) + x;
+        let x = self.norm(&a, &l.attn_norm);
+        let f = lin(FFN_IN, &x.to_kind(self.kind)).gelu("none");
+        let o = dropout(lin(FFN_OUT, &f), train).to_kind(Kind::Float) + &x;
+        self.norm(&o, &l.out_norm)
+    }
+
+    /// The last hidden states, float32, `[rows, hidden]`, of a packed batch: `ids` and
+    /// `positions` are int64 `[rows]` (rows a multiple of [`ROW_TILE`]), the sentences'
+    /// tokens one after the other, each sentence's positions counting from 0, then padding;
+    /// `groups` says where the sentences are. A sentence attends to its own tokens only.
+    pub fn forward(&self, ids: &Tensor, positions: &Tensor, groups: &[Group]) -> Tensor {
+        let layout = Layout::Packed { groups };
+        let mut x = self.embeddings(ids, positions);
+        for i in 0..self.layers.len() {
+            x = self.layer(i, &x, &layout, None, false);
+        }
+        x
+    }
+}
+
+fn dropout(x: Tensor, train: bool) -> Tensor {
+    if train {
+        x.dropout(DROPOUT, true)
+    } else {
+        x
+    }
+}
+
+/// A LoRA adapter: the layer computes `W x + b + scale · B A x`.
+pub struct Adapter {
+    /// rank × in, kaiming-uniform (bound 1/√in).
+    pub a: Tensor,
+    /// out × rank, zero at the start.
+    pub b: Tensor,
+    pub scale: f64,
+}
+
+/// The adapters of layers `start..` in a VarStore path (group 0 of the optimiser).
+pub struct Lora {
+    pub start: usize,
+    pub rank: i64,
+    pub alpha: f64,
+    /// `layers[i - start][k]`: layer i, target `TARGETS[k]`.
+    pub layers: Vec<Vec<Adapter>>,
+}
+
+impl Lora {
+    pub fn new(path: &nn::Path, bert: &Bert, start: usize, rank: i64, alpha: f64) -> Lora {
+        let layers = (start..bert.layers())
+            .map(|i| {
+                TARGETS
+                    .iter()
+                    .enumerate()
+                    .map(|(k, t)| {
+                        let (out, inp) = bert.linear_shape(i, k);
+                        let name = format!("l{i}_{}", t.replace('.', "_"));
+                        let bound = 1.0 / (inp as f64).sqrt();
+                        Adapter {
+                            a: path.var(
+                                &format!("{name}_a"),
+                                &[rank, inp],
+                                nn::Init::Uniform {
+                                    lo: -bound,
+                                    up: bound,
+                                },
+                            ),
+                            b: path.var(&format!("{name}_b"), &[out, rank], nn::Init::Const(0.0)),
+                            scale: alpha / rank as f64,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Lora {
+            start,
+            rank,
+            alpha,
+            layers,
+        }
+    }
+
+    /// The number of trained values.
+    pub fn numel(&self) -> i64 {
+        self.layers
+            .iter()
+            .flatten()
+            .map(|a| a.a.numel() as i64 + a.b.numel() as i64)
+            .sum()
+    }
+
+    /// (weight name, A, B) for every adapter, in [`TARGETS`] order per layer.
+    pub fn named(&self) -> Vec<(String, &Tensor, &Tensor)> {
+        let mut out = Vec::new();
+        for (j, layer) in self.layers.iter().enumerate() {
+            for (t, a) in TARGETS.iter().zip(layer) {
+                out.push((format!("encoder.layer.{}.{t}", self.start + j), &a.a, &a.b));
+            }
+        }
+        out
+    }
+}
+
+/// Runs layers `from..to` of a padded batch (adapters for those at or above `lora.start`).
+pub fn run_layers(
+    bert: &Bert,
+    lora: Option<&Lora>,
+    mut h: Tensor,
+    mask: &Tensor,
+    from: usize,
+    to: usize,
+    train: bool,
+) -> Tensor {
+    let layout = Layout::Padded { mask };
+    for i in from..to {
+        let ad = lora
+            .filter(|l| i >= l.start)
+            .map(|l| l.layers[i - l.start].as_slice());
+        h = bert.layer(i, &h, &layout, ad, train);
+    }
+    h
+}
+
+/// Mean pooling over the mask, then L2 normalisation, with autograd: [B, L, H] → [B, H].
+pub fn pool(h: &Tensor, mask: &Tensor) -> Tensor {
+    let m = mask.unsqueeze(-1);
+    let mean = (h * &m).sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+        / m.sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+            .clamp_min(1e-9);
+    let norm = mean
+        .norm_scalaropt_dim(2, [1i64].as_slice(), true)
+        .clamp_min(1e-12);
+    mean / norm
+}
+
+/// Pads token-id lists into ids [B, L] (i64) and mask [B, L] (f32).
+pub fn pad_ids(batch: &[&[u32]]) -> (Tensor, Tensor) {
+    let rows = batch.len();
+    let cols = batch.iter().map(|s| s.len()).max().unwrap_or(1).max(1);
+    let mut ids = vec![0i64; rows * cols];
+    let mut mask = vec![0f32; rows * cols];
+    for (r, s) in batch.iter().enumerate() {
+        for (c, &id) in s.iter().enumerate() {
+            ids[r * cols + c] = id as i64;
+            mask[r * cols + c] = 1.0;
+        }
+    }
+    let shape = [rows as i64, cols as i64];
+    (
+        Tensor::from_slice(&ids).view(shape),
+        Tensor::from_slice(&mask).view(shape),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_places_sentences_back_to_back_and_groups_equal_lengths() {
+        let (a, b, c): (&[u32], &[u32], &[u32]) = (&[101, 7, 102], &[101, 8, 102], &[101, 102]);
+        let (ids, positions, groups) = pack(&[a, b, c, &[], a]);
+        assert_eq!(ids.len(), ROW_TILE as usize);
+        assert_eq!(
+            &ids[..11],
+            &[101, 7, 102, 101, 8, 102, 101, 102, 101, 7, 102]
+        );
+        assert!(ids[11..].iter().all(|&i| i == 0));
+        assert_eq!(&positions[..11], &[0, 1, 2, 0, 1, 2, 0, 1, 0, 1, 2]);
+        assert_eq!(
+            groups,
+            [
+                Group {
+                    row: 0,
+                    sentences: 2,
+                    len: 3
+                },
+                Group {
+                    row: 6,
+                    sentences: 1,
+                    len: 2
+                },
+                Group {
+                    row: 8,
+                    sentences: 1,
+                    len: 3
+                },
+            ]
+        );
+        // Rows come in whole tiles.
+        let long = vec![5u32; ROW_TILE as usize + 1];
+        assert_eq!(pack(&[&long]).0.len(), 2 * ROW_TILE as usize);
+    }
+
+    #[test]
+    fn attention_calls_shrink_with_length_only() {
+        assert_eq!(sentences_per_call(3), 16);
+        assert_eq!(sentences_per_call(64), 16);
+        assert_eq!(sentences_per_call(128), 4);
+        assert_eq!(sentences_per_call(256), 1);
+        assert_eq!(sentences_per_call(4096), 1);
+    }
+}

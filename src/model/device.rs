@@ -1,0 +1,166 @@
+//! Where and in what number format the encoder computes: `--device` and `--precision`.
+//! Both are resolved once, before any model loads, so the manifest can record what ran
+//! and a request the machine cannot honour fails at the start (exit 2), not mid-run.
+
+use crate::error::Error;
+
+/// The encoder's number format. bf16 is the default of `detente score`: it meets the speed,
+/// validity and batch-composition targets (docs/performance.md); fp32 is there for exact
+/// reproduction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Precision {
+    /// float32 throughout: reproduces the reference scores exactly (up to summation order).
+    Fp32,
+    /// Mixed precision (see [`crate::model::bert`]): the transformer's matrix products in
+    /// bfloat16 (AVX512_BF16 on the CPU, tensor cores on a GPU); layer norms, softmax,
+    /// pooling, normalisation and heads in float32.
+    #[default]
+    Bf16,
+}
+
+/// A note for the user when bf16 runs on a CPU that has no bfloat16 instructions:
+/// libtorch then emulates them, and fp32 may well be faster.
+pub fn precision_note(precision: Precision, device: Device) -> Option<String> {
+    let native = cfg!(target_arch = "x86_64") && cpu_has_bf16();
+    (precision == Precision::Bf16 && device == Device::Cpu && !native).then(|| {
+        "--precision bf16: this CPU has no AVX512_BF16 instructions, so bfloat16 is \
+         emulated; --precision fp32 may be faster"
+            .into()
+    })
+}
+
+#[cfg(target_arch = "x86_64")]
+fn cpu_has_bf16() -> bool {
+    std::arch::is_x86_feature_detected!("avx512bf16")
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn cpu_has_bf16() -> bool {
+    false
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Fp32 => "fp32",
+            Precision::Bf16 => "bf16",
+        }
+    }
+}
+
+/// Where the encoder computes: libtorch's device, wrapped so that nothing outside the
+/// model layer names libtorch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Device {
+    Cpu,
+    /// The CUDA GPU of this index.
+    Cuda(usize),
+}
+
+impl Device {
+    pub fn is_cuda(self) -> bool {
+        matches!(self, Device::Cuda(_))
+    }
+
+    /// The manifest's name for the device: `cpu`, `cuda:0`.
+    pub fn name(self) -> String {
+        match self {
+            Device::Cpu => "cpu".into(),
+            Device::Cuda(i) => format!("cuda:{i}"),
+        }
+    }
+
+    pub(crate) fn tch(self) -> tch::Device {
+        match self {
+            Device::Cpu => tch::Device::Cpu,
+            Device::Cuda(i) => tch::Device::Cuda(i),
+        }
+    }
+}
+
+/// Keeps the encoder's activations in reused memory. libtorch allocates each
+/// intermediate tensor (a few MB per batch) with `malloc`, and glibc serves blocks of that
+/// size with `mmap` and gives them back on `free`, so every batch faulted in fresh zeroed
+/// pages: 2.4 million page faults and 17% of the CPU time of an fp32 run on 40 UN
+/// speeches. With blocks up to 32 MiB kept on the heap and up to 256 MiB of free heap
+/// kept rather than trimmed, the same run takes 0.26 million faults and is 12% faster
+/// (docs/performance.md). Elsewhere than glibc it does nothing.
+///
+/// # Safety
+///
+/// Call it before the process starts any other thread (first thing in `main`): glibc's
+/// `mallopt` is not safe to call while other threads may be allocating.
+pub unsafe fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: the caller guarantees no other thread exists yet (this function's contract);
+    // mallopt only sets allocator parameters, and a rejected value leaves glibc's default.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+    }
+}
+
+/// The CPU's model name and the instruction-set flags that decide which matrix kernels
+/// libtorch runs (from `/proc/cpuinfo`; "unknown" elsewhere), e.g. `AMD EPYC (avx2 fma
+/// avx512f avx512_bf16)`. Recorded in the manifest and printed by the tests, because
+/// speed and bf16 rounding differ with them.
+pub fn cpu_summary() -> String {
+    const FLAGS: [&str; 7] = [
+        "avx2",
+        "fma",
+        "avx512f",
+        "avx512_bf16",
+        "amx_tile",
+        "amx_bf16",
+        "amx_int8",
+    ];
+    let Ok(info) = std::fs::read_to_string("/proc/cpuinfo") else {
+        return "unknown".into();
+    };
+    let field = |name: &str| {
+        info.lines()
+            .find(|l| l.split(':').next().is_some_and(|k| k.trim() == name))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let model = field("model name").unwrap_or_else(|| "unknown".into());
+    let flags = field("flags").unwrap_or_default();
+    let have: Vec<&str> = FLAGS
+        .iter()
+        .copied()
+        .filter(|f| flags.split_whitespace().any(|g| g == *f))
+        .collect();
+    format!("{model} ({})", have.join(" "))
+}
+
+/// What the user asked for with `--device`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DeviceRequest {
+    #[default]
+    Cpu,
+    Cuda,
+    /// The first CUDA GPU if libtorch sees one, else the CPU.
+    Auto,
+}
+
+impl DeviceRequest {
+    /// The device to load the encoder on, and a note for the user when `auto` fell back.
+    /// `cuda` without a usable GPU is a usage error: the CPU build of libtorch (what
+    /// `scripts/bootstrap` installs by default) never sees one.
+    pub fn resolve(self) -> Result<(Device, Option<String>), Error> {
+        let gpu = tch::Cuda::is_available();
+        match (self, gpu) {
+            (DeviceRequest::Cpu, _) => Ok((Device::Cpu, None)),
+            (DeviceRequest::Cuda | DeviceRequest::Auto, true) => Ok((Device::Cuda(0), None)),
+            (DeviceRequest::Cuda, false) => Err(Error::Usage(
+                "--device cuda: libtorch sees no CUDA GPU (a GPU, its driver and the CUDA \
+                 libtorch from `scripts/bootstrap --cuda` are needed); use --device cpu or auto"
+                    .into(),
+            )),
+            (DeviceRequest::Auto, false) => Ok((
+                Device::Cpu,
+                Some("--device auto: no CUDA GPU visible to libtorch; using the CPU".into()),
+            )),
+        }
+    }
+}

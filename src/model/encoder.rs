@@ -1,0 +1,215 @@
+//! The sentence encoder: all-MiniLM-L6-v2 (a 6-layer BERT) on libtorch, loaded from
+//! `model.safetensors` in a local folder into rust-bert's variables and run by
+//! [`crate::model::bert`]. It computes what
+//! sentence-transformers computes for this model: the last hidden states, mean-pooled over
+//! the sentence's tokens, then L2-normalised. A sentence embeds exactly the same alone as
+//! inside any batch (see [`crate::model::bert`]).
+//!
+//! An `Encoder` is `Send` but not `Sync`: [`crate::model::pool::EncoderPool`] gives each
+//! worker thread its own.
+use std::path::{Path, PathBuf};
+
+use tch::{Kind, Tensor};
+
+use super::bert::{self, Bert};
+use super::device::{Device, Precision};
+use crate::error::Error;
+
+/// Files the encoder reads from its model folder.
+pub const CONFIG: &str = "config.json";
+pub const WEIGHTS: &str = "model.safetensors";
+pub const TOKENIZER: &str = "tokenizer.json";
+pub const SBERT_CONFIG: &str = "sentence_bert_config.json";
+pub const POOLING_CONFIG: &str = "1_Pooling/config.json";
+
+/// The folder name of the encoder under the models directory.
+pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
+/// Its embedding width.
+pub const DIM: usize = 384;
+
+/// What the pooling and sequence-limit files say; checked, because the pooling code here
+/// implements mean pooling only.
+#[derive(Clone)]
+pub struct EncoderSpec {
+    pub dir: PathBuf,
+    pub max_seq_length: usize,
+    pub dim: usize,
+    /// A LoRA delta merged into the weights at load (the tuned encoder of the trained
+    /// scorers); `None` for the base model.
+    pub delta: Option<std::sync::Arc<crate::model::heads::Delta>>,
+    /// The number format of the transformer (`--precision`).
+    pub precision: Precision,
+    /// Where it runs (`--device`, resolved).
+    pub device: Device,
+}
+
+impl EncoderSpec {
+    pub fn read(dir: &Path) -> Result<EncoderSpec, Error> {
+        let json = |rel: &str| -> Result<serde_json::Value, Error> {
+            let path = dir.join(rel);
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            serde_json::from_str(&text).map_err(|e| Error::Model {
+                path,
+                message: e.to_string(),
+            })
+        };
+        let pooling = json(POOLING_CONFIG)?;
+        let model_err = |rel: &str, message: String| Error::Model {
+            path: dir.join(rel),
+            message,
+        };
+        if pooling
+            .get("pooling_mode_mean_tokens")
+            .and_then(|v| v.as_bool())
+            != Some(true)
+        {
+            return Err(model_err(
+                POOLING_CONFIG,
+                "only mean pooling is implemented".into(),
+            ));
+        }
+        let dim = pooling
+            .get("word_embedding_dimension")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| model_err(POOLING_CONFIG, "no word_embedding_dimension".into()))?
+            as usize;
+        let max_seq_length = json(SBERT_CONFIG)?
+            .get("max_seq_length")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| model_err(SBERT_CONFIG, "no max_seq_length".into()))?
+            as usize;
+        Ok(EncoderSpec {
+            dir: dir.to_path_buf(),
+            max_seq_length,
+            dim,
+            delta: None,
+            precision: Precision::default(),
+            device: Device::Cpu,
+        })
+    }
+}
+
+pub struct Encoder {
+    /// Holds the weights it uses (tensors share storage by reference count), so the
+    /// VarStore is dropped after loading: under bf16 that frees the float32 copies of the
+    /// matrices.
+    forward: Bert,
+    dim: usize,
+    device: Device,
+}
+
+impl Encoder {
+    /// Loads the BERT weights on the spec's device, merges the delta in float32, then
+    /// converts to the spec's precision. Errors name the file.
+    pub fn load(spec: &EncoderSpec) -> Result<Encoder, Error> {
+        let config_path = spec.dir.join(CONFIG);
+        let (config, vs) = bert::load_vars(&config_path, &spec.dir.join(WEIGHTS), spec.device.tch())?;
+        if config.hidden_size as usize != spec.dim {
+            return Err(Error::Model {
+                path: config_path,
+                message: format!(
+                    "hidden_size {} differs from the pooling dimension {}",
+                    config.hidden_size, spec.dim
+                ),
+            });
+        }
+        if let Some(delta) = &spec.delta {
+            let vars = vs.variables();
+            tch::no_grad(|| -> Result<(), Error> {
+                for (name, shape, values) in &delta.updates {
+                    // A shallow clone shares the variable's storage: the add lands in the model.
+                    let mut w = vars
+                        .get(name)
+                        .ok_or_else(|| Error::Model {
+                            path: delta.path.clone(),
+                            message: format!("the encoder has no weight {name}"),
+                        })?
+                        .shallow_clone();
+                    let update = (Tensor::from_slice(values)
+                        .view([shape[0] as i64, shape[1] as i64])
+                        * delta.scale)
+                        .to_device(spec.device.tch());
+                    if w.size() != update.size() {
+                        return Err(Error::Model {
+                            path: delta.path.clone(),
+                            message: format!(
+                                "{name}: delta {:?} for a weight {:?}",
+                                update.size(),
+                                w.size()
+                            ),
+                        });
+                    }
+                    let _ = w.f_add_(&update)?;
+                }
+                Ok(())
+            })?;
+        }
+        let kind = match spec.precision {
+            Precision::Fp32 => Kind::Float,
+            Precision::Bf16 => Kind::BFloat16,
+        };
+        let forward = Bert::new(&vs.variables(), &config, kind)?;
+        Ok(Encoder {
+            forward,
+            dim: spec.dim,
+            device: spec.device,
+        })
+    }
+
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Embeds a batch of tokenized sentences; returns `batch.len() × dim` values, row-major.
+    /// A sentence's embedding does not depend on the other sentences of the batch, nor on
+    /// their order: see [`crate::model::bert`]. Sentences of equal length that follow each other
+    /// share attention calls, so sorted batches run fastest.
+    pub fn embed(&self, batch: &[&[u32]]) -> Result<Vec<f32>, Error> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (ids, positions, groups) = bert::pack(batch);
+        let ids = Tensor::from_slice(&ids).to_device(self.device.tch());
+        let positions = Tensor::from_slice(&positions).to_device(self.device.tch());
+        let _guard = tch::no_grad_guard();
+        let hidden = self
+            .forward
+            .forward(&ids, &positions, &groups)
+            .to_device(tch::Device::Cpu)
+            .contiguous();
+        let hidden: Vec<f32> = Vec::<f32>::try_from(hidden.view([-1]))?;
+        Ok(pool(&hidden, batch, self.dim))
+    }
+}
+
+/// Mean pooling over each sentence's rows of the packed hidden states, then L2
+/// normalisation (`torch.nn.functional.normalize`, eps 1e-12), as sentence-transformers
+/// does for this model; sums in f64 in token order, so the result is the same for a
+/// sentence wherever it sits. An empty sentence gets a zero vector.
+fn pool(hidden: &[f32], batch: &[&[u32]], dim: usize) -> Vec<f32> {
+    let mut out = vec![0f32; batch.len() * dim];
+    let mut row = 0;
+    let mut sum = vec![0f64; dim];
+    for (i, sentence) in batch.iter().enumerate() {
+        let len = sentence.len();
+        if len == 0 {
+            continue;
+        }
+        sum.iter_mut().for_each(|s| *s = 0.0);
+        for r in row..row + len {
+            for (s, &h) in sum.iter_mut().zip(&hidden[r * dim..(r + 1) * dim]) {
+                *s += h as f64;
+            }
+        }
+        row += len;
+        let mean: Vec<f64> = sum.iter().map(|s| s / len as f64).collect();
+        let norm = mean.iter().map(|m| m * m).sum::<f64>().sqrt().max(1e-12);
+        for (o, m) in out[i * dim..(i + 1) * dim].iter_mut().zip(&mean) {
+            *o = (m / norm) as f32;
+        }
+    }
+    out
+}

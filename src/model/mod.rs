@@ -1,0 +1,31 @@
+//! The model layer, the only module besides `train/` that names libtorch (`tch`): model
+//! files ([`files`]), device and precision ([`device`]), the tokenizer ([`tokenize`]),
+//! batching ([`batch`]), the one BERT forward pass for inference and training ([`bert`]),
+//! the sentence encoder ([`encoder`]) and its worker threads ([`pool`]), and the trained
+//! heads' file format ([`heads`]).
+//!
+//! libtorch's errors become [`crate::Error::Torch`] here, its devices are wrapped in
+//! [`Device`], and its thread settings are made here ([`set_threads`], [`pool`]) when the
+//! run or training asks.
+pub mod batch;
+pub mod bert;
+pub mod device;
+pub mod encoder;
+pub mod files;
+pub mod heads;
+pub mod pool;
+pub mod tokenize;
+
+pub use device::{cpu_summary, tune_allocator, Device, DeviceRequest, Precision};
+
+impl From<tch::TchError> for crate::error::Error {
+    fn from(e: tch::TchError) -> Self {
+        crate::error::Error::Torch(e.to_string())
+    }
+}
+
+/// Sets libtorch's intra-op threads for the process (training; a run's encoder workers
+/// set their own, see [`pool`]).
+pub fn set_threads(threads: usize) {
+    tch::set_num_threads(threads as i32);
+}

@@ -1,0 +1,124 @@
+//! Helpers shared by the integration tests: running the binary on small hand-made inputs,
+//! reading its CSVs, finding the models and the shared data sets.
+#![allow(dead_code)]
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_detente");
+
+/// Runs the binary in `dir` with a clean environment (only PATH and HOME).
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear().current_dir(dir).args(args);
+    for key in ["PATH", "HOME"] {
+        if let Some(v) = std::env::var_os(key) {
+            cmd.env(key, v);
+        }
+    }
+    cmd.output().expect("run detente")
+}
+
+pub fn show(out: &Output) -> String {
+    format!(
+        "status: {:?}\n--- stderr ---\n{}\n--- stdout ---\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    )
+}
+
+pub fn ok(out: Output) -> Output {
+    assert!(out.status.success(), "detente failed\n{}", show(&out));
+    out
+}
+
+pub type Table = (Vec<String>, Vec<Vec<String>>);
+
+pub fn read_csv(path: &Path) -> Table {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+pub fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The models folder that `scripts/bootstrap` fills; a test that needs it fails (not
+/// skips) without it.
+pub fn models() -> PathBuf {
+    let m = root().join("models");
+    assert!(
+        m.join("all-MiniLM-L6-v2/model.safetensors").is_file(),
+        "the encoder is not installed in {}: run scripts/bootstrap first",
+        m.display()
+    );
+    m
+}
+
+/// A temporary working directory per test.
+pub struct Workdir {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+    /// Runs the binary with a clean environment (only PATH and HOME) in this directory.
+    pub fn run(&self, args: &[&str]) -> Output {
+        run(self.dir.path(), args)
+    }
+}
+
+/// Where the skipped tests are listed, one line each; `scripts/test` empties it before the
+/// suite and prints it after, so a skip is counted in the suite's output.
+pub const SKIP_LOG: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/skipped-tests.txt");
+
+/// A file of the shared data sets (`DETENTE_DATASETS`, else `../shared/datasets` beside
+/// the repository), for tests that measure on data the repository does not ship. `None`
+/// when it is missing: the test then skips, and says so on the terminal (not captured)
+/// and in [`SKIP_LOG`]. With `DETENTE_REQUIRE_DATASETS=1` a missing file fails the test.
+pub fn dataset(name: &str, test: &str) -> Option<PathBuf> {
+    let (dir, origin) = match std::env::var_os("DETENTE_DATASETS").filter(|v| !v.is_empty()) {
+        Some(d) => (PathBuf::from(d), "DETENTE_DATASETS"),
+        None => (root().join("../shared/datasets"), "../shared/datasets"),
+    };
+    let path = dir.join(name);
+    if path.is_file() {
+        return Some(path);
+    }
+    let message = format!(
+        "SKIPPED {test}: {} not found (data sets from {origin}; set DETENTE_DATASETS)",
+        path.display()
+    );
+    if std::env::var_os("DETENTE_REQUIRE_DATASETS").is_some_and(|v| v == "1") {
+        panic!("{message}, and DETENTE_REQUIRE_DATASETS=1");
+    }
+    // Straight to the terminal: the test harness captures print! and eprint!, not this.
+    let _ = writeln!(std::io::stderr(), "{message}");
+    if let Ok(mut log) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(SKIP_LOG)
+    {
+        let _ = writeln!(log, "{message}");
+    }
+    None
+}

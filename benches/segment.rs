@@ -1,17 +1,26 @@
 //! Sentence segmentation throughput over the UN General Debate 2023 speeches (one
 //! paragraph per line), in bytes per second. Run: `cargo bench --bench segment`.
 use std::hint::black_box;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use detente::input::ParagraphRule;
 use detente::text::segment::segment;
 
-const REL: &str = "../shared/datasets/ungdc_2023";
+/// The corpus folder: `ungdc_2023` of the data sets (`DETENTE_DATASETS`, else
+/// `../shared/datasets` beside the repository).
+fn corpus_dir() -> PathBuf {
+    let datasets = std::env::var_os("DETENTE_DATASETS")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets"));
+    datasets.join("ungdc_2023")
+}
 
 /// The texts of every `*.txt` file in the corpus, in name order; `None` when absent.
 fn corpus() -> Option<Vec<String>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(REL);
+    let dir = corpus_dir();
+    eprintln!("segment bench: corpus from {}", dir.display());
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -27,7 +36,7 @@ fn corpus() -> Option<Vec<String>> {
 
 fn bench(c: &mut Criterion) {
     let Some(texts) = corpus() else {
-        println!("skipping: {REL}/*.txt not found");
+        println!("skipping: {}/*.txt not found (set DETENTE_DATASETS)", corpus_dir().display());
         return;
     };
     let bytes: usize = texts.iter().map(String::len).sum();

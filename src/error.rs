@@ -4,7 +4,7 @@
 //! layer can return it without an arrow pointing back up. Layers convert what they get
 //! from their libraries at their boundary (`model/` turns libtorch's errors into
 //! [`Error::Torch`]). One bad input item is not an `Error` but an
-//! [`InputError`](crate::input::InputError): reported, counted and skipped.
+//! `input::InputError`: reported, counted and skipped.
 use std::path::PathBuf;
 
 /// An error that stops the run.

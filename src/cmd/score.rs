@@ -43,7 +43,7 @@ pub struct Args {
     /// The encoder's number format. bf16 (mixed precision) is about 3× faster than fp32 on
     /// CPUs with AVX512_BF16 and moves scores by up to about 0.03 from fp32; fp32
     /// reproduces the reference scores exactly (see docs/performance.md).
-    #[arg(long, value_enum, default_value_t = Precision::Bf16)]
+    #[arg(long, value_enum, default_value_t = Precision::default())]
     precision: Precision,
     /// Where the encoder runs: cpu, cuda (the first GPU; an error without one) or auto
     /// (a GPU if libtorch sees one, else the CPU).

@@ -1,6 +1,6 @@
 //! The encoder workers: N threads, each owning its own model (libtorch models are `Send`
 //! but not `Sync`) and running libtorch with one intra-op thread, fed batches through one
-//! channel. How many workers a run starts is decided by [`crate::run::parallel`], the one
+//! channel. How many workers a run starts is decided by the run (`run::parallel`), the one
 //! place that shares out the cores; this module is where libtorch's own thread settings
 //! are made. Because every batch is computed by one single-threaded model, its result does
 //! not depend on N.

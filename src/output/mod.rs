@@ -99,15 +99,3 @@ pub(crate) fn commit(path: &Path) -> Result<(), Error> {
         source,
     })
 }
-
-/// Writes `value` as pretty JSON to `path`.
-pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut text = serde_json::to_string_pretty(value).expect("JSON values serialize");
-    text.push('\n');
-    std::fs::write(path, text).map_err(io)
-}
-

@@ -330,6 +330,83 @@ fn a_sentence_embeds_the_same_alone_and_in_a_mixed_batch() {
     }
 }
 
+/// Training and inference share one forward pass (`model::bert`): the padded layout that
+/// training uses, without adapters or dropout, embeds as the packed layout of inference.
+#[test]
+fn the_training_layout_embeds_as_inference_does() {
+    use detente::model::bert::{self, Bert};
+    use detente::model::encoder::{Encoder, EncoderSpec};
+    let dir = models().join("all-MiniLM-L6-v2");
+    let tok =
+        detente::model::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256)
+            .unwrap();
+    let sentences = [
+        "Seoul and Tokyo agreed to resume security talks.",
+        "Troops crossed the border overnight, officials said.",
+        "The minister expressed concern.",
+    ];
+    let ids: Vec<Vec<u32>> = sentences.iter().map(|s| tok.encode(s).unwrap().ids).collect();
+    let refs: Vec<&[u32]> = ids.iter().map(|v| v.as_slice()).collect();
+    let mut spec = EncoderSpec::read(&dir).unwrap();
+    spec.precision = detente::model::Precision::Fp32;
+    let inference = Encoder::load(&spec).unwrap().embed(&refs).unwrap();
+    let (config, vars) = bert::load_vars(
+        &dir.join("config.json"),
+        &dir.join("model.safetensors"),
+        tch::Device::Cpu,
+    )
+    .unwrap();
+    let model = Bert::new(&vars.variables(), &config, tch::Kind::Float).unwrap();
+    let (tokens, mask) = bert::pad_ids(&refs);
+    let h = bert::run_layers(
+        &model,
+        None,
+        model.embeddings_padded(&tokens),
+        &mask,
+        0,
+        model.layers(),
+        false,
+    );
+    let training: Vec<f32> = Vec::try_from(bert::pool(&h, &mask).view([-1])).unwrap();
+    assert_eq!(training.len(), inference.len());
+    let worst = training
+        .iter()
+        .zip(&inference)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    assert!(worst < 1e-5, "training and inference layouts differ by {worst}");
+}
+
+/// Usage errors come before any model loads: with no models at all, a bad `--resume`
+/// still reports itself, not a missing model file.
+#[test]
+fn usage_errors_come_before_any_model_loads() {
+    let w = Workdir::new();
+    w.write("a.txt", b"Talks resumed.");
+    let empty = w.path("no-models");
+    std::fs::create_dir_all(&empty).unwrap();
+    let models = empty.to_str().unwrap();
+    let out = w.run(&["score", "a.txt", "-o", "-", "--resume", "--models", models]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--resume needs -o FILE"), "{}", show(&out));
+    w.write("out.csv.checkpoint.json", br#"{"fingerprint":"another","units":1,"csv_bytes":0,"docs_bytes":null,"errors_bytes":null,"npy_rows":null,"summary":{}}"#);
+    let out = w.run(&["score", "a.txt", "-o", "out.csv", "--resume", "--models", models]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("written by a run with other inputs or options") && !err.contains("model file"),
+        "{}",
+        show(&out)
+    );
+    let out = w.run(&["score", "a.txt", "-o", "-", "--docs", "-", "--models", models]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot both write to stdout"));
+    let out = w.run(&["score", "a.txt", "-o", "out.csv", "--scorers", "nope", "--models", models]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown scorer 'nope'"));
+}
+
 #[test]
 fn bad_inputs_are_named_counted_and_skipped() {
     models();

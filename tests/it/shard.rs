@@ -112,6 +112,21 @@ fn shards_cover_the_single_run(args: &[&str]) {
         std::fs::read(d.join("merged.csv")).unwrap(),
         std::fs::read(d.join("all.csv")).unwrap()
     );
+    // The manifests record the inputs as absolute paths: merge runs from any directory.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let abs_parts: Vec<String> = parts
+        .iter()
+        .map(|p| d.join(p).to_str().unwrap().to_string())
+        .collect();
+    let merged_elsewhere = elsewhere.path().join("m.csv");
+    let mut args = vec!["merge"];
+    args.extend(abs_parts.iter().map(String::as_str));
+    args.extend(["-o", merged_elsewhere.to_str().unwrap()]);
+    ok(run(elsewhere.path(), &args));
+    assert_eq!(
+        std::fs::read(&merged_elsewhere).unwrap(),
+        std::fs::read(d.join("all.csv")).unwrap()
+    );
     // --part-order: the same rows, part after part.
     merge_args.push("--part-order");
     *merge_args.iter_mut().find(|a| **a == "merged.csv").unwrap() = "concat.csv";

@@ -36,7 +36,10 @@ fn corpus() -> Option<Vec<String>> {
 
 fn bench(c: &mut Criterion) {
     let Some(texts) = corpus() else {
-        println!("skipping: {}/*.txt not found (set DETENTE_DATASETS)", corpus_dir().display());
+        println!(
+            "skipping: {}/*.txt not found (set DETENTE_DATASETS)",
+            corpus_dir().display()
+        );
         return;
     };
     let bytes: usize = texts.iter().map(String::len).sum();

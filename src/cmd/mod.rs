@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use detente::input::{Format, IngestOptions};
 use detente::model::batch::BatchLimits;
 use detente::model::{Device, Precision};
-use detente::text::TextOptions;
-use detente::input::{Format, IngestOptions};
+use detente::output::Output;
 use detente::run::{self, Mode, Notice, RunConfig, Summary};
 use detente::score::ScorerOptions;
-use detente::output::Output;
+use detente::text::TextOptions;
 
 pub mod aggregate;
 pub mod merge;
@@ -165,7 +165,7 @@ impl InputArgs {
         })
     }
 
-    /// Runs the pipeline, prints the summary line and turns skipped inputs into exit code 1.
+    /// Runs `score` or `segment` (`detente::run`), prints the summary line and turns skipped inputs into exit code 1.
     pub fn execute(cfg: &RunConfig, what: &'static str) -> anyhow::Result<ExitCode> {
         let summary = run::run(cfg, &mut print_notice).context(what)?;
         if !cfg.quiet {

@@ -1,5 +1,5 @@
-//! `detente score`: the main job. Resolves every argument before anything loads, runs the
-//! pipeline, reports bad inputs as they come and prints one summary line.
+//! `detente score`: the main job. Resolves every argument before anything loads, starts the
+//! run, reports bad inputs as they come and prints one summary line.
 use std::path::PathBuf;
 use std::process::ExitCode;
 

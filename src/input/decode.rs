@@ -105,7 +105,11 @@ fn decode_unit(unit: Unit, opts: &IngestOptions) -> Result<Document, InputError>
     }
 }
 
-pub(super) fn whole_file(name: Arc<str>, bytes: Vec<u8>, format: Format) -> Result<Document, InputError> {
+pub(super) fn whole_file(
+    name: Arc<str>,
+    bytes: Vec<u8>,
+    format: Format,
+) -> Result<Document, InputError> {
     let fail = |line, kind, msg: String| InputError::new(name.to_string(), line, kind, msg);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(fail(

@@ -27,7 +27,9 @@ pub const CHUNK_UNITS: usize = 4096;
 pub const CHUNK_BYTES: u64 = 4 << 20;
 
 /// Input formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// One article per file, paragraphs separated by blank lines.

@@ -41,7 +41,7 @@ const DROPOUT: f64 = 0.1;
 /// BERT's layer-norm epsilon (rust-bert uses the same constant).
 const EPS: f64 = 1e-12;
 
-/// The six linear layers of a BERT layer, by weight name, in the order of [`Layer::lin`];
+/// The six linear layers of a BERT layer, by weight name, in the order of a layer's linear layers;
 /// LoRA adapters sit on these.
 pub const TARGETS: [&str; 6] = [
     "attention.self.query",
@@ -148,7 +148,7 @@ pub struct Group {
     pub len: usize,
 }
 
-/// Packs token ids for [`BertForward::forward`]: the sentences one after the other, then
+/// Packs token ids for [`Bert::forward`]: the sentences one after the other, then
 /// padding (id 0) to whole tiles of [`ROW_TILE`] rows. Returns ids, positions and the
 /// groups of consecutive equal-length sentences (sorted batches make few groups).
 /// Empty sentences take no rows.
@@ -276,7 +276,13 @@ impl Bert {
     /// `x · Wᵀ + b`, in the matrices' kind. Packed: in calls of exactly [`ROW_TILE`] rows
     /// each, so a row's result depends on its own values only, never on how many rows the
     /// batch has. Padded: one call, plus the LoRA adapter's `scale · B A x` when given.
-    fn linear(&self, l: &Linear, x: &Tensor, layout: &Layout<'_>, lora: Option<&Adapter>) -> Tensor {
+    fn linear(
+        &self,
+        l: &Linear,
+        x: &Tensor,
+        layout: &Layout<'_>,
+        lora: Option<&Adapter>,
+    ) -> Tensor {
         if let Layout::Padded { .. } = layout {
             let y = x.linear(&l.w, Some(&l.b));
             return match lora {
@@ -345,7 +351,14 @@ impl Bert {
 
     /// Masked self-attention of a padded batch `[b, l, hidden]`, dropout on the
     /// probabilities when training.
-    fn attention_padded(&self, q: &Tensor, k: &Tensor, v: &Tensor, mask: &Tensor, train: bool) -> Tensor {
+    fn attention_padded(
+        &self,
+        q: &Tensor,
+        k: &Tensor,
+        v: &Tensor,
+        mask: &Tensor,
+        train: bool,
+    ) -> Tensor {
         let (b, l) = (q.size()[0], q.size()[1]);
         let d = self.hidden / self.heads;
         let split = |x: &Tensor| x.view([b, l, self.heads, d]).transpose(1, 2);
@@ -370,7 +383,8 @@ impl Bert {
         train: bool,
     ) -> Tensor {
         let l = &self.layers[i];
-        let lin = |k: usize, input: &Tensor| self.linear(&l.lin[k], input, layout, lora.map(|a| &a[k]));
+        let lin =
+            |k: usize, input: &Tensor| self.linear(&l.lin[k], input, layout, lora.map(|a| &a[k]));
         let xb = x.to_kind(self.kind);
         let (q, k, v) = (lin(QUERY, &xb), lin(KEY, &xb), lin(VALUE, &xb));
         let ctx = match layout {

@@ -106,7 +106,8 @@ impl Encoder {
     /// converts to the spec's precision. Errors name the file.
     pub fn load(spec: &EncoderSpec) -> Result<Encoder, Error> {
         let config_path = spec.dir.join(CONFIG);
-        let (config, vs) = bert::load_vars(&config_path, &spec.dir.join(WEIGHTS), spec.device.tch())?;
+        let (config, vs) =
+            bert::load_vars(&config_path, &spec.dir.join(WEIGHTS), spec.device.tch())?;
         if config.hidden_size as usize != spec.dim {
             return Err(Error::Model {
                 path: config_path,

@@ -8,8 +8,8 @@ use std::thread::JoinHandle;
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
-use crate::model::encoder::{Encoder, EncoderSpec};
 use crate::error::Error;
+use crate::model::encoder::{Encoder, EncoderSpec};
 
 /// Sets libtorch's intra-op and inter-op threads for the calling thread and the process.
 fn single_threaded_torch() {

@@ -2,8 +2,9 @@
 //! model's own `tokenizer.json`, so that ids match what the model was trained with.
 //!
 //! The shipped `tokenizer.json` pads every sentence to 128 tokens and truncates at 128;
-//! both are switched off here. Batches are padded later to their own longest sentence,
-//! and sentences over the model's limit are cut to it here and marked `truncated`.
+//! both are switched off here. Batches are packed later without padding between sentences
+//! (`model::bert`), and sentences over the model's limit are cut to it here and marked
+//! `truncated`.
 use std::path::Path;
 
 use crate::error::Error;

@@ -433,9 +433,6 @@ pub fn period(date: &str, p: Period) -> Result<String, String> {
     })
 }
 
-
-
-
 /// Aggregates the files in order and writes the result.
 pub fn run(inputs: &[PathBuf], keys: Vec<Key>, output: &Output) -> Result<Aggregator, Error> {
     let mut agg = Aggregator::new(keys)?;

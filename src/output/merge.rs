@@ -5,7 +5,7 @@
 //! do: [`in_input_order`] walks them again, as the parts' [`Manifest`]s say they were read (reading only ids: a txt file's id is its
 //! name, so only JSONL and CSV records are decoded), finds each document's shard by the
 //! same hash, and copies that document's rows from its part. Each part is read once,
-//! front to back, so memory stays flat. [`concat`] copies the parts one after the other
+//! front to back, so memory stays flat. [`concat()`] copies the parts one after the other
 //! instead, for when the inputs are gone. The parts' manifests, when present, are
 //! checked: the same N, each K at most once, and missing shards reported.
 use std::path::{Path, PathBuf};

@@ -3,13 +3,13 @@
 //!
 //! A run has three phases, in this order:
 //!
-//! 1. [`plan`]: everything that can be decided without loading a model: the flags that
+//! 1. `plan`: everything that can be decided without loading a model: the flags that
 //!    do not go together, the checkpoint of `--resume`, the scorers, every model file
 //!    they need (present?), the header. Every usage error is reported here.
-//! 2. [`outputs`] are opened (or reopened for `--resume`), then [`load`] loads the
+//! 2. `outputs` are opened (or reopened for `--resume`), then `load` loads the
 //!    tokenizer, the encoder workers and the scorers.
 //! 3. The chunk loop: a reader thread reads one chunk ahead; each chunk is decoded and
-//!    filtered ([`admit`]), analysed and scored ([`chunk`]), written, and checkpointed.
+//!    filtered (`admit`), analysed and scored (`chunk`), written, and checkpointed.
 //!
 //! Within a chunk each stage runs in parallel (see [`parallel`]) and rows are written in
 //! input order, so the output is identical for any thread count, batch size or chunk size.
@@ -161,7 +161,14 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     let mut progress = Progress::new(cfg.quiet, plan.total_bytes);
     let mut reader = Reader::new(plan.files.clone(), cfg.ingest.clone());
     let mut seen_ids = IdSet::default();
-    admit::skip_done(&pool, cfg, &mut reader, units_done, &mut seen_ids, &mut progress);
+    admit::skip_done(
+        &pool,
+        cfg,
+        &mut reader,
+        units_done,
+        &mut seen_ids,
+        &mut progress,
+    );
     let chunk_units = cfg.chunk_units.max(1);
     // A reader thread walks the inputs one chunk ahead, so reading overlaps scoring.
     std::thread::scope(|scope| -> Result<(), Error> {
@@ -178,7 +185,15 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
             }
             let weight: u64 = units.iter().map(|u| u.weight()).sum();
             let n_units = units.len() as u64;
-            let docs = admit::admit(&pool, cfg, units, &mut seen_ids, &mut summary, &mut outputs, notify)?;
+            let docs = admit::admit(
+                &pool,
+                cfg,
+                units,
+                &mut seen_ids,
+                &mut summary,
+                &mut outputs,
+                notify,
+            )?;
             let chunk = chunk::process(&pool, &loaded, cfg, &docs)?;
             chunk::report(&docs, &chunk, &mut summary, notify);
             outputs.write_chunk(cfg, &plan, &loaded, &docs, &chunk, &mut summary)?;

@@ -39,12 +39,20 @@ impl Outputs {
             .map(|s| s.to_string())
             .collect();
         let docs = match &cfg.docs {
-            Some(p) => Some(open(&Output::from_arg(p), &doc_header, cp.and_then(|c| c.docs_bytes))?),
+            Some(p) => Some(open(
+                &Output::from_arg(p),
+                &doc_header,
+                cp.and_then(|c| c.docs_bytes),
+            )?),
             None => None,
         };
         let error_header = csv::ERROR_COLUMNS.map(String::from);
         let errors = match &cfg.errors {
-            Some(p) => Some(open(&Output::from_arg(p), &error_header, cp.and_then(|c| c.errors_bytes))?),
+            Some(p) => Some(open(
+                &Output::from_arg(p),
+                &error_header,
+                cp.and_then(|c| c.errors_bytes),
+            )?),
             None => None,
         };
         let npy = match (&cfg.embeddings, &plan.spec) {
@@ -148,7 +156,7 @@ impl Outputs {
             partial: self
                 .csv
                 .path()
-                .map_or_else(|| PathBuf::from("-"), |p| partial_path(p)),
+                .map_or_else(|| PathBuf::from("-"), partial_path),
         }
     }
 
@@ -169,9 +177,15 @@ impl Outputs {
     }
 }
 
-fn write_doc_row(out: &mut CsvOut, d: &Document, info: &DocText, cells: &[Cell]) -> Result<(), Error> {
+fn write_doc_row(
+    out: &mut CsvOut,
+    d: &Document,
+    info: &DocText,
+    cells: &[Cell],
+) -> Result<(), Error> {
     let a = &info.article;
-    let span = |s: &Option<crate::text::segment::Span>| s.map(|s| &d.text[s.start..s.end]).unwrap_or("");
+    let span =
+        |s: &Option<crate::text::segment::Span>| s.map(|s| &d.text[s.start..s.end]).unwrap_or("");
     let title = if d.structured {
         span(&a.headline)
     } else {
@@ -192,10 +206,7 @@ fn write_doc_row(out: &mut CsvOut, d: &Document, info: &DocText, cells: &[Cell])
             Cell::Text(s) => s.clone(),
         })
         .collect();
-    let mut fields: Vec<&str> = vec![
-        &d.doc_id,
-        &d.source,
-    ];
+    let mut fields: Vec<&str> = vec![&d.doc_id, &d.source];
     let line = d.line.map(|l| l.to_string()).unwrap_or_default();
     let (n_paragraphs, n_sentences, n_set_aside) = (
         a.body.len().to_string(),

@@ -53,8 +53,7 @@ impl Plan {
             _ => None,
         };
         let selected = score::select(cfg.scorers.as_deref())?;
-        let need_encoder =
-            selected.iter().any(|s| s.needs_embedding) || cfg.embeddings.is_some();
+        let need_encoder = selected.iter().any(|s| s.needs_embedding) || cfg.embeddings.is_some();
         let models_dir = files::resolve(cfg.models.as_deref()).path;
         let (spec, used) = if cfg.mode == Mode::Segment {
             (None, Vec::new())
@@ -116,10 +115,15 @@ fn model_files(
     models: &std::path::Path,
 ) -> Result<(Option<EncoderSpec>, Vec<PathBuf>), Error> {
     let enc_dir = models.join(encoder::MODEL_NAME);
-    let in_dir = |names: &[&str]| -> Vec<PathBuf> { names.iter().map(|f| enc_dir.join(f)).collect() };
+    let in_dir =
+        |names: &[&str]| -> Vec<PathBuf> { names.iter().map(|f| enc_dir.join(f)).collect() };
     let mut used = Vec::new();
     if need_encoder {
-        let tokenizer = in_dir(&[encoder::TOKENIZER, encoder::SBERT_CONFIG, encoder::POOLING_CONFIG]);
+        let tokenizer = in_dir(&[
+            encoder::TOKENIZER,
+            encoder::SBERT_CONFIG,
+            encoder::POOLING_CONFIG,
+        ]);
         files::require(&tokenizer, "the sentence encoder's tokenizer")?;
         used.extend(tokenizer);
         let weights = in_dir(&[encoder::CONFIG, encoder::WEIGHTS]);

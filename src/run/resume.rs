@@ -1,7 +1,7 @@
 //! Checkpoints for `--resume`: a run killed part-way (SIGKILL included) can be finished
 //! without starting over, and the result is byte-identical to an uninterrupted run.
 //!
-//! Outputs are written as `FILE.partial`. After every chunk the pipeline flushes them and
+//! Outputs are written as `FILE.partial`. After every chunk the run flushes them and
 //! writes `OUT.checkpoint.json`: how many input units are done, how many bytes (or rows)
 //! of each output are complete, and the counts so far. A resumed run cuts each partial
 //! file back to its recorded length, skips the units already done (re-reading their ids
@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::Error;
 use super::{RunConfig, Summary};
+use crate::error::Error;
 use crate::output::sibling;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

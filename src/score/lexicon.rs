@@ -1,6 +1,6 @@
 //! The `lexicon` scorer: VADER (Hutto & Gilbert 2014), the lexicon sentiment baseline
 //! that political and media researchers know and cite, so that transformer scores can be
-//! checked against the number they trust. The algorithm lives in [`super::vader`]; this
+//! checked against the number they trust. The algorithm lives in `score::vader`; this
 //! file adapts it to the [`Scorer`] trait. It needs no embedding, so a run with only
 //! this scorer never loads libtorch models.
 use std::path::Path;

@@ -79,15 +79,14 @@ impl Scorer for SentimentScorer {
         let e = ArrayView1::from(
             sentence
                 .embedding
-                .expect("the pipeline embeds for this scorer"),
+                .expect("the run embeds for this scorer"),
         );
         let c = &self.heads.config.sentiment;
         let head = self.heads.sentiment.apply(e)[0] as f64;
         let raw = match (&c.stack, &self.vader) {
-            (Some(ridge), Some(vader)) => ridge.predict(&stack_features(
-                head,
-                &vader.polarity_scores(sentence.text),
-            )),
+            (Some(ridge), Some(vader)) => {
+                ridge.predict(&stack_features(head, &vader.polarity_scores(sentence.text)))
+            }
             _ => head,
         };
         let s = raw.clamp(-1.0, 1.0);

@@ -90,7 +90,7 @@ impl Scorer for TensionScorer {
         let e = ArrayView1::from(
             sentence
                 .embedding
-                .expect("the pipeline embeds for this scorer"),
+                .expect("the run embeds for this scorer"),
         );
         let logits = self.heads.tension.apply(e);
         let p = softmax(logits.as_slice().expect("contiguous"));
@@ -135,7 +135,9 @@ impl Scorer for TensionScorer {
         let n = tension.len() as f64;
         out.push(Cell::Num(tension.iter().sum::<f64>() / n));
         out.push(Cell::Num(tension.iter().copied().fold(f64::MIN, f64::max)));
-        out.push(Cell::Num(tension.iter().filter(|&&t| t >= TENSE).count() as f64 / n));
+        out.push(Cell::Num(
+            tension.iter().filter(|&&t| t >= TENSE).count() as f64 / n,
+        ));
     }
 }
 

@@ -127,8 +127,6 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
-
-
 /// "Friday, December 4 2020", "4 December 2020", "2020-12-04": a short line that is a
 /// date and nothing else.
 fn is_date_line(t: &str) -> bool {
@@ -355,9 +353,6 @@ fn dateline(text: &str, p: Span) -> Option<((Span, Option<Span>), Span)> {
     };
     Some(((loc_span, agency_span), rest))
 }
-
-
-
 
 #[cfg(test)]
 mod tests {

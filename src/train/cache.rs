@@ -6,8 +6,8 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use tch::{Kind, Tensor};
 
-use crate::model::bert::{self, Bert};
 use crate::error::Error;
+use crate::model::bert::{self, Bert};
 use crate::model::tokenize::SentenceTokenizer;
 
 /// Longest sentence the cache holds, in tokens (evaluation length; training cuts to
@@ -42,7 +42,15 @@ impl Cache {
             for chunk in by_length(&lengths, &all).chunks(BATCH) {
                 let batch: Vec<&[u32]> = chunk.iter().map(|&i| ids[i].as_slice()).collect();
                 let (tok, mask) = bert::pad_ids(&batch);
-                let h = bert::run_layers(base, None, base.embeddings_padded(&tok), &mask, 0, start, false);
+                let h = bert::run_layers(
+                    base,
+                    None,
+                    base.embeddings_padded(&tok),
+                    &mask,
+                    0,
+                    start,
+                    false,
+                );
                 for (b, &i) in chunk.iter().enumerate() {
                     let n = lengths[i] as i64;
                     states[i] = Some(h.get(b as i64).narrow(0, 0, n).to_kind(Kind::Half));

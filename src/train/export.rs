@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 use tch::{nn::Module, Kind, Tensor};
 
 use super::stack;
-use crate::score::sentiment::stack_features;
 use super::{bert, metrics, Context, Job, Trained};
 use crate::error::Error;
 use crate::model::heads::{CameoRoot, HeadsConfig, LoraConfig, SentimentConfig, TensionConfig};
+use crate::score::sentiment::stack_features;
 
 /// Label thresholds tried, on the `sentiment` scale (rating / 4).
 pub const THRESHOLDS: [f64; 9] = [0.0, 0.0125, 0.025, 0.0375, 0.05, 0.075, 0.1, 0.125, 0.15];
@@ -227,7 +227,9 @@ fn write_reference(
         path: job.parity.clone(),
         source,
     })?;
-    let spec = crate::model::encoder::EncoderSpec::read(&job.models.join(crate::model::encoder::MODEL_NAME))?;
+    let spec = crate::model::encoder::EncoderSpec::read(
+        &job.models.join(crate::model::encoder::MODEL_NAME),
+    )?;
     let tok = super::tokenizer(&job.models, spec.max_seq_length)?;
     let mut out = std::fs::File::create(&job.reference).map_err(io(&job.reference))?;
     for s in text.lines().filter(|l| !l.trim().is_empty()) {

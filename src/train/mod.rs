@@ -21,9 +21,9 @@ use serde_json::{json, Value};
 use tch::{nn, nn::Module, nn::OptimizerConfig, Kind, Tensor};
 
 use crate::error::Error;
-use crate::score::Vader;
-use crate::model::tokenize::SentenceTokenizer;
 use crate::model::bert::{self, Bert, Lora};
+use crate::model::tokenize::SentenceTokenizer;
+use crate::score::Vader;
 use cache::Cache;
 use rng::Rng;
 
@@ -146,7 +146,8 @@ impl Context {
         if r.start >= base.layers() {
             return Err(Error::Usage(format!(
                 "--start {} leaves no layer to tune (the encoder has {})",
-                r.start, base.layers()
+                r.start,
+                base.layers()
             )));
         }
         let sentiment = data::load_sentiment(&job.data.hutto, r.seed)?;

@@ -2,7 +2,6 @@
 //! by hand, and on a real `segment` run split into shards.
 use std::path::Path;
 
-
 use crate::common::{read_csv, root, run, show};
 
 /// Aggregates `inputs` by `by` in `dir` and returns the output's header and rows.

@@ -266,7 +266,8 @@ fn encoder_matches_sentence_transformers() {
 fn tokenizer_ids_match_hugging_face() {
     let dir = models().join("all-MiniLM-L6-v2");
     let tok =
-        detente::model::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256).unwrap();
+        detente::model::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256)
+            .unwrap();
     for r in reference() {
         assert_eq!(
             tok.encode(&r.text).unwrap().ids,
@@ -287,7 +288,8 @@ fn a_sentence_embeds_the_same_alone_and_in_a_mixed_batch() {
     println!("cpu: {}", detente::model::device::cpu_summary());
     let dir = models().join("all-MiniLM-L6-v2");
     let tok =
-        detente::model::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256).unwrap();
+        detente::model::tokenize::SentenceTokenizer::from_file(&dir.join("tokenizer.json"), 256)
+            .unwrap();
     let reference = reference();
     let ids: Vec<Vec<u32>> = reference
         .iter()
@@ -345,7 +347,10 @@ fn the_training_layout_embeds_as_inference_does() {
         "Troops crossed the border overnight, officials said.",
         "The minister expressed concern.",
     ];
-    let ids: Vec<Vec<u32>> = sentences.iter().map(|s| tok.encode(s).unwrap().ids).collect();
+    let ids: Vec<Vec<u32>> = sentences
+        .iter()
+        .map(|s| tok.encode(s).unwrap().ids)
+        .collect();
     let refs: Vec<&[u32]> = ids.iter().map(|v| v.as_slice()).collect();
     let mut spec = EncoderSpec::read(&dir).unwrap();
     spec.precision = detente::model::Precision::Fp32;
@@ -374,7 +379,10 @@ fn the_training_layout_embeds_as_inference_does() {
         .zip(&inference)
         .map(|(a, b)| (a - b).abs())
         .fold(0f32, f32::max);
-    assert!(worst < 1e-5, "training and inference layouts differ by {worst}");
+    assert!(
+        worst < 1e-5,
+        "training and inference layouts differ by {worst}"
+    );
 }
 
 /// Usage errors come before any model loads: with no models at all, a bad `--resume`
@@ -391,18 +399,32 @@ fn usage_errors_come_before_any_model_loads() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--resume needs -o FILE"), "{}", show(&out));
     w.write("out.csv.checkpoint.json", br#"{"fingerprint":"another","units":1,"csv_bytes":0,"docs_bytes":null,"errors_bytes":null,"npy_rows":null,"summary":{}}"#);
-    let out = w.run(&["score", "a.txt", "-o", "out.csv", "--resume", "--models", models]);
+    let out = w.run(&[
+        "score", "a.txt", "-o", "out.csv", "--resume", "--models", models,
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("written by a run with other inputs or options") && !err.contains("model file"),
+        err.contains("written by a run with other inputs or options")
+            && !err.contains("model file"),
         "{}",
         show(&out)
     );
-    let out = w.run(&["score", "a.txt", "-o", "-", "--docs", "-", "--models", models]);
+    let out = w.run(&[
+        "score", "a.txt", "-o", "-", "--docs", "-", "--models", models,
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot both write to stdout"));
-    let out = w.run(&["score", "a.txt", "-o", "out.csv", "--scorers", "nope", "--models", models]);
+    let out = w.run(&[
+        "score",
+        "a.txt",
+        "-o",
+        "out.csv",
+        "--scorers",
+        "nope",
+        "--models",
+        models,
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown scorer 'nope'"));
 }
@@ -1241,8 +1263,10 @@ fn actors_carry_over_is_optional_and_independent_of_threads_and_chunks() {
 fn actors_held_out_precision_recall() {
     // Real news sentences that the project does not ship, labelled in
     // datasets/actors_gold_cameo.tsv by line number.
-    let Some(path) = crate::common::dataset("cameo_quad_train.tsv", "cli::actors_held_out_precision_recall")
-    else {
+    let Some(path) = crate::common::dataset(
+        "cameo_quad_train.tsv",
+        "cli::actors_held_out_precision_recall",
+    ) else {
         return;
     };
     let source = std::fs::read_to_string(&path).unwrap();

@@ -7,7 +7,6 @@
 //! kernel that rounds a row differently in a differently shaped batch fails here.
 use std::path::Path;
 
-
 use crate::common::{ok, root, run, show};
 
 /// Words for made-up sentences of any length.

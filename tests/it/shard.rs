@@ -2,7 +2,6 @@
 //! the single run's output, and dates come from every format.
 use std::path::Path;
 
-
 use crate::common::{ok, read_csv, root, run, show};
 
 /// Rows sorted by document and sentence (columns 0 and 2), then the whole row.

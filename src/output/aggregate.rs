@@ -60,6 +60,13 @@ pub enum Key {
     Actor,
     /// `dyad`; rows with an empty dyad are left out.
     Dyad,
+    /// Each actor of `source`, by its first three letters (`KORGOV` → `KOR`).
+    Source,
+    /// Each actor of `target`, by its first three letters.
+    Target,
+    /// Each directed pair `source>target` of those (`KOR>JPN`); rows without both are left
+    /// out.
+    Pair,
     Period(Period),
 }
 
@@ -70,12 +77,15 @@ impl FromStr for Key {
             "doc" => Key::Doc,
             "actor" => Key::Actor,
             "dyad" => Key::Dyad,
+            "source" => Key::Source,
+            "target" => Key::Target,
+            "pair" => Key::Pair,
             "week" => Key::Period(Period::Week),
             "month" => Key::Period(Period::Month),
             "year" => Key::Period(Period::Year),
             other => {
                 return Err(format!(
-                    "unknown grouping '{other}' (known: doc, actor, dyad, week, month, year)"
+                    "unknown grouping '{other}' (known: doc, actor, dyad, source, target, pair, week, month, year)"
                 ))
             }
         })
@@ -89,19 +99,25 @@ impl Key {
             Key::Doc => "doc_id",
             Key::Actor => "actor",
             Key::Dyad => "dyad",
+            Key::Source => "source",
+            Key::Target => "target",
+            Key::Pair => "pair",
             Key::Period(Period::Week) => "week",
             Key::Period(Period::Month) => "month",
             Key::Period(Period::Year) => "year",
         }
     }
 
-    /// The input column this key is read from.
-    fn source(self) -> &'static str {
+    /// The input columns this key is read from.
+    fn inputs(self) -> &'static [&'static str] {
         match self {
-            Key::Doc => "doc_id",
-            Key::Actor => "actors",
-            Key::Dyad => "dyad",
-            Key::Period(_) => "date",
+            Key::Doc => &["doc_id"],
+            Key::Actor => &["actors"],
+            Key::Dyad => &["dyad"],
+            Key::Source => &["source"],
+            Key::Target => &["target"],
+            Key::Pair => &["source", "target"],
+            Key::Period(_) => &["date"],
         }
     }
 }
@@ -110,7 +126,9 @@ impl Key {
 pub fn check_keys(keys: &[Key]) -> Result<(), Error> {
     let usage = |m: String| Err(Error::Usage(format!("--by: {m}")));
     if keys.is_empty() {
-        return usage("name at least one of doc, actor, dyad, week, month, year".into());
+        return usage(
+            "name at least one of doc, actor, dyad, source, target, pair, week, month, year".into(),
+        );
     }
     for (i, k) in keys.iter().enumerate() {
         if keys[..i].contains(k) {
@@ -205,7 +223,7 @@ struct Values {
 struct Columns {
     doc_id: usize,
     sentence: Option<usize>,
-    keys: Vec<usize>,
+    keys: Vec<Vec<usize>>,
     tension: Option<usize>,
     goldstein: Option<usize>,
     sentiment: Option<usize>,
@@ -264,7 +282,12 @@ impl Aggregator {
             keys: self
                 .keys
                 .iter()
-                .map(|k| need(k.source(), &format!("needed by --by {}", by_name(*k))))
+                .map(|k| {
+                    k.inputs()
+                        .iter()
+                        .map(|c| need(c, &format!("needed by --by {}", by_name(*k))))
+                        .collect::<Result<Vec<_>, _>>()
+                })
                 .collect::<Result<_, _>>()?,
             tension: find("tension"),
             goldstein: find("goldstein"),
@@ -320,9 +343,12 @@ impl Aggregator {
                 lexicon: num(cols.lexicon, "sentiment_lexicon")?,
             };
             let mut parts: Vec<Vec<String>> = Vec::with_capacity(self.keys.len());
-            for (k, &i) in self.keys.iter().zip(&cols.keys) {
-                let raw = String::from_utf8_lossy(field(i));
-                parts.push(key_values(*k, raw.trim()).map_err(|m| table(line, m))?);
+            for (k, cs) in self.keys.iter().zip(&cols.keys) {
+                let raws: Vec<String> = cs
+                    .iter()
+                    .map(|&i| String::from_utf8_lossy(field(i)).trim().to_string())
+                    .collect();
+                parts.push(key_values(*k, &raws).map_err(|m| table(line, m))?);
             }
             self.rows += 1;
             for key in product(&parts) {
@@ -376,10 +402,33 @@ fn by_name(k: Key) -> &'static str {
     }
 }
 
-/// The group values one row has for one key: none (an empty dyad, no actors), one, or
-/// several (one per actor).
-fn key_values(key: Key, raw: &str) -> Result<Vec<String>, String> {
+/// The distinct first three letters of a `;`-joined list of actor codes, sorted.
+fn actor_prefixes(raw: &str) -> Vec<String> {
+    let mut out: Vec<String> = raw
+        .split(';')
+        .map(str::trim)
+        .filter(|a| a.len() >= 3)
+        .map(|a| a.chars().take(3).collect())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The group values one row has for one key, from the key's input columns (`raws`, in
+/// [`Key::inputs`] order): none (an empty dyad, no actors), one, or several (one per
+/// actor or directed pair).
+fn key_values(key: Key, raws: &[String]) -> Result<Vec<String>, String> {
+    let raw = raws[0].as_str();
     Ok(match key {
+        Key::Source | Key::Target => actor_prefixes(raw),
+        Key::Pair => {
+            let targets = actor_prefixes(&raws[1]);
+            actor_prefixes(raw)
+                .iter()
+                .flat_map(|s| targets.iter().map(move |t| format!("{s}>{t}")))
+                .collect()
+        }
         Key::Doc => vec![raw.to_string()],
         Key::Dyad if raw.is_empty() => Vec::new(),
         Key::Dyad => vec![raw.to_string()],
@@ -518,12 +567,30 @@ mod tests {
     #[test]
     fn actors_explode_and_empty_dyads_are_skipped() {
         assert_eq!(
-            key_values(Key::Actor, "KOR;JPN;KOR").unwrap(),
+            key_values(Key::Actor, &["KOR;JPN;KOR".to_string()]).unwrap(),
             ["JPN", "KOR"]
         );
-        assert!(key_values(Key::Actor, "").unwrap().is_empty());
-        assert!(key_values(Key::Dyad, "").unwrap().is_empty());
+        assert!(key_values(Key::Actor, &["".to_string()])
+            .unwrap()
+            .is_empty());
+        assert!(key_values(Key::Dyad, &["".to_string()]).unwrap().is_empty());
         let p = product(&[vec!["a".into(), "b".into()], vec!["x".into()]]);
         assert_eq!(p, [vec!["a", "x"], vec!["b", "x"]]);
+    }
+
+    #[test]
+    fn directed_keys_use_the_first_three_letters() {
+        let v = |k: Key, raws: &[&str]| {
+            key_values(k, &raws.iter().map(|r| r.to_string()).collect::<Vec<_>>()).unwrap()
+        };
+        assert_eq!(v(Key::Source, &["KORGOV;JPN;KORMIL"]), ["JPN", "KOR"]);
+        assert_eq!(v(Key::Target, &["IGOUNO"]), ["IGO"]);
+        assert_eq!(
+            v(Key::Pair, &["KORGOV", "JPNGOV;CHN"]),
+            ["KOR>CHN", "KOR>JPN"]
+        );
+        assert_eq!(v(Key::Pair, &["KORCOP", "KORCVL"]), ["KOR>KOR"]);
+        assert!(v(Key::Pair, &["KOR", ""]).is_empty());
+        assert!(v(Key::Source, &[""]).is_empty());
     }
 }

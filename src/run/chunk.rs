@@ -46,8 +46,11 @@ pub(super) fn process(
     cfg: &RunConfig,
     docs: &[Document],
 ) -> Result<Chunk, Error> {
-    let per_doc: Vec<(DocText, Vec<(SentenceSpan, bool)>)> =
-        pool.install(|| docs.par_iter().map(|d| text::analyse(d, cfg.text)).collect());
+    let per_doc: Vec<(DocText, Vec<(SentenceSpan, bool)>)> = pool.install(|| {
+        docs.par_iter()
+            .map(|d| text::analyse(d, cfg.text))
+            .collect()
+    });
     let mut infos = Vec::with_capacity(per_doc.len());
     let mut sentences = Vec::new();
     for (doc, (info, spans)) in per_doc.into_iter().enumerate() {
@@ -80,23 +83,30 @@ pub(super) fn process(
         Some(enc) => Some(embed(enc, &tokens, cfg.batch)?),
     };
     let dim = loaded.encoders.as_ref().map_or(0, |e| e.dim());
+    let scored: Vec<Sentence<'_>> = sentences
+        .iter()
+        .enumerate()
+        .map(|(k, s)| Sentence {
+            text: text(s),
+            embedding: embeddings.as_ref().map(|e| &e[k * dim..(k + 1) * dim]),
+            date: &infos[s.doc].date,
+        })
+        .collect();
     let mut scores: Vec<Vec<Cell>> = pool.install(|| {
-        sentences
+        scored
             .par_iter()
-            .enumerate()
-            .map(|(k, s)| {
-                let sentence = Sentence {
-                    text: text(s),
-                    embedding: embeddings.as_ref().map(|e| &e[k * dim..(k + 1) * dim]),
-                };
+            .map(|sentence| {
                 let mut cells = Vec::new();
                 for scorer in &loaded.scorers {
-                    scorer.score(&sentence, &mut cells);
+                    scorer.score(sentence, &mut cells);
                 }
                 cells
             })
             .collect()
     });
+    let doc_of: Vec<usize> = sentences.iter().map(|s| s.doc).collect();
+    score::finish_documents(&loaded.scorers, &scored, &doc_of, &mut scores);
+    drop(scored);
     let paragraph_keys: Vec<(usize, usize)> = sentences
         .iter()
         .map(|s| (s.doc, s.span.paragraph))

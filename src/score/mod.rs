@@ -31,6 +31,9 @@ pub struct Sentence<'a> {
     pub text: &'a str,
     /// The L2-normalised sentence embedding, present when the scorer needs it.
     pub embedding: Option<&'a [f32]>,
+    /// The document's date, ISO 8601 (`YYYY-MM-DD`), empty when unknown: what a dated
+    /// role (a person's office) is resolved at.
+    pub date: &'a str,
 }
 
 pub trait Scorer: Send + Sync {
@@ -47,6 +50,15 @@ pub trait Scorer: Send + Sync {
     /// Called after `score` with this scorer's cells of each sentence of one paragraph, in
     /// order, for a scorer that looks beyond the sentence (the actors carry-over).
     fn paragraph(&self, _sentences: &mut [&mut [Cell]]) {}
+    /// Whether [`Scorer::document`] does anything (it is then called for every document).
+    fn uses_document(&self) -> bool {
+        false
+    }
+    /// Called after `score`, before [`Scorer::paragraph`], with every sentence of one
+    /// document in order and this scorer's cells of each, for a scorer whose cells of a
+    /// sentence depend on the sentences before it (the actors' first mentions binding
+    /// later short ones).
+    fn document(&self, _sentences: &[Sentence<'_>], _cells: &mut [&mut [Cell]]) {}
     /// The cells of this scorer's `--docs` columns ([`ScorerInfo::document_columns`]) for
     /// one document, from this scorer's cells of each of its sentences: exactly
     /// `document_columns.len()` cells.
@@ -95,11 +107,48 @@ pub fn summarize_documents(
                         .collect();
                     s.summarize(&own, cells);
                 }
-                None => cells.extend(info.document_columns.iter().map(|_| Cell::Text(String::new()))),
+                None => cells.extend(
+                    info.document_columns
+                        .iter()
+                        .map(|_| Cell::Text(String::new())),
+                ),
             }
         }
     }
     out
+}
+
+/// Runs [`Scorer::document`] of every scorer that uses it. `sentences[i]` and `rows[i]` are
+/// sentence `i` and its cells (all scorers' columns, in order); `doc_of[i]` names its
+/// document, and a document's sentences are consecutive. Documents are never split between
+/// chunks, so the result does not depend on the chunk size.
+pub fn finish_documents(
+    scorers: &[Box<dyn Scorer>],
+    sentences: &[Sentence<'_>],
+    doc_of: &[usize],
+    rows: &mut [Vec<Cell>],
+) {
+    let mut offset = 0;
+    for s in scorers {
+        let width = s.columns().len();
+        if s.uses_document() {
+            let mut from = 0;
+            while from < rows.len() {
+                let to = from
+                    + doc_of[from..]
+                        .iter()
+                        .take_while(|d| **d == doc_of[from])
+                        .count();
+                let mut cells: Vec<&mut [Cell]> = rows[from..to]
+                    .iter_mut()
+                    .map(|r| &mut r[offset..offset + width])
+                    .collect();
+                s.document(&sentences[from..to], &mut cells);
+                from = to;
+            }
+        }
+        offset += width;
+    }
 }
 
 /// Runs [`Scorer::paragraph`] of every scorer that uses it. `rows[i]` holds the cells of
@@ -204,9 +253,17 @@ pub fn registry() -> Vec<ScorerInfo> {
     },
     ScorerInfo {
         name: "actors",
-        description: "states named (names, demonyms, capitals, seats of government): actors = ISO 3166-1 alpha-3 codes, ';'-joined in order of first mention; dyad = the first two, sorted, 'AAA-BBB'; actors_inherited (--actors-carry) = taken from the paragraph",
+        description: "who does what to whom: actors = the states named (names, demonyms, capitals, seats of government, people and offices), ISO 3166-1 alpha-3 codes in order of first mention; dyad = the first two, sorted, 'AAA-BBB'; source, target = CAMEO actor codes of who acts and who is acted upon (KORGOV, JPN, IGOUNO), source_text, target_text = the words resolved; actors_inherited (--actors-carry) = taken from the paragraph",
         needs_embedding: false,
-        files: &[actors::ALIASES, actors::ISO, actors::GDELT],
+        files: &[
+            actors::ALIASES,
+            actors::ISO,
+            actors::GDELT,
+            actors::coder::PEOPLE,
+            actors::coder::PEOPLE_CURRENT,
+            actors::coder::ORGANISATIONS,
+            actors::coder::AGENTS,
+        ],
         tuned_encoder: false,
         document_columns: &[],
         columns: actors::columns,

@@ -76,11 +76,7 @@ impl Scorer for SentimentScorer {
         true
     }
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
-        let e = ArrayView1::from(
-            sentence
-                .embedding
-                .expect("the run embeds for this scorer"),
-        );
+        let e = ArrayView1::from(sentence.embedding.expect("the run embeds for this scorer"));
         let c = &self.heads.config.sentiment;
         let head = self.heads.sentiment.apply(e)[0] as f64;
         let raw = match (&c.stack, &self.vader) {

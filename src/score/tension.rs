@@ -87,11 +87,7 @@ impl Scorer for TensionScorer {
         true
     }
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
-        let e = ArrayView1::from(
-            sentence
-                .embedding
-                .expect("the run embeds for this scorer"),
-        );
+        let e = ArrayView1::from(sentence.embedding.expect("the run embeds for this scorer"));
         let logits = self.heads.tension.apply(e);
         let p = softmax(logits.as_slice().expect("contiguous"));
         let t = &self.heads.config.tension;

@@ -5,6 +5,9 @@
 //! committed alias table `models/actors/aliases.tsv` (short forms, demonyms, capitals and
 //! seats of government, blocked look-alikes), matched in one Aho-Corasick pass.
 //! `models/actors.md` documents the sources and the ambiguities handled.
+//!
+//! [`coder`] adds who did what to whom: the directed `source` and `target` of each
+//! sentence, through states, people (dated roles), offices and organisations.
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -13,12 +16,26 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use super::{Cell, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
 
+pub mod coder;
+
+pub use coder::{Bindings, Coded, Names};
+
 pub const ALIASES: &str = "actors/aliases.tsv";
 pub const ISO: &str = "actors/iso3166-1.json";
 pub const GDELT: &str = "actors/countries.json";
 
+/// The columns, in order; `actors_inherited` (with `--actors-carry`) comes last.
+pub const COLUMNS: [&str; 6] = [
+    "actors",
+    "dyad",
+    "source",
+    "target",
+    "source_text",
+    "target_text",
+];
+
 pub fn columns(opts: &ScorerOptions) -> Vec<String> {
-    let mut c = vec!["actors".to_string(), "dyad".to_string()];
+    let mut c: Vec<String> = COLUMNS.map(String::from).into();
     if opts.actors_carry {
         c.push("actors_inherited".to_string());
     }
@@ -28,6 +45,7 @@ pub fn columns(opts: &ScorerOptions) -> Vec<String> {
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
     Ok(Box::new(ActorsScorer {
         gazetteer: Gazetteer::load(models)?,
+        names: Names::load(models)?,
         columns: columns(opts),
         carry: opts.actors_carry,
     }))
@@ -217,7 +235,7 @@ fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
 
 /// Words that may stand capitalised before a state's name without making it part of a
 /// person's or a place's name: sentence openers, prepositions, titles.
-const FREE_BEFORE: &[&str] = &[
+pub(super) const FREE_BEFORE: &[&str] = &[
     "a",
     "about",
     "across",
@@ -344,7 +362,7 @@ fn next_to_capitalised(text: &str, start: usize, end: usize) -> bool {
     false
 }
 
-fn last_word(s: &str) -> &str {
+pub(super) fn last_word(s: &str) -> &str {
     let from = s
         .char_indices()
         .rev()
@@ -522,13 +540,25 @@ pub fn dyad(actors: &[String]) -> String {
 
 pub struct ActorsScorer {
     gazetteer: Gazetteer,
+    names: Names,
     columns: Vec<String>,
     carry: bool,
 }
 
-fn cells_of(actors: &[String], inherited: Option<bool>, out: &mut Vec<Cell>) {
-    out.push(Cell::Text(actors.join(";")));
-    out.push(Cell::Text(dyad(actors)));
+impl ActorsScorer {
+    /// Codes one sentence alone (no earlier sentence binds its short mentions).
+    pub fn code(&self, text: &str, date: &str) -> Coded {
+        self.names.code(&self.gazetteer, text, date, None)
+    }
+}
+
+fn cells_of(c: &Coded, inherited: Option<bool>, out: &mut Vec<Cell>) {
+    out.push(Cell::Text(c.states.join(";")));
+    out.push(Cell::Text(dyad(&c.states)));
+    out.push(Cell::Text(c.source.join(";")));
+    out.push(Cell::Text(c.target.join(";")));
+    out.push(Cell::Text(c.source_text.join(";")));
+    out.push(Cell::Text(c.target_text.join(";")));
     if let Some(i) = inherited {
         out.push(Cell::Text(if i { "true" } else { "false" }.into()));
     }
@@ -545,14 +575,32 @@ impl Scorer for ActorsScorer {
         false
     }
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
-        let actors = self.gazetteer.actors(sentence.text);
-        cells_of(&actors, self.carry.then_some(false), out);
+        let coded = self.code(sentence.text, sentence.date);
+        cells_of(&coded, self.carry.then_some(false), out);
+    }
+    fn uses_document(&self) -> bool {
+        true
+    }
+    /// Codes the document's sentences in order, so that a first mention ("South Korean
+    /// President Park Geun-hye", "Japan's foreign minister") binds the later short ones
+    /// ("Park", "the minister").
+    fn document(&self, sentences: &[Sentence<'_>], cells: &mut [&mut [Cell]]) {
+        let mut bindings = Bindings::default();
+        for (s, c) in sentences.iter().zip(cells.iter_mut()) {
+            let coded = self
+                .names
+                .code(&self.gazetteer, s.text, s.date, Some(&mut bindings));
+            let mut new = Vec::with_capacity(c.len());
+            cells_of(&coded, self.carry.then_some(false), &mut new);
+            c.clone_from_slice(&new);
+        }
     }
     fn uses_paragraph(&self) -> bool {
         self.carry
     }
     /// The carry-over: a sentence without actors takes the first two actors of its
-    /// paragraph (in order of first mention across the paragraph), flagged inherited.
+    /// paragraph (in order of first mention across the paragraph), flagged inherited. Its
+    /// source and target stay its own.
     fn paragraph(&self, sentences: &mut [&mut [Cell]]) {
         if !self.carry {
             return;
@@ -570,11 +618,12 @@ impl Scorer for ActorsScorer {
         if first.is_empty() {
             return;
         }
+        let last = COLUMNS.len();
         for cells in sentences.iter_mut() {
             if matches!(cells.first(), Some(Cell::Text(a)) if a.is_empty()) {
-                let mut new = Vec::with_capacity(3);
-                cells_of(&first, Some(true), &mut new);
-                cells.clone_from_slice(&new);
+                cells[0] = Cell::Text(first.join(";"));
+                cells[1] = Cell::Text(dyad(&first));
+                cells[last] = Cell::Text("true".into());
             }
         }
     }
@@ -742,6 +791,7 @@ mod tests {
                 Vec::new(),
             )
             .unwrap(),
+            names: Names::build(&coder::Tables::default()).unwrap(),
             columns: columns(&ScorerOptions {
                 actors_carry: true,
                 ..Default::default()
@@ -762,6 +812,7 @@ mod tests {
                     &Sentence {
                         text: t,
                         embedding: None,
+                        date: "",
                     },
                     &mut c,
                 );
@@ -771,10 +822,14 @@ mod tests {
         let mut slices: Vec<&mut [Cell]> = rows.iter_mut().map(|r| r.as_mut_slice()).collect();
         scorer.paragraph(&mut slices);
         let t = |s: &str| Cell::Text(s.into());
-        assert_eq!(rows[0], vec![t("JPN;KOR"), t("JPN-KOR"), t("true")]);
-        assert_eq!(rows[1], vec![t("JPN;KOR"), t("JPN-KOR"), t("false")]);
-        assert_eq!(rows[2], vec![t("JPN;KOR"), t("JPN-KOR"), t("true")]);
-        assert_eq!(rows[3], vec![t("JPN"), t(""), t("false")]);
+        let head = |r: &[Cell]| vec![r[0].clone(), r[1].clone(), r[6].clone()];
+        assert_eq!(head(&rows[0]), vec![t("JPN;KOR"), t("JPN-KOR"), t("true")]);
+        assert_eq!(head(&rows[1]), vec![t("JPN;KOR"), t("JPN-KOR"), t("false")]);
+        assert_eq!(head(&rows[2]), vec![t("JPN;KOR"), t("JPN-KOR"), t("true")]);
+        assert_eq!(head(&rows[3]), vec![t("JPN"), t(""), t("false")]);
+        // Source and target stay the sentence's own.
+        assert_eq!(rows[0][2], t(""));
+        assert_eq!(rows[1][2], t("JPN;KOR"));
     }
 
     #[test]

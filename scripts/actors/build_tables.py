@@ -1,0 +1,430 @@
+#!/usr/bin/env python3
+"""Build the actor tables of models/actors/ from the PETRARCH2 dictionaries.
+
+    python3 scripts/actors/build_tables.py [DICT_DIR [OUT_DIR]]
+
+DICT_DIR holds Phoenix.Countries.actors.txt, Phoenix.International.actors.txt,
+Phoenix.MilNonState.actors.txt and Phoenix.agents.txt (openeventdata/petrarch2, MIT licence).
+Default: $DETENTE_DATASETS/petrarch2 when DETENTE_DATASETS is set (an error when that is not a
+folder), else ../shared/datasets/petrarch2 beside the repository. OUT_DIR defaults to
+models/actors/ of the repository. Standard library only; the output is sorted, so a rebuild
+from the same dictionaries gives the same bytes.
+
+Writes (tab-separated, UTF-8, one header line, no comments):
+  people.tsv         name, code, from, to   one row per name variant and role; from/to are
+                     ISO dates, empty for an open end or an undated (default) role
+  organisations.tsv  name, code             international organisations and non-state armed
+                     groups, one code per name (the most recent when the entry is dated)
+  agents.tsv         name, code             generic agents ("police", "rebels"), with the
+                     marker as written: "~COP" (agent code appended after the actor's code)
+                     or "IGO~" (prepended before it)
+people_current.tsv, written by hand, is not touched.
+
+How the dictionaries are read (PETRARCH2's PETRreader.py and dictionaries.rst):
+- '#' starts a comment that runs to the end of the line; blank lines are skipped.
+- An actor record is a primary phrase, then '+' synonym lines, then code lines '[CODE DATES]'
+  (usually tab-indented); every code line applies to every name of the record. A code written
+  on the primary line ('UN_ [IGOUNO]') is the record's default. One line may carry several
+  codes ('[IGOUNO 820101-911231] [ELI]').
+- DATES: 'A-B' (between, both ends inclusive), '>A' (from A on), '<B' (up to B), none (the
+  default, used when no dated code applies). Read here also: '> A' (a space after '>') as '>A',
+  and a bare 'A' (two entries) as '>A'. A date is YYYYMMDD or YYMMDD; a YY year 00-30 is
+  20YY, else 19YY (PETRreader.dstr_to_ordate, "for consistency with KEDS and TABARI").
+- Code '---' is the null code (no actor); those roles are dropped.
+- '_' joins words (the TABARI "whole word" mark at the end is dropped); names are lowercased,
+  '_' becomes a space, spaces are collapsed.
+- Agents: 'PHRASE {PLURAL} [CODE]'. Without '{...}' the regular plural of the last word is
+  added (PETRARCH does so for the last word; here for the head word, the one before the first
+  preposition if any, by English rules: +S, +ES after SS X Z CH SH, consonant+Y -> IES, MAN ->
+  MEN; none for an abbreviation or a word already ending in a single S), with '{X}' the plural
+  is X, with '{}' there is none.
+  '!PERSON!'-style markers are replaced by each word of their list, with no further plural.
+
+Which entries go where:
+- Phoenix.Countries.actors.txt mixes states and places with people, offices and national
+  institutions. A record is a place, and skipped, when its primary line carries a code
+  ('AFGHANISTAN_ [AFG]', 'GUAM_ [USAGUM]') or when any of its codes is a bare three-letter
+  state code ('[IRQ <20030320]', '[SUN]'): the country gazetteer covers those. Every other
+  record (people, offices such as 'WHITE_HOUSE_PRESS_SECRETARY', national institutions such as
+  'US_SENATE_' or 'PEOPLES_LIBERATION_ARMY') goes to people.tsv with all its roles.
+- International and MilNonState records go to organisations.tsv (their persons too: these
+  files do not mark which entries are persons). Those of their records that carry at least
+  one dated code (UN secretaries-general, heads of IGOs, a few group leaders) also go to
+  people.tsv with every role, except five dated organisations (DATED_ORGANISATIONS).
+- Name clean-up: a name line without '+' directly below a record that has no code yet is read
+  as a synonym of it (the '+' is missing); an unclosed '(...' remark and a stray ')' are cut;
+  'X,_THEN_Y' is two names; 'X,_THE' is 'the X'; names under 3 characters and names with a
+  broken character (U+FFFD) are dropped.
+"""
+import datetime
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROG = "build_tables"
+
+COUNTRIES = "Phoenix.Countries.actors.txt"
+INTERNATIONAL = "Phoenix.International.actors.txt"
+MILNONSTATE = "Phoenix.MilNonState.actors.txt"
+AGENTS = "Phoenix.agents.txt"
+
+NULL_CODE = "---"
+PREPOSITIONS = {"AT", "BY", "FOR", "FROM", "IN", "OF", "ON", "TO", "WITH"}
+MIN_NAME = 3
+
+# Date restrictions in the dictionaries that are typing errors, read as their entry means
+# (PETRARCH itself reads the first six or eight digits of a date, giving another day, and never
+# matches a range that ends before it starts).
+SPEC_FIXES = {
+    "9008223-911221": "900823-911221",            # ARMENIA_ (a place): [USRARM <900823] above
+    ">201005011": ">20100511",                    # DAVID_CAMERON_: prime minister from 11 May 2010
+    "1920030320-20060520": "20030320-20060520",   # Iraqi places: [IRQ <20030320] above
+    "1920050709-20110709": "20050709-20110709",   # South Sudan places: [SDNSSD <20050709] above
+    "2004017-20061201": "20040117-20061201",      # BAN_KI-MOON [KORGOVBUS]: minister 17 Jan 2004 on
+    "20121207-20120802": "20111207-20120802",     # KAMAL_GANZOURI_ 'PM pt. 2': Dec 2011 - Aug 2012
+}
+
+# Dated entries of the International file that are organisations, not people: kept out of
+# people.tsv (they stay in organisations.tsv).
+DATED_ORGANISATIONS = {"WARSAW_TREATY_ORGANIZATION_", "HUMAN_RIGHTS_INTERNET HARVARD_",
+                       "HUMAN_RIGHTS_INTERNET OTTAWA_", "ABN_AMRO_", "ABBEY_NATIONAL_"}
+
+warnings = []
+stats = {"date typos corrected": 0, "names joined to the next record (missing '+')": 0,
+         "place records skipped": 0, "records without a code (dropped)": 0,
+         "null-code roles dropped": 0}
+
+
+def warn(msg):
+    warnings.append(msg)
+    print(f"{PROG}: warning: {msg}", file=sys.stderr)
+
+
+def fail(msg):
+    print(f"{PROG}: error: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def dict_dir(argv):
+    if len(argv) > 1 and argv[1]:
+        d = os.path.abspath(argv[1])
+        print(f"{PROG}: dictionaries from {d} (argument)", file=sys.stderr)
+    elif os.environ.get("DETENTE_DATASETS"):
+        base = os.environ["DETENTE_DATASETS"]
+        if not os.path.isdir(base):
+            fail(f"DETENTE_DATASETS={base} is not a folder; set it to the folder holding the data "
+                 "sets (petrarch2/, ...) or give the dictionary folder as the first argument")
+        d = os.path.join(os.path.abspath(base), "petrarch2")
+        print(f"{PROG}: dictionaries from {d} ($DETENTE_DATASETS/petrarch2)", file=sys.stderr)
+    else:
+        d = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "petrarch2")
+        print(f"{PROG}: dictionaries from {d} (../shared/datasets/petrarch2, DETENTE_DATASETS "
+              "unset)", file=sys.stderr)
+    missing = [f for f in (COUNTRIES, INTERNATIONAL, MILNONSTATE, AGENTS)
+               if not os.path.isfile(os.path.join(d, f))]
+    if missing:
+        fail(f"{d} lacks {', '.join(missing)}")
+    return d
+
+
+# ---------------------------------------------------------------- reading
+
+def content_lines(path):
+    """(line number, text without comment, stripped) for each line that has content."""
+    with open(path, encoding="utf-8") as f:
+        for n, raw in enumerate(f, 1):
+            text = raw.split("#", 1)[0]
+            text = re.sub(r"<!--.*?-->", "", text)
+            text = text.strip()
+            if text:
+                yield n, text
+
+
+def norm_name(phrase):
+    """'SHINZO_ABE_ ' -> 'shinzo abe'; None when it should not be kept."""
+    name = " ".join(phrase.replace("_", " ").split()).lower()
+    # Remarks left in a name: an unclosed '(' and what follows it ('STANKO_TODOROV (ACTING_'),
+    # a stray ')' ('HAMMARSKJOLD)').
+    if "(" in name and ")" not in name[name.rfind("("):]:
+        name = name[:name.rfind("(")].strip()
+    if ")" in name and "(" not in name:
+        name = name.replace(")", "").strip()
+    if name.endswith(", the"):          # catalogue order: 'ANARCHISTS,_THE_'
+        name = "the " + name[:-5]
+    if len(name) < MIN_NAME or "\ufffd" in name:
+        return None
+    return name
+
+
+def iso_date(s, where):
+    """'060926' -> '2006-09-26'; None (with a warning) when unreadable."""
+    try:
+        if re.fullmatch(r"\d{8}", s):
+            y, m, d = int(s[:4]), int(s[4:6]), int(s[6:8])
+        elif re.fullmatch(r"\d{6}", s):
+            yy, m, d = int(s[:2]), int(s[2:4]), int(s[4:6])
+            y = 2000 + yy if yy <= 30 else 1900 + yy
+        else:
+            raise ValueError("not YYMMDD or YYYYMMDD")
+        return datetime.date(y, m, d).isoformat()
+    except ValueError as e:
+        warn(f"{where}: date {s!r} unreadable ({e}); that end is left open")
+        return None
+
+
+def parse_codes(text, where):
+    """All '[CODE DATES]' groups of text -> [(code, from, to, dated)]."""
+    out = []
+    for body in re.findall(r"\[([^\]]*)\]", text):
+        parts = body.split()
+        if not parts:
+            warn(f"{where}: empty code []")
+            continue
+        code, spec = parts[0], "".join(parts[1:])  # '> 140608' is read as '>140608'
+        if spec in SPEC_FIXES:
+            stats["date typos corrected"] += 1
+            spec = SPEC_FIXES[spec]
+        if not spec:
+            out.append((code, "", "", False))
+        elif spec[0] == ">":
+            out.append((code, iso_date(spec[1:], where) or "", "", True))
+        elif spec[0] == "<":
+            out.append((code, "", iso_date(spec[1:], where) or "", True))
+        elif "-" in spec:
+            a, b = spec.split("-", 1)
+            a, b = iso_date(a, where) or "", iso_date(b, where) or ""
+            if a and b and a > b:
+                warn(f"{where}: range {spec!r} ends before it starts; kept as written")
+            out.append((code, a, b, True))
+        elif spec.isdigit():
+            # A bare date (two entries: '[MNEGOV 20121204]', '[USAGOV 19820101] # entered
+            # Foreign Service'): the role from that date on, as their comments mean.
+            out.append((code, iso_date(spec, where) or "", "", True))
+        else:
+            warn(f"{where}: date restriction {spec!r} not understood; role kept undated")
+            out.append((code, "", "", False))
+    return out
+
+
+class Record:
+    def __init__(self, path, line, phrase, codes):
+        self.where = f"{os.path.basename(path)}:{line}"
+        self.phrases = [phrase]
+        self.codes = list(codes)
+        self.primary_code = bool(codes)
+        self.last_line = line
+
+
+def read_actor_file(path):
+    """The records of a PETRARCH .actors file, in file order."""
+    records = []
+    for n, text in content_lines(path):
+        where = f"{os.path.basename(path)}:{n}"
+        if text.startswith("["):
+            if not records:
+                warn(f"{where}: code line before any name; skipped")
+                continue
+            records[-1].codes.extend(parse_codes(text, where))
+        elif text.startswith("+"):
+            if not records:
+                warn(f"{where}: synonym before any name; skipped")
+                continue
+            phrase, _, rest = text[1:].partition("[")
+            # One synonym line in MilNonState holds two synonyms joined by '+'.
+            records[-1].phrases.extend(p for p in phrase.split("+") if p.strip())
+            if rest:
+                records[-1].codes.extend(parse_codes("[" + rest, where))
+        else:
+            phrase, _, rest = text.partition("[")
+            rec = Record(path, n, phrase, parse_codes("[" + rest, where) if rest else [])
+            prev = records[-1] if records else None
+            if (prev is not None and not prev.codes and not rec.codes
+                    and prev.last_line == n - 1):
+                # A name line without '+' right below a record that has no code yet: a
+                # synonym whose '+' is missing ('LEONID_BREZHNEV_' then 'LEONID_ILYICH_BREZHNEV'
+                # then the codes). PETRARCH would leave the upper names without a code.
+                prev.phrases.append(phrase)
+                stats["names joined to the next record (missing '+')"] += 1
+                rec = prev
+            else:
+                records.append(rec)
+        records[-1].last_line = n
+    return records
+
+
+def names_of(rec):
+    out = []
+    for phrase in rec.phrases:
+        # 'ANTHONY_CROSLAND,_THEN_DAVID_OWEN_' (two holders of one dated role) is two names.
+        for p in re.split(r",[ _]+THEN[ _]+", phrase, flags=re.I):
+            name = norm_name(p)
+            if name is not None and name not in out:
+                out.append(name)
+    return out
+
+
+def is_place(rec):
+    return rec.primary_code or any(re.fullmatch(r"[A-Z]{3}", c[0]) for c in rec.codes)
+
+
+def most_recent(codes):
+    """The code that applies latest: an open-ended '>A' (latest A), else the default (it applies
+    once every dated code has ended), else the dated code that ends latest."""
+    codes = [c for c in codes if c[0] != NULL_CODE]
+    if not codes:
+        return None
+    open_ended = [c for c in codes if c[3] and c[1] and not c[2]]
+    if open_ended:
+        return max(open_ended, key=lambda c: c[1])[0]
+    default = [c for c in codes if not c[3]]
+    if default:
+        return default[0][0]
+    return max(codes, key=lambda c: (c[2], c[1]))[0]
+
+
+def plural_word(word):
+    """The regular plural of one word, by English rules rather than PETRARCH's (which gives
+    'CHURCHS', 'ATTORNEIES', 'MILITIAMANS', 'SOLDIERSES'); '' for an abbreviation ('COL.') and
+    a word already ending in a single S ('FORCES', 'AFFAIRS')."""
+    if not word or not word[-1].isalnum():
+        return ""
+    if word.endswith("S") and not word.endswith("SS"):
+        return ""
+    if word.endswith("MAN"):
+        return word[:-3] + "MEN"
+    if word.endswith(("SS", "X", "Z", "CH", "SH")):
+        return word + "ES"
+    if word.endswith("Y") and len(word) > 1 and word[-2] not in "AEIOU":
+        return word[:-1] + "IES"
+    return word + "S"
+
+
+def regular_plural(phrase):
+    """The phrase with its head word in the plural: the word before the first preposition
+    ('DEPARTMENT_OF_DEFENSE' -> 'DEPARTMENTS_OF_DEFENSE'), else the last word; '' if none."""
+    parts = re.split(r"([ _]+)", phrase.strip().rstrip("_").rstrip())
+    words = parts[0::2]
+    head = len(words) - 1
+    for i, w in enumerate(words[1:], 1):
+        if w in PREPOSITIONS:
+            head = i - 1
+            break
+    if words[head] in PREPOSITIONS:
+        return ""
+    plural = plural_word(words[head])
+    if not plural:
+        return ""
+    parts[2 * head] = plural
+    return "".join(parts)
+
+
+def read_agents(path):
+    """[(name, code)] with the plural forms, as PETRreader.read_agent_dictionary stores them."""
+    markers, rows = {}, []
+    for n, text in content_lines(path):
+        where = f"{os.path.basename(path)}:{n}"
+        if "!" in text and "=" in text:
+            m = re.fullmatch(r"!([^!]+)!\s*=\s*(.*)", text)
+            if not m:
+                warn(f"{where}: substitution marker not understood; skipped")
+                continue
+            markers[m.group(1)] = [w.strip() for w in m.group(2).split(",") if w.strip()]
+            continue
+        if "[" not in text:
+            warn(f"{where}: agent {text!r} has no code; skipped (as PETRARCH does)")
+            continue
+        phrase, _, rest = text.partition("[")
+        code = rest.partition("]")[0].strip()
+        if "!" in phrase:
+            m = re.search(r"!([^!]+)!", phrase)
+            if not m or m.group(1) not in markers:
+                warn(f"{where}: unknown substitution marker in {phrase!r}; skipped")
+                continue
+            for word in markers[m.group(1)]:
+                rows.append((phrase[:m.start()] + word + phrase[m.end():], code))
+            continue
+        if "{" in phrase:
+            if "}" not in phrase:
+                warn(f"{where}: missing '}}' in {phrase!r}; skipped")
+                continue
+            root = phrase[:phrase.find("{")]
+            plural = phrase[phrase.find("{") + 1:phrase.find("}")].strip()
+        else:
+            root = phrase
+            plural = regular_plural(root)
+        rows.append((root, code))
+        if plural:
+            rows.append((plural, code))
+    out = []
+    for phrase, code in rows:
+        name = norm_name(phrase)
+        if name is not None:
+            out.append((name, code))
+    return out
+
+
+# ---------------------------------------------------------------- writing
+
+def write_tsv(path, header, rows):
+    rows = sorted(set(rows))
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\t".join(header) + "\n")
+        for r in rows:
+            f.write("\t".join(r) + "\n")
+    return len(rows), os.path.getsize(path)
+
+
+def main(argv):
+    src = dict_dir(argv)
+    if len(argv) > 2 and argv[2]:
+        out_dir = os.path.abspath(argv[2])
+    else:
+        out_dir = os.path.join(ROOT, "models", "actors")
+    os.makedirs(out_dir, exist_ok=True)
+
+    people, orgs = [], []
+
+    def people_rows(rec):
+        for name in names_of(rec):
+            for code, a, b, _ in rec.codes:
+                if code != NULL_CODE:
+                    people.append((name, code, a, b))
+
+    for rec in read_actor_file(os.path.join(src, COUNTRIES)):
+        if is_place(rec):
+            stats["place records skipped"] += 1
+            continue
+        if not rec.codes:
+            stats["records without a code (dropped)"] += 1
+            continue
+        stats["null-code roles dropped"] += sum(c[0] == NULL_CODE for c in rec.codes)
+        people_rows(rec)
+
+    for fname in (INTERNATIONAL, MILNONSTATE):
+        for rec in read_actor_file(os.path.join(src, fname)):
+            code = most_recent(rec.codes)
+            if code is None:
+                stats["records without a code (dropped)"] += 1
+                continue
+            stats["null-code roles dropped"] += sum(c[0] == NULL_CODE for c in rec.codes)
+            for name in names_of(rec):
+                orgs.append((name, code))
+            if (any(c[3] for c in rec.codes)
+                    and rec.phrases[0].strip() not in DATED_ORGANISATIONS):
+                people_rows(rec)
+
+    agents = read_agents(os.path.join(src, AGENTS))
+
+    for k, v in stats.items():
+        print(f"{PROG}: {k}: {v}", file=sys.stderr)
+    for fname, header, rows in (("people.tsv", ("name", "code", "from", "to"), people),
+                                ("organisations.tsv", ("name", "code"), orgs),
+                                ("agents.tsv", ("name", "code"), agents)):
+        n, size = write_tsv(os.path.join(out_dir, fname), header, rows)
+        print(f"{fname}: {n} rows, {size} bytes")
+    print(f"{PROG}: {len(warnings)} warning(s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -21,7 +21,7 @@
 //! another actor is the target ("Seoul said Tokyo must withdraw" → KOR, JPN). A
 //! target with no state of its own ("protesters") takes the source's state. See
 //! `models/actors.md` for the measured accuracy and the known failure modes.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -62,6 +62,8 @@ pub struct Names {
     named: Vec<Named>,
     /// The names as written in the tables (lowercase), by pattern id.
     texts: Vec<String>,
+    /// The state codes (ISO 3166-1 alpha-3) that an actor code may start with.
+    states: HashSet<String>,
 }
 
 /// A resolved actor phrase of a sentence.
@@ -71,6 +73,10 @@ pub struct Phrase {
     pub end: usize,
     /// The actor code; empty for an agent with no state (yet).
     pub code: String,
+    /// The state the code starts with, if it starts with one.
+    pub state: Option<String>,
+    /// Every state the phrase names ("the two Koreas": PRK and KOR).
+    pub states: Vec<String>,
     /// The agent's sector, for a phrase that is only an agent.
     pub sector: String,
     /// Only a place: a state or organisation after "in", "at", "near", ….
@@ -127,7 +133,7 @@ const CLAUSE_OPENERS: &[&str] = &[
 /// Sectors of an agent with no state that can be the target of its sentence's source
 /// ("police arrested protesters": protesters take the police's state).
 const PEOPLE_SECTORS: &[&str] = &[
-    "CVL", "REF", "OPP", "REB", "COP", "JUD", "LEG", "BUS", "MED", "EDU", "LAB", "HLH", "REL",
+    "CVL", "REF", "OPP", "REB", "COP", "JUD", "LEG", "BUS", "EDU", "LAB", "HLH", "REL",
 ];
 
 /// Auxiliaries of a passive clause ("was attacked by").
@@ -149,7 +155,8 @@ pub struct Tables {
 }
 
 impl Names {
-    pub fn load(models: &Path) -> Result<Names, Error> {
+    /// Loads the tables; `states` are the state codes an actor code may start with.
+    pub fn load(models: &Path, states: HashSet<String>) -> Result<Names, Error> {
         let mut tables = Tables::default();
         let coded = |file: &str, width: usize| -> Result<Vec<Vec<String>>, Error> {
             read_tsv(models, file, width)?
@@ -197,11 +204,11 @@ impl Names {
             surnames.push(f);
         }
         tables.surnames = surnames;
-        Names::build(&tables).map_err(|m| table_error(models, AGENTS, 0, &m))
+        Names::build(&tables, states).map_err(|m| table_error(models, AGENTS, 0, &m))
     }
 
     /// Compiles the tables (checked by [`Names::load`]) into one automaton.
-    pub fn build(tables: &Tables) -> Result<Names, String> {
+    pub fn build(tables: &Tables, states: HashSet<String>) -> Result<Names, String> {
         let role = |f: &[String]| Role {
             code: f[1].clone(),
             from: f[2].clone(),
@@ -237,7 +244,7 @@ impl Names {
             // A state's rebels in the dictionaries (`LBNREB` Hezbollah) that are armed
             // groups in their own right are IMG (curated ones already say so).
             let code = &f[1];
-            let code = if code.len() >= 6 && &code[3..6] == "REB" && state_of(code).is_some() {
+            let code = if code.len() >= 6 && &code[3..6] == "REB" && states.contains(&code[..3]) {
                 format!("IMG{code}")
             } else {
                 code.clone()
@@ -264,6 +271,7 @@ impl Names {
             automaton,
             named,
             texts,
+            states,
         })
     }
 }
@@ -355,16 +363,11 @@ fn role_on<'a>(roles: &'a [Role], date: &str) -> Option<&'a Role> {
         .or_else(recent)
 }
 
-/// The state of an actor code, when it starts with one (not `IGO`, `NGO`, `IMG`, `MNC`).
-pub fn state_of(code: &str) -> Option<&str> {
-    let s = code.get(..3)?;
-    (!matches!(s, "IGO" | "NGO" | "IMG" | "MNC" | "UIS" | "PTY" | "REB")).then_some(s)
-}
-
 /// One raw mention before phrases are formed.
 #[derive(Debug, Clone)]
 enum Kind {
-    State(String),
+    /// A state's name; "the two Koreas" names two.
+    State(Vec<String>),
     /// A full name: the code and the name.
     Person(String),
     /// A surname alone.
@@ -400,6 +403,12 @@ fn word_before(text: &str, at: usize) -> String {
 }
 
 impl Names {
+    /// The state an actor code starts with, if it starts with one (not `IGO`, `NGO`,
+    /// `IMG`, `MNC`, or a bare sector).
+    pub fn state_of<'a>(&self, code: &'a str) -> Option<&'a str> {
+        code.get(..3).filter(|s| self.states.contains(*s))
+    }
+
     fn raw_mentions(
         &self,
         gazetteer: &Gazetteer,
@@ -413,7 +422,7 @@ impl Names {
             .map(|m| Raw {
                 start: m.start,
                 end: m.end,
-                kind: Kind::State(m.codes[0].clone()),
+                kind: Kind::State(m.codes),
             })
             .collect();
         for m in self.automaton.find_iter(text) {
@@ -513,7 +522,11 @@ impl Names {
         }
         groups
             .into_iter()
-            .map(|g| phrase(text, &g, bindings))
+            .map(|g| {
+                let mut p = phrase(text, &g, bindings);
+                p.state = self.state_of(&p.code).map(str::to_string);
+                p
+            })
             .collect()
     }
 }
@@ -527,6 +540,7 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
     let mut own = None;
     let mut person = None;
     let mut agents = Vec::new();
+    let mut states: Vec<String> = Vec::new();
     for m in g {
         match &m.kind {
             Kind::Person(code) => {
@@ -535,7 +549,10 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
             }
             Kind::Surname(code) => own = own.or(Some(code.clone())),
             Kind::Organisation(code) => own = own.or(Some(code.clone())),
-            Kind::State(code) => state = state.or(Some(code.clone())),
+            Kind::State(codes) => {
+                state = state.or(codes.first().cloned());
+                states.extend(codes.iter().cloned());
+            }
             Kind::Agent(s) => {
                 sector = sector.or(Some(s.clone()));
                 agents.push(text[m.start..m.end].to_lowercase());
@@ -553,8 +570,11 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
         (None, Some(state), Some(sector)) => format!("{state}{sector}"),
         (None, Some(state), None) => state,
         (None, None, Some(_)) => {
+            // "the minister", bound by an earlier "Japan's foreign minister".
             let agent = text[start..end].to_lowercase();
+            let definite = text[..start].to_lowercase().ends_with("the ");
             bindings
+                .filter(|_| definite)
                 .and_then(|b| b.agents.get(&agent))
                 .cloned()
                 .unwrap_or_default()
@@ -565,6 +585,8 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
         start,
         end,
         code,
+        state: None,
+        states,
         sector: sector.unwrap_or_default(),
         place,
         person,
@@ -641,6 +663,7 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
     };
     let last = *source.last().expect("a group has its first phrase");
     let source_code = phrases[first].code.as_str();
+    let source_state = phrases[first].state.as_deref();
     let target = (last + 1..phrases.len()).find(|&j| {
         let p = &phrases[j];
         if p.place || source.iter().any(|&i| phrases[i].code == p.code) {
@@ -648,11 +671,11 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
         }
         if p.code.is_empty() {
             // An agent with no state: the source's people ("protesters").
-            return PEOPLE_SECTORS.contains(&p.sector.as_str()) && state_of(source_code).is_some();
+            return PEOPLE_SECTORS.contains(&p.sector.as_str()) && source_state.is_some();
         }
         // The source's own state again ("Italy's minister said Italian ports …") is not a
         // target, unless both name different parts of it (police → protesters).
-        match (state_of(&p.code), state_of(source_code)) {
+        match (p.state.as_deref(), source_state) {
             (Some(t), Some(s)) if t == s => {
                 p.code.len() > 3 && source_code.len() > 3 && p.code[3..] != source_code[3..]
             }
@@ -709,18 +732,20 @@ impl Names {
         // A target with no state of its own ("protesters") is the source's state's.
         if let (Some(&t), Some(&s)) = (target.first(), source.first()) {
             if phrases[t].code.is_empty() {
-                let state = state_of(&phrases[s].code).unwrap_or_default().to_string();
+                let state = phrases[s].state.clone().unwrap_or_default();
                 phrases[t].code = format!("{state}{}", phrases[t].sector);
+                phrases[t].state = Some(state);
             }
         }
         if let Some(b) = bindings.as_deref_mut() {
             bind(b, &phrases);
         }
         let mut states: Vec<String> = Vec::new();
-        for p in &phrases {
-            if let Some(s) = state_of(&p.code) {
-                if !states.iter().any(|x| x == s) {
-                    states.push(s.to_string());
+        for p in phrases.iter().filter(|p| !p.code.is_empty()) {
+            let own = p.state.iter().filter(|_| p.states.is_empty());
+            for s in p.states.iter().chain(own) {
+                if !states.contains(s) {
+                    states.push(s.clone());
                 }
             }
         }
@@ -740,6 +765,20 @@ impl Names {
     }
 }
 
+/// Offices held by one person ("the minister", "the ambassador"): only these bind a later
+/// short mention; "the government" or "the police" later in an article may be another's.
+const ONE_PERSON: &[&str] = &[
+    "minister", "president", "premier", "chancellor", "ambassador", "envoy", "secretary",
+    "spokesman", "spokeswoman", "spokesperson", "king", "queen", "emir", "prince",
+];
+
+fn one_person(agent: &str) -> bool {
+    agent
+        .split_whitespace()
+        .next_back()
+        .is_some_and(|w| ONE_PERSON.contains(&w))
+}
+
 /// Binds a full name's surname, and the agent words of a phrase with a state ("Japan's
 /// foreign minister": "foreign minister"), to the phrase's code.
 fn bind(b: &mut Bindings, phrases: &[Phrase]) {
@@ -754,8 +793,8 @@ fn bind(b: &mut Bindings, phrases: &[Phrase]) {
                 }
             }
         }
-        if state_of(&p.code).is_some() {
-            for a in &p.agents {
+        if p.state.is_some() {
+            for a in p.agents.iter().filter(|a| one_person(a)) {
                 b.agents.insert(a.clone(), p.code.clone());
             }
         }
@@ -773,7 +812,8 @@ mod tests {
             let hint = "the actors scorer needs scripts/bootstrap to have run";
             (
                 Gazetteer::load(&models).unwrap_or_else(|e| panic!("{e}: {hint}")),
-                Names::load(&models).unwrap_or_else(|e| panic!("{e}: {hint}")),
+                Names::load(&models, Gazetteer::load(&models).unwrap().codes())
+                    .unwrap_or_else(|e| panic!("{e}: {hint}")),
             )
         })
     }

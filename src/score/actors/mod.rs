@@ -43,9 +43,11 @@ pub fn columns(opts: &ScorerOptions) -> Vec<String> {
 }
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
+    let gazetteer = Gazetteer::load(models)?;
+    let names = Names::load(models, gazetteer.codes())?;
     Ok(Box::new(ActorsScorer {
-        gazetteer: Gazetteer::load(models)?,
-        names: Names::load(models)?,
+        gazetteer,
+        names,
         columns: columns(opts),
         carry: opts.actors_carry,
     }))
@@ -151,6 +153,11 @@ impl Gazetteer {
             entries,
             texts,
         })
+    }
+
+    /// Every state code the gazetteer knows.
+    pub fn codes(&self) -> std::collections::HashSet<String> {
+        self.entries.iter().flat_map(|e| e.codes.iter().cloned()).collect()
     }
 
     /// Number of distinct name texts.
@@ -791,7 +798,7 @@ mod tests {
                 Vec::new(),
             )
             .unwrap(),
-            names: Names::build(&coder::Tables::default()).unwrap(),
+            names: Names::build(&coder::Tables::default(), Default::default()).unwrap(),
             columns: columns(&ScorerOptions {
                 actors_carry: true,
                 ..Default::default()

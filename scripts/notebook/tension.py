@@ -1,11 +1,12 @@
 # %% [markdown]
 # # Tension in a detente corpus
 #
-# Reads the sentence CSV that `detente score` writes and draws three figures:
+# Reads the sentence CSV that `detente score` writes and draws four figures:
 #
 # 1. the tension of each sentence of one article, as a strip;
 # 2. the monthly mean tension of the most frequent dyads;
-# 3. the distribution of event classes.
+# 3. the distribution of event classes;
+# 4. tension from A to B and from B to A over time, for the top directed pairs.
 #
 # Inputs come from the environment so the same notebook runs on any corpus:
 # `DETENTE_SENTENCES` (default `out/sample.csv`), `DETENTE_FIGURES` (default
@@ -27,7 +28,8 @@ FIGURES = os.environ.get("DETENTE_FIGURES", "out/figures")
 os.makedirs(FIGURES, exist_ok=True)
 
 # Text columns stay strings; empty cells in them are "", not NaN.
-TEXT = ["doc_id", "text", "date", "actors", "dyad", "event_class", "cameo_root", "cameo_name"]
+TEXT = ["doc_id", "text", "date", "actors", "dyad", "source", "target", "event_class",
+        "cameo_root", "cameo_name"]
 df = pd.read_csv(SENTENCES, dtype={c: str for c in TEXT}, keep_default_na=False,
                  na_values={"tension": [""], "goldstein": [""], "sentiment": [""]})
 needed = {"doc_id", "sentence", "tension", "event_class"}
@@ -74,7 +76,7 @@ save(fig, "strip.png")
 #
 # Sentences naming two or more states carry a `dyad` (`JPN-KOR`); `date` is the
 # document's date. The plot shows the monthly mean tension of the five dyads with the
-# most sentences (undirected: who acts on whom is not modelled).
+# most sentences (undirected; figure 4 shows who acts on whom).
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 3.5))
@@ -113,3 +115,47 @@ ax.barh([c.replace("_", " ") for c in order], counts.to_numpy(),
 ax.set_xlabel("sentences")
 ax.set_title("Event classes")
 save(fig, "event_classes.png")
+
+# %% [markdown]
+# ## 4. Directed pairs: A to B against B to A
+#
+# `source` and `target` say who acts on whom (`KORGOV`, `JPN`; the first three letters are
+# the state or organisation kind). A sentence counts for each directed pair `A>B` of its
+# source and target states; for the three pairs with the most sentences in both
+# directions, the panels show the monthly mean tension from A to B and from B to A.
+
+# %%
+def prefixes(cell):
+    return sorted({c[:3] for c in cell.split(";") if len(c) >= 3})
+
+
+pairs = []
+if {"source", "target", "date"} <= set(df.columns):
+    for _, r in df[(df["source"] != "") & (df["target"] != "") & (df["date"] != "")].iterrows():
+        for a in prefixes(r["source"]):
+            for b in prefixes(r["target"]):
+                if a != b:
+                    pairs.append((a, b, r["date"][:7], r["tension"]))
+dp = pd.DataFrame(pairs, columns=["a", "b", "month", "tension"])
+if len(dp):
+    dp["month"] = pd.PeriodIndex(dp["month"], freq="M").to_timestamp()
+    dp["key"] = [tuple(sorted(k)) for k in zip(dp["a"], dp["b"])]
+    top = dp["key"].value_counts().head(3).index
+else:
+    top = []
+fig, axes = plt.subplots(1, max(len(top), 1), figsize=(9, 3), sharey=True, squeeze=False)
+for ax, (x, y) in zip(axes[0], top):
+    for a, b, style in [(x, y, "-o"), (y, x, "--s")]:
+        one = dp[(dp["a"] == a) & (dp["b"] == b)]
+        series = one.groupby("month")["tension"].mean()
+        ax.plot(series.index, series.to_numpy(), style, label=f"{a}>{b} ({len(one)})")
+    ax.set_title(f"{x} and {y}")
+    ax.legend(fontsize=7)
+    ax.set_ylim(0, 1)
+if not len(top):
+    axes[0][0].text(0.5, 0.5, "no dated sentences with a source and a target",
+                    ha="center", transform=axes[0][0].transAxes)
+axes[0][0].set_ylabel("mean tension")
+fig.suptitle("Tension by direction, top directed pairs", y=1.05)
+fig.autofmt_xdate()
+save(fig, "directed.png")

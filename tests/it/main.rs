@@ -6,6 +6,7 @@
 mod aggregate;
 mod cli;
 mod common;
+mod events;
 mod invariance;
 mod notebook;
 mod segment_golden;

@@ -22,7 +22,12 @@ fn notebook_draws_its_figures_from_the_sample_output() {
         "scripts/notebook/run failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for name in ["strip.png", "dyads.png", "event_classes.png"] {
+    for name in [
+        "strip.png",
+        "dyads.png",
+        "event_classes.png",
+        "directed.png",
+    ] {
         let bytes = std::fs::read(figures.path().join(name))
             .unwrap_or_else(|e| panic!("{name} was not written: {e}"));
         assert!(

@@ -725,7 +725,7 @@ impl Names {
         gazetteer: &Gazetteer,
         text: &str,
         date: &str,
-        mut bindings: Option<&mut Bindings>,
+        bindings: Option<&mut Bindings>,
     ) -> Coded {
         let mut phrases = self.phrases(gazetteer, text, date, bindings.as_deref());
         let (source, target) = roles(text, &phrases);
@@ -737,7 +737,7 @@ impl Names {
                 phrases[t].state = Some(state);
             }
         }
-        if let Some(b) = bindings.as_deref_mut() {
+        if let Some(b) = bindings {
             bind(b, &phrases);
         }
         let mut states: Vec<String> = Vec::new();
@@ -768,8 +768,20 @@ impl Names {
 /// Offices held by one person ("the minister", "the ambassador"): only these bind a later
 /// short mention; "the government" or "the police" later in an article may be another's.
 const ONE_PERSON: &[&str] = &[
-    "minister", "president", "premier", "chancellor", "ambassador", "envoy", "secretary",
-    "spokesman", "spokeswoman", "spokesperson", "king", "queen", "emir", "prince",
+    "minister",
+    "president",
+    "premier",
+    "chancellor",
+    "ambassador",
+    "envoy",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "king",
+    "queen",
+    "emir",
+    "prince",
 ];
 
 fn one_person(agent: &str) -> bool {
@@ -794,8 +806,12 @@ fn bind(b: &mut Bindings, phrases: &[Phrase]) {
             }
         }
         if p.state.is_some() {
+            // "foreign minister" binds "the foreign minister" and "the minister".
             for a in p.agents.iter().filter(|a| one_person(a)) {
                 b.agents.insert(a.clone(), p.code.clone());
+                if let Some(last) = a.split_whitespace().next_back() {
+                    b.agents.insert(last.to_string(), p.code.clone());
+                }
             }
         }
     }

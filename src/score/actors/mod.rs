@@ -157,7 +157,10 @@ impl Gazetteer {
 
     /// Every state code the gazetteer knows.
     pub fn codes(&self) -> std::collections::HashSet<String> {
-        self.entries.iter().flat_map(|e| e.codes.iter().cloned()).collect()
+        self.entries
+            .iter()
+            .flat_map(|e| e.codes.iter().cloned())
+            .collect()
     }
 
     /// Number of distinct name texts.

@@ -327,3 +327,36 @@ fn aggregating_shards_of_a_real_run_equals_aggregating_the_run() {
     let n: u64 = whole.1.iter().map(|r| r[2].parse::<u64>().unwrap()).sum();
     assert_eq!(n as usize, read_csv(&d.join("all.csv")).1.len());
 }
+
+/// `--by pair` groups by the directed pairs of `source` and `target` (first three
+/// letters), `--by source` by each source; rows without them are left out.
+#[test]
+fn directed_pairs_are_grouped_by_direction() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let csv = "doc_id,paragraph,sentence,date,tension,source,target\r\n\
+d1,0,0,2015-10-04,0.800000,KORGOV,JPN\r\n\
+d1,0,1,2015-10-04,0.400000,KOR,JPNGOV;CHN\r\n\
+d2,0,0,2015-10-05,0.200000,JPN,KORGOV\r\n\
+d2,0,1,2015-10-05,0.600000,IGOUNO,\r\n\
+d3,0,0,2015-10-06,0.100000,,\r\n";
+    std::fs::write(d.join("s.csv"), csv).unwrap();
+    let (h, rows) = aggregate(d, &["s.csv"], "pair");
+    assert_eq!(h[0], "pair");
+    let pairs: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str(), r[3].as_str()))
+        .collect();
+    // (pair, n_sentences, tension_mean)
+    assert_eq!(
+        pairs,
+        [
+            ("JPN>KOR", "1", "0.200000"),
+            ("KOR>CHN", "1", "0.400000"),
+            ("KOR>JPN", "2", "0.600000"),
+        ]
+    );
+    let (_, rows) = aggregate(d, &["s.csv"], "source");
+    let sources: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(sources, ["IGO", "JPN", "KOR"]);
+}

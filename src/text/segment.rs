@@ -12,19 +12,29 @@
 //!   word ("The", "He", "Officials") starts a new sentence. "a.m."/"p.m." end a sentence
 //!   before a capitalised word unless it is a day, month or time zone ("5 p.m. Tuesday"),
 //!   or the sentence so far is an opening time phrase ("At 5 a.m. Mr. Smith left.").
+//!   Abbreviations include units, currencies, publications and regulations ("Rs. 500",
+//!   "Eq. 2", "85 Fed. Reg. 41020") and books of the Bible before chapter:verse ("Matt.
+//!   5:9"): before a number they never end a sentence. "Q." and "A." open an interview
+//!   answer's sentence.
 //! - A full stop glued to a capitalised word ("world.Today") ends a sentence, except
 //!   inside e-mail addresses, URLs and dotted abbreviations.
-//! - `!`, `?` end a sentence when the next word is not lower case ("Yahoo! in"); an
+//! - Reference marks glued after a terminator belong to the sentence it ends: bracketed
+//!   ("2019.[3]", "[12][13]", "[a]") after any terminator, one to three digits after a full
+//!   stop that follows a letter or closing bracket ("annex).4"; not "3.5" or "2030.12").
+//! - `!`, `?` end a sentence when the next word is not lower case ("Yahoo! in") and no
+//!   dash follows ("the minister — wow! — agreed"); an
 //!   ellipsis ("...", "…", ". . .") ends one before a capitalised word other than "I",
 //!   an ellipsis plus full stop (four dots) before any sentence start, and "[...]" never.
 //!   Ideographic "。", "！", "？" end one even with no space after them.
 //! - Closing quotes and brackets stay with the sentence they close; a parenthesised
 //!   citation after a closing quote ('..." (Smith 55).') stays with the quote.
 //! - Lists: a sentence may start with a bullet and/or an enumerator ("1.", "2.)", "3)",
-//!   "(4)", "a.", "• 9."), whose full stop never ends it; once a list starts, the next
+//!   "(4)", "a.", "ii.", "(iv)", "• 9."), whose full stop never ends it; once a list starts, the next
 //!   enumerator ("2." after "1.") or a bullet starts a new sentence even without a full
 //!   stop, and so does a new line that starts with a list item.
-//! - New lines: inside prose a single new line is a hard wrap, not a boundary. A
+//! - New lines: inside prose a single new line is a hard wrap, not a boundary, except
+//!   after a heading: a line of at most 60 bytes that is the whole sentence so far, with no
+//!   punctuation or continuing word at its end, before a capitalised line. A
 //!   paragraph of several lines with no sentence punctuation at all (a list of short
 //!   items) is split at each new line, unless a line is long or visibly continues.
 //!
@@ -219,6 +229,13 @@ const ABBREVIATIONS: &[&str] = &[
     "min", "max", "govt", "int'l", "intl", "natl", "tel", "ext", "ref", "ed", "eds", "mln", "bln",
     "bn", "km", "kg", "lb", "lbs", "oz", "c", "b", "d", "n°", "nº", "nr", "dist", "gov't", "sq",
     "mi", "yr", "yrs",
+    // Currencies, equations, regulations and publications before a number or a code.
+    "rs", "eq", "eqs", "eqn", "reg", "regs", "fed", "stat", "eur", "int", "j", "rep", "supp", "cl",
+    "subsec", "subpara", "annex", "app",
+    // Books of the Bible before chapter:verse ("Matt. 5:9").
+    "matt", "mk", "lk", "jn", "rom", "cor", "gal", "eph", "phil", "thess", "tim", "heb", "jas",
+    "pet", "ps", "prov", "eccl", "isa", "jer", "ezek", "dan", "hos", "exod", "lev", "num", "deut",
+    "josh", "judg", "sam", "kgs", "chr", "neh", "esth",
 ];
 
 /// Abbreviations that count only when capitalised, since lowercased they are words
@@ -270,6 +287,10 @@ const TIME_PREPOSITIONS: &[&str] = &[
     "at", "by", "around", "about", "before", "after", "until", "till", "from", "since",
     "shortly", "on", "starting", "beginning", "as", "of", "near",
 ];
+
+/// The longest line, in bytes, read as a heading when a capitalised line follows it: a
+/// hard-wrapped line of prose is longer.
+const HEADING_MAX: usize = 60;
 
 /// Words after which a line of a list-like paragraph visibly continues on the next one.
 #[rustfmt::skip]
@@ -436,6 +457,10 @@ fn enumerator(b: &[u8], i: usize) -> Option<(Enumerator, usize)> {
             return None;
         }
         (0u8, v)
+    } else if let Some((value, len)) = roman(&b[k..]) {
+        // "ii.", "iv)", "(xii)": lower-case roman numerals of two letters or more.
+        k += len;
+        (3u8, value)
     } else if at(k).is_ascii_lowercase() {
         k += 1;
         (1u8, u32::from(at(k - 1) - b'a') + 1)
@@ -471,6 +496,39 @@ fn enumerator(b: &[u8], i: usize) -> Option<(Enumerator, usize)> {
         return None;
     }
     Some((Enumerator { kind, style, value }, k))
+}
+
+/// A lower-case roman numeral of 2 to 6 letters at the start of `b` ("ii", "iv", "xii"),
+/// with its value and length; single letters are read as letters ("i.", "v.").
+fn roman(b: &[u8]) -> Option<(u32, usize)> {
+    let digit = |c: u8| match c {
+        b'i' => Some(1),
+        b'v' => Some(5),
+        b'x' => Some(10),
+        b'l' => Some(50),
+        b'c' => Some(100),
+        _ => None,
+    };
+    let len = b
+        .iter()
+        .take(7)
+        .take_while(|&&c| digit(c).is_some())
+        .count();
+    if !(2..=6).contains(&len) {
+        return None;
+    }
+    let values: Vec<u32> = b[..len].iter().filter_map(|&c| digit(c)).collect();
+    // A numeral before a larger one is subtracted ("iv" = 5 − 1).
+    let mut total = 0i64;
+    for (j, &v) in values.iter().enumerate() {
+        let v = i64::from(v);
+        if values.get(j + 1).is_some_and(|&next| i64::from(next) > v) {
+            total -= v;
+        } else {
+            total += v;
+        }
+    }
+    Some((u32::try_from(total).ok().filter(|&t| t > 0)?, len))
 }
 
 /// A list item's marker at `b[i..]`: a bullet, an enumerator, or a bullet then an
@@ -676,6 +734,21 @@ impl Splitter<'_> {
         }
         let next = self.p[k..].chars().next().unwrap_or(' ');
         let glued = !next.is_whitespace();
+        // A reference mark after the terminator ("2019.[3] The", "annex).4 Delegates")
+        // belongs to the sentence it ends; the next capitalised word starts another.
+        if glued {
+            if let Some(len) = self.reference_mark(i, k) {
+                let rest_at = self.skip_space(k + len);
+                if rest_at >= n {
+                    return n;
+                }
+                if rest_at > k + len && starts_capital(&self.p[rest_at..]) {
+                    self.cut_at(k + len);
+                    return self.begin(k + len).max(k + len);
+                }
+                return k + len;
+            }
+        }
         if glued && !(dots == 1 && !strong && k == i + 1 && self.glued_sentence(i)) {
             return k;
         }
@@ -685,8 +758,10 @@ impl Splitter<'_> {
         }
         let rest = &self.p[rest_at..];
         let mut cut = k;
+        // "the minister — wow! — agreed": an aside set off by dashes.
+        let dash = rest.starts_with(['—', '–']) || rest.starts_with("- ");
         let mut ends = if strong {
-            starts_sentence(rest)
+            starts_sentence(rest) && !dash
         } else if dots == 1 {
             self.full_stop_ends(i, rest)
         } else if spaced && attached && dots >= 4 && b[i] == b'.' && b.get(i + 1) == Some(&b' ') {
@@ -708,6 +783,42 @@ impl Splitter<'_> {
         self.cut_at(cut);
         let resume = self.begin(cut);
         resume.max(k)
+    }
+
+    /// The length of a reference mark glued to the terminator run that starts at `i` and
+    /// ends at `k`: a bracketed number ("[3]", "[12, 14]") after any terminator, or one to
+    /// three digits after a full stop that follows a letter or a closing bracket ("annex).4",
+    /// "report.12"; not "3.5" nor "2030.12", which read as numbers), then white space.
+    fn reference_mark(&self, i: usize, k: usize) -> Option<usize> {
+        let b = self.b;
+        let spaced = |e: usize| b.get(e).map_or(true, |c| is_space(*c));
+        if b.get(k) == Some(&b'[') {
+            // One or more marks: "[12][13]", "[a]", "[note 2]".
+            let mut e = k;
+            while b.get(e) == Some(&b'[') {
+                let close = b[e..].iter().take(12).position(|&c| c == b']')?;
+                let inner = &b[e + 1..e + close];
+                let mark = !inner.is_empty()
+                    && inner
+                        .iter()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b',' | b' ' | b'-'));
+                if !mark {
+                    return None;
+                }
+                e += close + 1;
+            }
+            return spaced(e).then_some(e - k);
+        }
+        let before = i.checked_sub(1).map(|j| b[j])?;
+        if !(before.is_ascii_alphabetic() || matches!(before, b')' | b']' | b'"')) {
+            return None;
+        }
+        let digits = b[k..]
+            .iter()
+            .take(4)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        ((1..=3).contains(&digits) && spaced(k + digits)).then_some(digits)
     }
 
     /// A run of ideographic terminators ("。", "！", "？") at `i`: it ends the sentence,
@@ -836,6 +947,10 @@ impl Splitter<'_> {
         {
             return !next_digit && in_list(next_word, OPENERS);
         }
+        // "Q. When …? A. The ministry …": interview markers open their sentence.
+        if matches!(word, "Q" | "A") && ws == self.start {
+            return false;
+        }
         if word.chars().count() == 1 && first.is_uppercase() {
             // "you and I." ends; "Albert I. Jones", "J. Smith" do not.
             if first == 'I' && self.previous_word_lower(ws) {
@@ -924,7 +1039,15 @@ impl Splitter<'_> {
             }),
             None => false,
         };
-        if item || (list && !joins(prev, &self.p[k..])) {
+        // A heading or short title line ("Key points", "Rail strike called off"): the whole
+        // sentence so far, short, with no punctuation at its end and no word that
+        // continues, before a line that starts with a capital.
+        let heading = self.start >= line_start
+            && prev.len() <= HEADING_MAX
+            && !prev.ends_with(|c: char| c.is_ascii_punctuation())
+            && !in_list(prev.rsplit(' ').next().unwrap_or(""), CONTINUATIONS)
+            && starts_capital(&self.p[k..]);
+        if item || heading || (list && !joins(prev, &self.p[k..])) {
             self.line_start = k;
             self.cut_at(k);
             return self.begin(k).max(k);
@@ -1428,6 +1551,36 @@ mod tests {
         check(
             "He called it “a lie.” (Reuters 2023). Kyiv denied it.",
             &["He called it “a lie.” (Reuters 2023).", "Kyiv denied it."],
+        );
+    }
+
+    #[test]
+    fn roman_numerals_and_reference_marks() {
+        assert_eq!(roman(b"iv. x"), Some((4, 2)));
+        assert_eq!(roman(b"xii) y"), Some((12, 3)));
+        assert_eq!(roman(b"i. z"), None);
+        check(
+            "iv. Members meet twice a year.\nv. Decisions need a majority.",
+            &[
+                "iv. Members meet twice a year.",
+                "v. Decisions need a majority.",
+            ],
+        );
+        check(
+            "It was adopted in 2008.[12][13] Take-up was slow.",
+            &["It was adopted in 2008.[12][13]", "Take-up was slow."],
+        );
+        check(
+            "See the annex.4 Delegates agreed. The rate rose 3.5 percent.",
+            &[
+                "See the annex.4",
+                "Delegates agreed.",
+                "The rate rose 3.5 percent.",
+            ],
+        );
+        check(
+            "Key points\nThe ministry said so.",
+            &["Key points", "The ministry said so."],
         );
     }
 

@@ -1211,7 +1211,14 @@ fn actors_carry_over_is_optional_and_independent_of_threads_and_chunks() {
     let (header, _) = read_csv(&w.path("plain.csv"));
     // `date` is the last base column; the JSONL file of the sample adds `title` after the
     // score columns.
-    let actor_columns = ["actors", "dyad", "source", "target", "source_text", "target_text"];
+    let actor_columns = [
+        "actors",
+        "dyad",
+        "source",
+        "target",
+        "source_text",
+        "target_text",
+    ];
     assert_eq!(header[9..10], ["date"]);
     assert_eq!(header[10..16], actor_columns);
     assert_eq!(header[16..], ["title"]);

@@ -9,5 +9,6 @@ mod common;
 mod events;
 mod invariance;
 mod notebook;
+mod segment_cases;
 mod segment_golden;
 mod shard;

@@ -19,7 +19,7 @@
 //! - A full stop glued to a capitalised word ("world.Today") ends a sentence, except
 //!   inside e-mail addresses, URLs and dotted abbreviations.
 //! - Reference marks glued after a terminator belong to the sentence it ends: bracketed
-//!   ("2019.[3]", "[12][13]", "[a]") after any terminator, one to three digits after a full
+//!   (`2019.[3]`, `[12][13]`, `[a]`) after any terminator, one to three digits after a full
 //!   stop that follows a letter or closing bracket ("annex).4"; not "3.5" or "2030.12").
 //! - `!`, `?` end a sentence when the next word is not lower case ("Yahoo! in") and no
 //!   dash follows ("the minister — wow! — agreed"); an

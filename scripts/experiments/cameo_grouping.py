@@ -2,7 +2,7 @@
 (docs/cameo-grouping.md)
 
     python3 scripts/experiments/cameo_grouping.py [--datasets DIR] [--cameo DIR]
-        [--min-n 8] [--examples ROOT]
+        [--min-n 8] [--all-tokens] [--examples ROOT]
 
 Gives every labelled sentence a silver CAMEO root from the PETRARCH2 verb dictionary
 (petrarch2/CAMEO.verbpatterns.150430.txt in the data-sets folder, MIT), cross-tabulates silver
@@ -449,6 +449,9 @@ def main():
         new = class_goldstein(gold, codes, {r: proposal[r][0] for r in proposal})
         print('mean Goldstein value per class (over its codes): ' +
               ', '.join(f'{SHORT[k]} {std[k]:.2f} -> {new[k]:.2f}' for k in range(5)) + ' (standard -> proposed)')
+        w = lambda G: [max(0.0, -g) / max(max(0.0, -x) for x in G) for g in G]
+        print('tension weights max(0, -G) / max: ' +
+              ', '.join(f'{SHORT[k]} {a:.3f} -> {b:.3f}' for k, (a, b) in enumerate(zip(w(std), w(new)))))
 
     print('\nsilver root assignment: which verbs carry each root (top 8 verb words)')
     carriers = collections.defaultdict(collections.Counter)

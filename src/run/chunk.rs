@@ -104,8 +104,25 @@ pub(super) fn process(
             })
             .collect()
     });
-    let doc_of: Vec<usize> = sentences.iter().map(|s| s.doc).collect();
-    score::finish_documents(&loaded.scorers, &scored, &doc_of, &mut scores);
+    // Each document's sentences are consecutive: split the rows by document and finish
+    // the documents in parallel.
+    let mut docs_rows: Vec<(&[Sentence<'_>], &mut [Vec<Cell>])> = Vec::with_capacity(infos.len());
+    let (mut rest, mut from) = (scores.as_mut_slice(), 0);
+    while from < sentences.len() {
+        let doc = sentences[from].doc;
+        let n = sentences[from..]
+            .iter()
+            .take_while(|s| s.doc == doc)
+            .count();
+        let (head, tail) = rest.split_at_mut(n);
+        docs_rows.push((&scored[from..from + n], head));
+        (rest, from) = (tail, from + n);
+    }
+    pool.install(|| {
+        docs_rows
+            .into_par_iter()
+            .for_each(|(s, rows)| score::finish_document(&loaded.scorers, s, rows))
+    });
     drop(scored);
     let paragraph_keys: Vec<(usize, usize)> = sentences
         .iter()

@@ -57,7 +57,8 @@ pub trait Scorer: Send + Sync {
     /// Called after `score`, before [`Scorer::paragraph`], with every sentence of one
     /// document in order and this scorer's cells of each, for a scorer whose cells of a
     /// sentence depend on the sentences before it (the actors' first mentions binding
-    /// later short ones).
+    /// later short ones). Such a scorer may leave the work to this call and push
+    /// placeholder cells from `score`.
     fn document(&self, _sentences: &[Sentence<'_>], _cells: &mut [&mut [Cell]]) {}
     /// The cells of this scorer's `--docs` columns ([`ScorerInfo::document_columns`]) for
     /// one document, from this scorer's cells of each of its sentences: exactly
@@ -118,34 +119,24 @@ pub fn summarize_documents(
     out
 }
 
-/// Runs [`Scorer::document`] of every scorer that uses it. `sentences[i]` and `rows[i]` are
-/// sentence `i` and its cells (all scorers' columns, in order); `doc_of[i]` names its
-/// document, and a document's sentences are consecutive. Documents are never split between
-/// chunks, so the result does not depend on the chunk size.
-pub fn finish_documents(
+/// Runs [`Scorer::document`] of every scorer that uses it on one document: `sentences[i]`
+/// and `rows[i]` are its sentence `i` and that sentence's cells (all scorers' columns, in
+/// order). Documents are never split between chunks, so the result does not depend on the
+/// chunk size; documents are independent, so the caller may run them in parallel.
+pub fn finish_document(
     scorers: &[Box<dyn Scorer>],
     sentences: &[Sentence<'_>],
-    doc_of: &[usize],
     rows: &mut [Vec<Cell>],
 ) {
     let mut offset = 0;
     for s in scorers {
         let width = s.columns().len();
         if s.uses_document() {
-            let mut from = 0;
-            while from < rows.len() {
-                let to = from
-                    + doc_of[from..]
-                        .iter()
-                        .take_while(|d| **d == doc_of[from])
-                        .count();
-                let mut cells: Vec<&mut [Cell]> = rows[from..to]
-                    .iter_mut()
-                    .map(|r| &mut r[offset..offset + width])
-                    .collect();
-                s.document(&sentences[from..to], &mut cells);
-                from = to;
-            }
+            let mut cells: Vec<&mut [Cell]> = rows
+                .iter_mut()
+                .map(|r| &mut r[offset..offset + width])
+                .collect();
+            s.document(sentences, &mut cells);
         }
         offset += width;
     }

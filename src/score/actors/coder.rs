@@ -390,16 +390,22 @@ fn capitalised(s: &str) -> bool {
 
 /// The word right before `at` (lowercase), skipping "the".
 fn word_before(text: &str, at: usize) -> String {
-    let words: Vec<&str> = text[..at]
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+    let mut words = words_back(text, at);
+    let word = match words.next() {
+        Some((_, w)) if w.eq_ignore_ascii_case("the") => words.next(),
+        other => other,
+    };
+    word.map_or_else(String::new, |(_, w)| w.to_lowercase())
+}
+
+/// The words of `text[..at]` from the last one backwards, each with its byte offset in
+/// `text`; read lazily, so looking at the last few costs only those.
+fn words_back(text: &str, at: usize) -> impl Iterator<Item = (usize, &str)> {
+    let base = text.as_ptr() as usize;
+    text[..at]
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
-        .collect();
-    let mut it = words.iter().rev();
-    let mut w = it.next().map(|w| w.to_lowercase()).unwrap_or_default();
-    if w == "the" {
-        w = it.next().map(|w| w.to_lowercase()).unwrap_or_default();
-    }
-    w
+        .map(move |w| (w.as_ptr() as usize - base, w))
 }
 
 impl Names {
@@ -572,7 +578,9 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
         (None, None, Some(_)) => {
             // "the minister", bound by an earlier "Japan's foreign minister".
             let agent = text[start..end].to_lowercase();
-            let definite = text[..start].to_lowercase().ends_with("the ");
+            let definite = text
+                .get(start.saturating_sub(4)..start)
+                .is_some_and(|w| w.eq_ignore_ascii_case("the "));
             bindings
                 .filter(|_| definite)
                 .and_then(|b| b.agents.get(&agent))
@@ -597,19 +605,17 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
 /// Whether the phrase at `i` is the agent of a passive clause: "by" right before it and an
 /// auxiliary among the few words before that.
 fn after_passive_by(text: &str, p: &Phrase) -> Option<usize> {
-    if word_before(text, p.start) != "by" {
+    let mut words = words_back(text, p.start);
+    let (by, word) = match words.next()? {
+        (_, w) if w.eq_ignore_ascii_case("the") => words.next()?,
+        other => other,
+    };
+    if !word.eq_ignore_ascii_case("by") {
         return None;
     }
-    let by = text[..p.start].to_lowercase().rfind("by")?;
-    let before: Vec<String> = text[..by]
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let recent = &before[before.len().saturating_sub(4)..];
-    recent
-        .iter()
-        .any(|w| AUXILIARIES.contains(&w.as_str()))
+    words
+        .take(4)
+        .any(|(_, w)| AUXILIARIES.iter().any(|a| w.eq_ignore_ascii_case(a)))
         .then_some(by)
 }
 
@@ -864,6 +870,11 @@ mod tests {
                 ""
             ),
             "IRN > ISR"
+        );
+        // Words before "by" that change length when lowercased ("İ") move no offset.
+        assert_eq!(
+            roles_of("The İİİ embassy in Ankara was attacked by Iran.", ""),
+            "IRN > TURGOV"
         );
     }
 

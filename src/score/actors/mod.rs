@@ -584,9 +584,10 @@ impl Scorer for ActorsScorer {
     fn needs_embedding(&self) -> bool {
         false
     }
-    fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
-        let coded = self.code(sentence.text, sentence.date);
-        cells_of(&coded, self.carry.then_some(false), out);
+    /// Placeholders: every sentence is coded by [`Scorer::document`], in its document's
+    /// order, so that earlier sentences can bind later short mentions.
+    fn score(&self, _sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
+        cells_of(&Coded::default(), self.carry.then_some(false), out);
     }
     fn uses_document(&self) -> bool {
         true
@@ -814,22 +815,25 @@ mod tests {
             "It took years.",
             "Japan wept.",
         ];
-        let mut rows: Vec<Vec<Cell>> = texts
+        // As the run calls them: score, then the document, then the paragraph.
+        let sentences: Vec<Sentence<'_>> = texts
             .iter()
-            .map(|t| {
+            .map(|t| Sentence {
+                text: t,
+                embedding: None,
+                date: "",
+            })
+            .collect();
+        let mut rows: Vec<Vec<Cell>> = sentences
+            .iter()
+            .map(|s| {
                 let mut c = Vec::new();
-                scorer.score(
-                    &Sentence {
-                        text: t,
-                        embedding: None,
-                        date: "",
-                    },
-                    &mut c,
-                );
+                scorer.score(s, &mut c);
                 c
             })
             .collect();
         let mut slices: Vec<&mut [Cell]> = rows.iter_mut().map(|r| r.as_mut_slice()).collect();
+        scorer.document(&sentences, &mut slices);
         scorer.paragraph(&mut slices);
         let t = |s: &str| Cell::Text(s.into());
         let head = |r: &[Cell]| vec![r[0].clone(), r[1].clone(), r[6].clone()];

@@ -24,7 +24,7 @@ enum Command {
     Segment(cmd::segment::Args),
     /// List the built-in scorers, their columns and model files.
     Scorers(cmd::scorers::Args),
-    /// Group sentence rows by document, actor, dyad, week, month or year: counts, means, p90.
+    /// Group sentence rows by document, actor, dyad, source, target, directed pair, week, month or year: counts, means, p90.
     Aggregate(cmd::aggregate::Args),
     /// Join the parts of a sharded run (--shard K/N) into one CSV with one header.
     Merge(cmd::merge::Args),

@@ -1,4 +1,4 @@
-//! `detente aggregate`: sentence CSVs → one row per document, actor, dyad or period
+//! `detente aggregate`: sentence CSVs → one row per document, actor, dyad, directed pair or period
 //! (see [`detente::output::aggregate`]).
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +12,8 @@ pub struct Args {
     /// document's rows must be contiguous, as detente writes them.
     #[arg(required = true, value_name = "SENTENCES.csv")]
     inputs: Vec<PathBuf>,
-    /// What to group by, comma-separated: doc, actor, dyad, and one of week, month, year.
+    /// What to group by, comma-separated: doc, actor, dyad, source, target, pair (directed,
+    /// `KOR>JPN`), and one of week, month, year.
     /// Memory is proportional to the number of groups, not of rows.
     #[arg(long, required = true, value_delimiter = ',', value_name = "KEYS")]
     by: Vec<Key>,

@@ -1,5 +1,6 @@
 //! `detente aggregate`: per-sentence CSVs (one run's, or the parts of a sharded run) →
-//! one row per group (document, actor, dyad, week, month or year, or a combination) with
+//! one row per group (document, actor, dyad, source, target, directed pair, week, month or
+//! year, or a combination) with
 //! counts, means, a 90th percentile and the share of tense sentences.
 //!
 //! Rows stream through: memory grows with the number of groups, never with the number

@@ -10,10 +10,9 @@ use detente::text::segment::segment;
 /// The corpus folder: `ungdc_2023` of the data sets (`DETENTE_DATASETS`, else
 /// `../shared/datasets` beside the repository).
 fn corpus_dir() -> PathBuf {
-    let datasets = std::env::var_os("DETENTE_DATASETS")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets"));
+    let datasets = detente::train::data::datasets_dir()
+        .map(|(dir, _)| dir)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets"));
     datasets.join("ungdc_2023")
 }
 

@@ -83,7 +83,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let tension = match args.tension {
         Some(file) => file,
         None => {
-            let (dir, origin) = train::data::datasets_dir()?;
+            let (dir, origin) = train::data::datasets_dir()
+                .map_err(|e| detente::Error::Usage(format!("{e} (or pass --tension FILE)")))?;
             eprintln!("detente train: data sets from {} ({origin})", dir.display());
             dir.join(train::data::TENSION_FILE)
         }

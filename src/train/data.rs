@@ -289,7 +289,7 @@ pub fn datasets_dir() -> Result<(PathBuf, &'static str), Error> {
         return Ok((shared, "../shared/datasets, DETENTE_DATASETS unset"));
     }
     Err(Error::Usage(
-        "no data sets: set DETENTE_DATASETS to the folder holding cameo_quad_train.tsv, or pass --tension FILE".into(),
+        "no data sets: DETENTE_DATASETS is unset and ../shared/datasets is not beside the repository; set DETENTE_DATASETS to the data-set folder".into(),
     ))
 }
 

@@ -96,18 +96,15 @@ pub const SKIP_LOG: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/skipped-tests.
 /// when it is missing: the test then skips, and says so on the terminal (not captured)
 /// and in [`SKIP_LOG`]. With `DETENTE_REQUIRE_DATASETS=1` a missing file fails the test.
 pub fn dataset(name: &str, test: &str) -> Option<PathBuf> {
-    let (dir, origin) = match std::env::var_os("DETENTE_DATASETS").filter(|v| !v.is_empty()) {
-        Some(d) => (PathBuf::from(d), "DETENTE_DATASETS"),
-        None => (root().join("../shared/datasets"), "../shared/datasets"),
+    // The library's own resolution, the one `detente train` uses.
+    let message = match detente::train::data::datasets_dir() {
+        Ok((dir, _)) if dir.join(name).is_file() => return Some(dir.join(name)),
+        Ok((dir, origin)) => format!(
+            "SKIPPED {test}: {} not found (data sets from {origin}; set DETENTE_DATASETS)",
+            dir.join(name).display()
+        ),
+        Err(e) => format!("SKIPPED {test}: {e}"),
     };
-    let path = dir.join(name);
-    if path.is_file() {
-        return Some(path);
-    }
-    let message = format!(
-        "SKIPPED {test}: {} not found (data sets from {origin}; set DETENTE_DATASETS)",
-        path.display()
-    );
     if std::env::var_os("DETENTE_REQUIRE_DATASETS").is_some_and(|v| v == "1") {
         panic!("{message}, and DETENTE_REQUIRE_DATASETS=1");
     }

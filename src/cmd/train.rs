@@ -8,7 +8,8 @@ use detente::train::{self, data::Paths, Job, Recipe};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Cross-validate the tension head first (stratified, --folds folds).
+    /// Cross-validate first (stratified, --folds folds of the tension sentences and of the
+    /// news sentences).
     #[arg(long)]
     cv: bool,
     /// Number of CV folds.
@@ -52,6 +53,14 @@ pub struct Args {
     /// folder: DETENTE_DATASETS, else ../shared/datasets beside the repository).
     #[arg(long, value_name = "FILE")]
     tension: Option<PathBuf>,
+    /// The political-news sentiment sentences (default: newsmtsc_train.jsonl in the
+    /// data-sets folder).
+    #[arg(long, value_name = "FILE")]
+    news: Option<PathBuf>,
+    /// The silver CAMEO roots of the tension sentences (written by
+    /// scripts/experiments/silver_roots.py).
+    #[arg(long, default_value = train::data::ROOTS_FILE, value_name = "FILE")]
+    roots: PathBuf,
     /// The metrics file (JSON; default: $DETENTE_HOME/train/metrics.json).
     #[arg(long, value_name = "FILE")]
     metrics: Option<PathBuf>,
@@ -80,14 +89,20 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let home = detente::model::files::cache_dir()
         .ok_or_else(|| detente::Error::Usage("neither DETENTE_HOME nor HOME is set".into()))?;
+    let datasets = || -> anyhow::Result<PathBuf> {
+        let (dir, origin) = train::data::datasets_dir().map_err(|e| {
+            detente::Error::Usage(format!("{e} (or pass --tension FILE and --news FILE)"))
+        })?;
+        eprintln!("detente train: data sets from {} ({origin})", dir.display());
+        Ok(dir)
+    };
     let tension = match args.tension {
         Some(file) => file,
-        None => {
-            let (dir, origin) = train::data::datasets_dir()
-                .map_err(|e| detente::Error::Usage(format!("{e} (or pass --tension FILE)")))?;
-            eprintln!("detente train: data sets from {} ({origin})", dir.display());
-            dir.join(train::data::TENSION_FILE)
-        }
+        None => datasets()?.join(train::data::TENSION_FILE),
+    };
+    let news = match args.news {
+        Some(file) => file,
+        None => datasets()?.join(train::data::NEWS_FILE),
     };
     let models = detente::model::files::resolve(args.models.as_deref()).path;
     if args.threads > 0 {
@@ -106,6 +121,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             hutto: home.join("data/hutto_ICWSM_2014"),
             cameo: home.join("data/cameo"),
             tension,
+            roots: args.roots,
+            news,
         },
         models,
         folds: if args.cv { args.folds } else { 0 },

@@ -27,9 +27,9 @@ pub struct LoraConfig {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct SentimentConfig {
-    /// `sentiment_label` is `negative` below this, `positive` above `positive_above`.
-    pub negative_below: f64,
-    pub positive_above: f64,
+    /// The news head's classes, in the order of its outputs: `sentiment_label` is the most
+    /// probable one.
+    pub labels: Vec<String>,
     /// A ridge on the head's output and VADER's four outputs (fitted by `train::stack`);
     /// when present, `sentiment` = clamp(stack, −1, 1) instead of clamp(head, −1, 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,18 +52,24 @@ impl Ridge {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct TensionConfig {
-    /// Class names, in the order of the head's outputs.
+    /// Class names, in the order of the class head's outputs.
     pub labels: Vec<String>,
-    /// Mean Goldstein value of each class's CAMEO codes.
-    pub goldstein: Vec<f64>,
-    /// Conflict intensity of each class in [0, 1]: `tension` = Σ p_c · w_c.
-    pub conflict_weight: Vec<f64>,
+    /// The CAMEO root event types, in the order of the root head's outputs.
+    pub roots: Vec<RootConfig>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct CameoRoot {
+/// One CAMEO root event type.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct RootConfig {
+    /// `01` … `20`.
     pub code: String,
     pub name: String,
+    /// The event class it belongs to (an index into `labels`).
+    pub class: usize,
+    /// Mean Goldstein value of its CAMEO codes: `goldstein` = Σ p_root · this.
+    pub goldstein: f64,
+    /// Conflict intensity in [0, 1]: `tension` = Σ p_root · this.
+    pub conflict_weight: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -72,7 +78,6 @@ pub struct HeadsConfig {
     pub lora: LoraConfig,
     pub sentiment: SentimentConfig,
     pub tension: TensionConfig,
-    pub cameo_roots: Vec<CameoRoot>,
 }
 
 /// `y = W x + b`.
@@ -91,11 +96,14 @@ impl Linear {
 /// Everything in `models/heads/`.
 pub struct Heads {
     pub config: HeadsConfig,
+    /// The mean rating / 4 (before the stack).
     pub sentiment: Linear,
+    /// Political-news sentiment classes (`config.sentiment.labels`).
+    pub news: Linear,
+    /// The five event classes.
     pub tension: Linear,
-    /// One L2-normalised row per CAMEO root event type (the tuned encoder's mean
-    /// embedding of its name, description and example sentences).
-    pub prototypes: Array2<f32>,
+    /// The root head: logits whose softmax within each class is p(root | class).
+    pub root: Linear,
 }
 
 /// The tensors of a safetensors file as (name, shape, values).
@@ -163,30 +171,39 @@ impl Heads {
         let (config, tensors) = read(models)?;
         let (config_path, path) = (models.join(CONFIG), models.join(WEIGHTS));
         let sentiment = linear(&tensors, "sentiment", dim, &path)?;
+        let news = linear(&tensors, "news", dim, &path)?;
         let tension = linear(&tensors, "tension", dim, &path)?;
-        let n = config.tension.labels.len();
-        if tension.b.len() != n
-            || config.tension.goldstein.len() != n
-            || config.tension.conflict_weight.len() != n
-        {
+        let root = linear(&tensors, "root", dim, &path)?;
+        let (n, t) = (config.tension.labels.len(), &config.tension);
+        let bad = if tension.b.len() != n {
+            Some(format!("tension: {n} labels, {} outputs", tension.b.len()))
+        } else if root.b.len() != t.roots.len() {
+            Some(format!("{} roots, {} outputs", t.roots.len(), root.b.len()))
+        } else if let Some(c) = (0..n).find(|&c| !t.roots.iter().any(|r| r.class == c)) {
+            Some(format!("class {} has no root", t.labels[c]))
+        } else if let Some(r) = t.roots.iter().find(|r| r.class >= n) {
+            Some(format!("root {} in class {}", r.code, r.class))
+        } else if news.b.len() != config.sentiment.labels.len() {
+            Some(format!(
+                "sentiment: {} labels, {} news outputs",
+                config.sentiment.labels.len(),
+                news.b.len()
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = bad {
             return Err(Error::Model {
                 path: config_path,
-                message: format!("tension: {n} labels but other lengths differ"),
+                message,
             });
         }
-        let (ps, p) = take(&tensors, "cameo.prototypes", &path)?;
-        if ps != [config.cameo_roots.len(), dim] {
-            return Err(Error::Model {
-                path,
-                message: format!("cameo.prototypes: shape {ps:?}"),
-            });
-        }
-        let prototypes = Array2::from_shape_vec((ps[0], ps[1]), p).expect("shape checked");
         Ok(Heads {
             config,
             sentiment,
+            news,
             tension,
-            prototypes,
+            root,
         })
     }
 }

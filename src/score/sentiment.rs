@@ -3,7 +3,8 @@
 //! 4, so `sentiment` reads in [−1, 1]. When `config.json` carries a stacking stage, the
 //! head's output and VADER's four outputs for the same sentence are combined by that ridge
 //! (VADER is cheap and needs nothing but the sentence, so scores stay independent of batch
-//! neighbours). See `models/heads.md`.
+//! neighbours). `sentiment_label` comes from a second head, a three-way classifier trained
+//! on labelled political-news sentences. See `models/heads.md`.
 use std::path::Path;
 
 use ndarray::ArrayView1;
@@ -32,8 +33,20 @@ pub fn columns(_: &ScorerOptions) -> Vec<String> {
     vec!["sentiment".into(), "sentiment_label".into()]
 }
 
+/// The news head's classes, as `config.json` must list them.
+pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
+
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
     let heads = Heads::load(models, crate::model::encoder::DIM)?;
+    if heads.config.sentiment.labels != LABELS {
+        return Err(Error::Model {
+            path: models.join(heads::CONFIG),
+            message: format!(
+                "sentiment labels {:?}, expected {LABELS:?}",
+                heads.config.sentiment.labels
+            ),
+        });
+    }
     let vader = match &heads.config.sentiment.stack {
         Some(s) => {
             if s.features != STACK_FEATURES || s.weights.len() != STACK_FEATURES.len() {
@@ -85,15 +98,9 @@ impl Scorer for SentimentScorer {
             }
             _ => head,
         };
-        let s = raw.clamp(-1.0, 1.0);
-        let label = if s < c.negative_below {
-            "negative"
-        } else if s > c.positive_above {
-            "positive"
-        } else {
-            "neutral"
-        };
-        out.push(Cell::Num(s));
-        out.push(Cell::Text(label.into()));
+        let news: Vec<f64> = self.heads.news.apply(e).iter().map(|&x| x as f64).collect();
+        let label = &c.labels[super::tension::argmax(&news)];
+        out.push(Cell::Num(raw.clamp(-1.0, 1.0)));
+        out.push(Cell::Text(label.clone()));
     }
 }

@@ -14,6 +14,10 @@ use crate::error::Error;
 
 /// The five tension classes, in the heads' output order.
 pub const CLASSES: [&str; 5] = crate::score::tension::CLASSES;
+/// The class of each CAMEO root.
+pub const ROOT_CLASS: [usize; 20] = crate::score::tension::ROOT_CLASS;
+/// The news sentiment classes.
+pub const NEWS_CLASSES: [&str; 3] = crate::score::sentiment::LABELS;
 
 /// Sentences with a number each.
 #[derive(Debug, Default, Clone)]
@@ -156,8 +160,6 @@ pub fn stratified_folds(labels: &[usize], k: usize, seed: u64) -> Vec<usize> {
 #[derive(Debug, Deserialize)]
 struct CameoCode {
     name: Option<String>,
-    description: Option<String>,
-    quad_class: Option<usize>,
     #[serde(default)]
     root: bool,
     #[serde(default)]
@@ -169,15 +171,23 @@ struct GoldsteinValue {
     value: f64,
 }
 
-/// What the export needs from the CAMEO codebook.
+/// What training needs from the CAMEO codebook.
 pub struct Cameo {
     /// Root codes ("01".."20") and their names, capitalised as in the shipped config.
     pub roots: Vec<(String, String)>,
-    /// Prototype texts: (root index, text) for every name, description and example of the
-    /// root's codes.
-    pub texts: Vec<(usize, String)>,
-    /// Mean Goldstein value of each class's codes (class 0: the codes under root 01).
+    /// Mean Goldstein value of each root's codes (the two-digit entry included).
     pub goldstein: Vec<f64>,
+    /// The codebook's example sentences of four words or more: a test set for the root
+    /// classifier that is never trained on.
+    pub examples: Vec<Example>,
+}
+
+/// A codebook example sentence, its code and the code's Goldstein value.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub code: String,
+    pub text: String,
+    pub goldstein: f64,
 }
 
 fn json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, Error> {
@@ -200,52 +210,146 @@ pub fn load_cameo(codes: &Path, goldstein: &Path) -> Result<Cameo, Error> {
         .filter(|(_, v)| v.root)
         .map(|(c, v)| (c.clone(), capitalize(v.name.as_deref().unwrap_or(c))))
         .collect();
-    let mut texts = Vec::new();
-    for (r, (root, _)) in roots.iter().enumerate() {
-        for (code, v) in codes_map
+    let expected: Vec<String> = (1..=ROOT_CLASS.len()).map(|r| format!("{r:02}")).collect();
+    if roots.iter().map(|(c, _)| c).ne(expected.iter()) {
+        return Err(bad(codes, 0, "the root codes are not 01-20"));
+    }
+    let mut goldstein_means = Vec::new();
+    for (root, _) in &roots {
+        let values: Vec<f64> = gold
             .iter()
-            .filter(|(c, _)| c.starts_with(root.as_str()))
-        {
-            let _ = code;
-            let examples = v.examples.iter().flatten();
-            for t in [&v.name, &v.description]
-                .into_iter()
-                .flatten()
-                .chain(examples)
-            {
-                if !t.is_empty() {
-                    texts.push((r, t.clone()));
-                }
-            }
+            .filter(|(c, _)| c.starts_with(root.as_str()) && codes_map.contains_key(*c))
+            .map(|(_, g)| g.value)
+            .collect();
+        if values.is_empty() {
+            return Err(bad(goldstein, 0, format!("no Goldstein value for root {root}")));
         }
+        goldstein_means.push(values.iter().sum::<f64>() / values.len() as f64);
     }
-    let mut sums = vec![(0.0, 0usize); CLASSES.len()];
-    for (code, g) in &gold {
-        let Some(v) = codes_map.get(code) else {
-            continue;
-        };
-        let class = if code.starts_with("01") {
-            0
-        } else {
-            v.quad_class
-                .filter(|&q| (1..CLASSES.len()).contains(&q))
-                .ok_or_else(|| bad(codes, 0, format!("code {code}: no quad_class 1-4")))?
-        };
-        sums[class].0 += g.value;
-        sums[class].1 += 1;
-    }
-    if let Some(c) = sums.iter().position(|s| s.1 == 0) {
-        return Err(bad(
-            goldstein,
-            0,
-            format!("no Goldstein value for class {}", CLASSES[c]),
-        ));
-    }
+    let examples = codes_map
+        .iter()
+        .flat_map(|(code, v)| {
+            v.examples
+                .iter()
+                .flatten()
+                .filter(|t| t.split_whitespace().count() >= 4)
+                .filter_map(|t| {
+                    gold.get(code).map(|g| Example {
+                        code: code.clone(),
+                        text: t.clone(),
+                        goldstein: g.value,
+                    })
+                })
+        })
+        .collect();
     Ok(Cameo {
         roots,
-        texts,
-        goldstein: sums.iter().map(|(s, n)| s / *n as f64).collect(),
+        goldstein: goldstein_means,
+        examples,
     })
+}
+
+/// The silver CAMEO root of each tension sentence (`datasets/cameo_quad_roots.tsv`, written
+/// by `scripts/experiments/silver_roots.py`): a root index 0–19 within the sentence's gold
+/// class, or none. Rows follow the tension file's non-blank lines in order; each row's hash
+/// of its sentence must match, so a different tension file is an error, not a silent shift.
+pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>, Error> {
+    use sha2::{Digest, Sha256};
+    let text = read(path)?;
+    let mut out = Vec::new();
+    let mut header = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if !header {
+            header = true;
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let k = out.len();
+        if f.len() < 4 || k >= tension.texts.len() {
+            return Err(bad(path, i + 1, "expected line, sha256, gold, root (one row per tension sentence)"));
+        }
+        let sha = format!("{:x}", Sha256::digest(tension.texts[k].as_bytes()));
+        if !sha.starts_with(f[1]) || f[1].len() < 8 || f[2] != tension.labels[k].to_string() {
+            return Err(bad(
+                path,
+                i + 1,
+                format!("row {} does not match tension sentence {} (rebuild it with scripts/experiments/silver_roots.py)", k + 1, k + 1),
+            ));
+        }
+        out.push(match f[3] {
+            "" => None,
+            r => {
+                let root = r
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|r| (1..=ROOT_CLASS.len()).contains(r))
+                    .ok_or_else(|| bad(path, i + 1, format!("root {r:?} is not 01-20")))?
+                    - 1;
+                if ROOT_CLASS[root] != tension.labels[k] {
+                    return Err(bad(path, i + 1, format!("root {r} is not in class {}", tension.labels[k])));
+                }
+                Some(root)
+            }
+        });
+    }
+    if out.len() != tension.texts.len() {
+        return Err(bad(
+            path,
+            0,
+            format!("{} rows for {} tension sentences", out.len(), tension.texts.len()),
+        ));
+    }
+    Ok(out)
+}
+
+/// The political-news sentences with one sentiment (NewsMTSC's JSON lines: a sentence and
+/// its targets, each with a `polarity` of 2 negative, 4 neutral or 6 positive). A sentence
+/// whose targets disagree has no single label and is skipped; the count is returned.
+pub fn load_news(path: &Path) -> Result<(Labelled, usize), Error> {
+    #[derive(Deserialize)]
+    struct Target {
+        polarity: f64,
+    }
+    #[derive(Deserialize)]
+    struct Item {
+        sentence_normalized: String,
+        targets: Vec<Target>,
+    }
+    let text = read(path)?;
+    let mut out = Labelled::default();
+    let mut mixed = 0;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let item: Item = serde_json::from_str(line).map_err(|e| bad(path, i + 1, e.to_string()))?;
+        let mut labels = item.targets.iter().map(|t| match t.polarity {
+            p if p == 2.0 => Ok(0),
+            p if p == 4.0 => Ok(1),
+            p if p == 6.0 => Ok(2),
+            p => Err(bad(path, i + 1, format!("polarity {p} is not 2, 4 or 6"))),
+        });
+        let Some(first) = labels.next().transpose()? else {
+            return Err(bad(path, i + 1, "no targets"));
+        };
+        let mut same = true;
+        for l in labels {
+            same &= l? == first;
+        }
+        if same {
+            out.texts.push(item.sentence_normalized);
+            out.labels.push(first);
+        } else {
+            mixed += 1;
+        }
+    }
+    if out.texts.is_empty() {
+        return Err(bad(path, 0, "no sentences"));
+    }
+    Ok((out, mixed))
 }
 
 /// Where the data is read from.
@@ -257,6 +361,10 @@ pub struct Paths {
     pub cameo: PathBuf,
     /// The tension sentences.
     pub tension: PathBuf,
+    /// Their silver CAMEO roots (`datasets/cameo_quad_roots.tsv`).
+    pub roots: PathBuf,
+    /// The political-news sentiment sentences (`newsmtsc_train.jsonl`).
+    pub news: PathBuf,
 }
 
 impl Paths {
@@ -270,6 +378,10 @@ impl Paths {
 
 /// The labelled tension sentences' file name in the data-sets folder.
 pub const TENSION_FILE: &str = "cameo_quad_train.tsv";
+/// The political-news sentiment sentences' file name in the data-sets folder.
+pub const NEWS_FILE: &str = "newsmtsc_train.jsonl";
+/// The silver roots of the tension sentences, in the repository.
+pub const ROOTS_FILE: &str = "datasets/cameo_quad_roots.tsv";
 
 /// The folder of shared data sets and where it came from: `DETENTE_DATASETS`, else
 /// `../shared/datasets` beside the repository when it exists. An error names the variable.
@@ -307,6 +419,50 @@ mod tests {
                 assert!((3..=5).contains(&n), "fold {k} class {c}: {n}");
             }
         }
+    }
+
+    #[test]
+    fn news_sentences_with_mixed_targets_are_left_out_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("news.jsonl");
+        let line = |s: &str, ps: &[f64]| {
+            let targets: Vec<String> = ps.iter().map(|p| format!("{{\"polarity\": {p}}}")).collect();
+            format!("{{\"sentence_normalized\": \"{s}\", \"targets\": [{}]}}\n", targets.join(","))
+        };
+        let text = line("a", &[2.0]) + &line("b", &[6.0, 6.0]) + &line("c", &[2.0, 4.0]) + &line("d", &[4.0]);
+        std::fs::write(&p, text + &line("e", &[5.0])).unwrap();
+        let e = load_news(&p).unwrap_err().to_string();
+        assert!(e.contains("news.jsonl:5") && e.contains("polarity 5"), "{e}");
+        std::fs::write(&p, line("a", &[2.0]) + &line("b", &[6.0, 6.0]) + &line("c", &[2.0, 4.0]) + &line("d", &[4.0])).unwrap();
+        let (news, mixed) = load_news(&p).unwrap();
+        assert_eq!(news.texts, ["a", "b", "d"]);
+        assert_eq!(news.labels, [0, 2, 1]);
+        assert_eq!(mixed, 1);
+    }
+
+    #[test]
+    fn silver_roots_must_match_their_sentences_and_classes() {
+        use sha2::{Digest, Sha256};
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("roots.tsv");
+        let tension = Labelled {
+            texts: vec!["Troops fired on protesters.".into(), "They met.".into()],
+            labels: vec![4, 1],
+        };
+        let sha = |s: &str| format!("{:x}", Sha256::digest(s.as_bytes()))[..12].to_string();
+        let (a, b) = (sha(&tension.texts[0]), sha(&tension.texts[1]));
+        std::fs::write(&p, format!("# c\nline\tsha256\tgold\troot\n1\t{a}\t4\t19\n2\t{b}\t1\t\n")).unwrap();
+        assert_eq!(load_roots(&p, &tension).unwrap(), [Some(18), None]);
+        // A root outside the gold class, a different sentence, a missing row.
+        std::fs::write(&p, format!("line\tsha256\tgold\troot\n1\t{a}\t4\t12\n2\t{b}\t1\t\n")).unwrap();
+        let e = load_roots(&p, &tension).unwrap_err().to_string();
+        assert!(e.contains("roots.tsv:2") && e.contains("not in class 4"), "{e}");
+        std::fs::write(&p, format!("line\tsha256\tgold\troot\n1\t{b}\t4\t19\n2\t{b}\t1\t\n")).unwrap();
+        let e = load_roots(&p, &tension).unwrap_err().to_string();
+        assert!(e.contains("does not match"), "{e}");
+        std::fs::write(&p, format!("line\tsha256\tgold\troot\n1\t{a}\t4\t19\n")).unwrap();
+        let e = load_roots(&p, &tension).unwrap_err().to_string();
+        assert!(e.contains("1 rows for 2"), "{e}");
     }
 
     #[test]

@@ -1,8 +1,8 @@
-//! The end of training: the sentiment output stage (the optional VADER stack and the
-//! `sentiment_label` thresholds, both fitted on the dev split), and the export of exactly
-//! what `score::heads` loads — `heads.safetensors` (LoRA delta, heads, CAMEO root
-//! prototypes), `config.json` (with the Goldstein class means) — plus the reference outputs
-//! of this code's own forward pass that the test suite checks inference against.
+//! The end of training: the sentiment output stage (the optional VADER stack, fitted on
+//! the dev split), and the export of exactly what `model::heads` loads —
+//! `heads.safetensors` (LoRA delta, four heads), `config.json` (with the roots' classes and
+//! Goldstein values) — plus the reference outputs of this code's own forward pass that the
+//! test suite checks inference against.
 use std::io::Write;
 
 use serde_json::{json, Value};
@@ -11,14 +11,11 @@ use tch::{nn::Module, Kind, Tensor};
 use super::stack;
 use super::{bert, metrics, Context, Job, Trained};
 use crate::error::Error;
-use crate::model::heads::{CameoRoot, HeadsConfig, LoraConfig, SentimentConfig, TensionConfig};
+use super::data;
+use crate::model::heads::{HeadsConfig, LoraConfig, RootConfig, SentimentConfig, TensionConfig};
 use crate::score::sentiment::stack_features;
 
-/// Label thresholds tried, on the `sentiment` scale (rating / 4).
-pub const THRESHOLDS: [f64; 9] = [0.0, 0.0125, 0.025, 0.0375, 0.05, 0.075, 0.1, 0.125, 0.15];
-
-/// Fits the stack (if the recipe asks) and chooses the label thresholds on the dev split;
-/// records the figures in `m`. Returns the shipped sentiment configuration.
+/// Fits the stack (if the recipe asks) on the dev split; records the figures in `m`. Returns the shipped sentiment configuration.
 pub fn finish_sentiment(
     ctx: &Context,
     dev_head: &[f64],
@@ -37,7 +34,6 @@ pub fn finish_sentiment(
             .map(|(t, &h)| stack_features(h, &ctx.vader.polarity_scores(t)))
             .collect()
     };
-    let mut dev_final = dev_head.to_vec();
     let mut stack_model = None;
     if ctx.recipe.stack {
         let x_dev = feats(dev.iter().map(|&i| &train.texts[i]).collect(), dev_head);
@@ -46,8 +42,7 @@ pub fn finish_sentiment(
         let x_nyt = feats(ctx.sentiment.nyt.texts.iter().collect(), nyt_head);
         let nyt: Vec<f64> = x_nyt.iter().map(|x| ridge.predict(x) * 4.0).collect();
         // In-sample on dev (the stack was fitted there); the CV error is the honest figure.
-        dev_final = x_dev.iter().map(|x| ridge.predict(x)).collect();
-        let dev4: Vec<f64> = dev_final.iter().map(|v| v * 4.0).collect();
+        let dev4: Vec<f64> = x_dev.iter().map(|x| ridge.predict(x) * 4.0).collect();
         let nm = metrics::sentiment(&nyt, &gold_nyt);
         log(&format!(
             "stack: {ridge:?}; NYT r {:.3} F1 {:.3}",
@@ -61,40 +56,48 @@ pub fn finish_sentiment(
         });
         stack_model = Some(ridge);
     }
-    let gold3: Vec<usize> = gold_dev
+    SentimentConfig {
+        labels: data::NEWS_CLASSES.map(String::from).into(),
+        stack: stack_model,
+    }
+}
+
+/// `sentiment_label` (the news head's most probable class) on the NYT editorials, against
+/// their mean rating cut at ±0.05 (the VADER paper's three classes).
+pub fn nyt_labels(ctx: &Context, t: &Trained) -> Value {
+    let all: Vec<usize> = (0..ctx.nyt_cache.len()).collect();
+    let probs = ctx.news_probs(t, &ctx.nyt_cache, &all);
+    let pred: Vec<usize> = probs.iter().map(|p| metrics::argmax(p)).collect();
+    let gold: Vec<usize> = ctx
+        .sentiment
+        .nyt
+        .ratings
         .iter()
         .map(|&y| metrics::three_class(y, 0.05))
         .collect();
-    let by_t: Vec<(f64, f64)> = THRESHOLDS
+    json!({ "f1": metrics::macro_f1(&gold, &pred, 3), "per_class_f1": metrics::per_class_f1(&gold, &pred, 3) })
+}
+
+/// The CAMEO roots as `config.json` lists them: code, name, class, the mean Goldstein value
+/// of the root's codes, and the conflict weight max(0, −G) / max over roots of max(0, −G).
+pub fn roots(cameo: &data::Cameo) -> Vec<RootConfig> {
+    let neg: Vec<f64> = cameo.goldstein.iter().map(|g| (-g).max(0.0)).collect();
+    let max_neg = neg.iter().copied().fold(0.0, f64::max);
+    let round6 = |x: f64| (x * 1e6).round() / 1e6;
+    cameo
+        .roots
         .iter()
-        .map(|&t| {
-            let pred: Vec<usize> = dev_final
-                .iter()
-                .map(|&v| metrics::three_class(v.clamp(-1.0, 1.0), t))
-                .collect();
-            (t, metrics::macro_f1(&gold3, &pred, 3))
+        .zip(&cameo.goldstein)
+        .zip(&neg)
+        .enumerate()
+        .map(|(r, (((code, name), &g), &n))| RootConfig {
+            code: code.clone(),
+            name: name.clone(),
+            class: data::ROOT_CLASS[r],
+            goldstein: round6(g),
+            conflict_weight: round6(n / max_neg),
         })
-        .collect();
-    // Ties go to the conventional 0.05.
-    let best = by_t.iter().fold(
-        (0.05, by_t[4].1),
-        |b, &(t, f)| if f > b.1 + 1e-12 { (t, f) } else { b },
-    );
-    let chosen = if ctx.recipe.hold_out_dev {
-        best.0
-    } else {
-        0.05
-    };
-    log(&format!(
-        "label thresholds: macro-F1 on dev by ±t {by_t:?}; shipped ±{chosen}"
-    ));
-    m["label_thresholds"] = json!({ "macro_f1_on_dev_by_t": by_t, "chosen": chosen,
-        "chosen_on_held_out_dev": ctx.recipe.hold_out_dev });
-    SentimentConfig {
-        negative_below: -chosen,
-        positive_above: chosen,
-        stack: stack_model,
-    }
+        .collect()
 }
 
 /// Full fp32 forward (no cache) of token-id lists, batched: tuned embeddings [n, H].
@@ -136,22 +139,6 @@ pub fn export(
     job: &Job,
     log: &mut dyn FnMut(&str),
 ) -> Result<(), Error> {
-    let cameo = super::data::load_cameo(&job.data.cameo_codes(), &job.data.cameo_goldstein())?;
-    let tok128 = super::tokenizer(&job.models, super::cache::CACHE_TOKENS)?;
-    let texts: Vec<String> = cameo.texts.iter().map(|(_, s)| s.clone()).collect();
-    let e = embed_full(ctx, t, &super::cache::tokenize(&tok128, &texts)?, 64);
-    let protos: Vec<Tensor> = (0..cameo.roots.len())
-        .map(|r| {
-            let idx: Vec<i64> = (0..texts.len())
-                .filter(|&i| cameo.texts[i].0 == r)
-                .map(|i| i as i64)
-                .collect();
-            let mean = e
-                .index_select(0, &Tensor::from_slice(&idx))
-                .mean_dim(0, false, Kind::Float);
-            &mean / mean.norm().clamp_min(1e-12)
-        })
-        .collect();
     let mut tensors: Vec<(String, Tensor)> = Vec::new();
     let mut targets = Vec::new();
     for (name, a, b) in t.lora.named() {
@@ -160,24 +147,22 @@ pub fn export(
         targets.push(name);
     }
     targets.sort();
-    for (head, lin) in [("sentiment", &t.h_sent), ("tension", &t.h_ten)] {
+    for (head, lin) in [
+        ("sentiment", &t.h_sent),
+        ("news", &t.h_news),
+        ("tension", &t.h_ten),
+        ("root", &t.h_root),
+    ] {
         tensors.push((format!("{head}.weight"), lin.ws.detach().contiguous()));
         let bias = lin.bs.as_ref().expect("heads have a bias");
         tensors.push((format!("{head}.bias"), bias.detach().contiguous()));
     }
-    tensors.push((
-        "cameo.prototypes".into(),
-        Tensor::stack(&protos, 0).contiguous(),
-    ));
     std::fs::create_dir_all(&job.out).map_err(io(&job.out))?;
     let weights = job.out.join("heads.safetensors");
     Tensor::write_safetensors(&tensors, &weights).map_err(|e| Error::Model {
         path: weights.clone(),
         message: e.to_string(),
     })?;
-    let neg: Vec<f64> = cameo.goldstein.iter().map(|g| (-g).max(0.0)).collect();
-    let max_neg = neg.iter().copied().fold(0.0, f64::max);
-    let round6 = |x: f64| (x * 1e6).round() / 1e6;
     let config = HeadsConfig {
         encoder: crate::model::encoder::MODEL_NAME.into(),
         lora: LoraConfig {
@@ -187,18 +172,9 @@ pub fn export(
         },
         sentiment: sentiment.clone(),
         tension: TensionConfig {
-            labels: super::data::CLASSES.map(String::from).into(),
-            goldstein: cameo.goldstein.iter().map(|&g| round6(g)).collect(),
-            conflict_weight: neg.iter().map(|&n| round6(n / max_neg)).collect(),
+            labels: data::CLASSES.map(String::from).into(),
+            roots: ctx.roots(),
         },
-        cameo_roots: cameo
-            .roots
-            .iter()
-            .map(|(code, name)| CameoRoot {
-                code: code.clone(),
-                name: name.clone(),
-            })
-            .collect(),
     };
     let mut value = serde_json::to_value(&config).expect("serialisable");
     value["training"] = serde_json::to_value(&ctx.recipe).expect("serialisable");
@@ -216,7 +192,8 @@ pub fn export(
 }
 
 /// The parity sentences, each alone, full forward at the encoder's own limit: the
-/// `sentiment` value before clamping and the five class probabilities.
+/// `sentiment` value before clamping, `sentiment_label`, the five class probabilities and
+/// what the tension scorer derives from them and the root head (`event`).
 fn write_reference(
     ctx: &Context,
     t: &Trained,
@@ -234,17 +211,29 @@ fn write_reference(
     let mut out = std::fs::File::create(&job.reference).map_err(io(&job.reference))?;
     for s in text.lines().filter(|l| !l.trim().is_empty()) {
         let e = embed_full(ctx, t, &[tok.encode(s)?.ids], 1);
-        let (head, probs) = tch::no_grad(|| {
+        let (head, probs, root_logits, news) = tch::no_grad(|| {
             let head = f64::try_from(t.h_sent.forward(&e).to_kind(Kind::Double).view([-1]).get(0))
                 .expect("scalar");
             let p = t.h_ten.forward(&e).softmax(-1, Kind::Double).view([-1]);
-            (head, Vec::<f64>::try_from(&p).expect("doubles"))
+            let u = t.h_root.forward(&e).to_kind(Kind::Double).view([-1]);
+            let n = t.h_news.forward(&e).to_kind(Kind::Double).view([-1]);
+            let v = |x: &Tensor| Vec::<f64>::try_from(x).expect("doubles");
+            (head, v(&p), v(&u), v(&n))
         });
+        let ev = crate::score::tension::event(&probs, &root_logits, &ctx.roots());
+        let mut sorted = news.clone();
+        sorted.sort_by(|a, b| b.total_cmp(a));
         let value = match &sentiment.stack {
             Some(r) => r.predict(&stack_features(head, &ctx.vader.polarity_scores(s))),
             None => head,
         };
-        let line = json!({ "text": s, "sentiment": value, "probs": probs });
+        let line = json!({
+            "text": s, "sentiment": value, "probs": probs,
+            "sentiment_label": data::NEWS_CLASSES[metrics::argmax(&news)],
+            "label_margin": sorted[0] - sorted[1],
+            "goldstein": ev.goldstein, "tension": ev.tension,
+            "cameo_root": format!("{:02}", ev.root + 1), "cameo_confidence": ev.root_confidence,
+        });
         writeln!(out, "{line}").map_err(io(&job.reference))?;
     }
     Ok(())

@@ -1,7 +1,8 @@
 //! The figures the trained scorers are judged by: Pearson r and 3-class macro-F1 for
 //! sentiment (VADER paper's convention: a mean rating above 0.05 on −4..+4 is positive,
 //! below −0.05 negative), and macro-F1, accuracy, conflict-vs-cooperation AUC and a
-//! reliability table for tension.
+//! reliability table for tension; root accuracy, Spearman's rank correlation, and the
+//! news sentiment classes.
 use serde::Serialize;
 
 pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
@@ -179,6 +180,113 @@ pub fn reliability(probs: &[Vec<f64>], gold: &[usize]) -> Vec<ReliabilityBin> {
         .collect()
 }
 
+/// Ranks with ties given their mean rank.
+fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
+            j += 1;
+        }
+        for &k in &order[i..=j] {
+            r[k] = (i + j) as f64 / 2.0;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Spearman's rank correlation (Pearson on ranks, ties averaged).
+pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    pearson(&ranks(x), &ranks(y))
+}
+
+/// How well `cameo_root` names the gold root, scored as the tension scorer scores.
+#[derive(Debug, Clone, Serialize)]
+pub struct RootMetrics {
+    pub n: usize,
+    /// `cameo_root` = gold root.
+    pub acc: f64,
+    /// The same without statements and appeals (roots 01–02).
+    pub n_without_01_02: usize,
+    pub acc_without_01_02: f64,
+    /// Among sentences whose `event_class` is right: how often the root within it is.
+    pub acc_given_class: f64,
+    /// Accuracy and count of each gold root (`None`: absent).
+    pub per_root: Vec<(Option<f64>, usize)>,
+}
+
+pub fn roots(
+    out: &[super::Outputs],
+    gold: &[usize],
+    config: &[crate::model::heads::RootConfig],
+) -> RootMetrics {
+    let events: Vec<_> = out
+        .iter()
+        .map(|o| crate::score::tension::event(&o.class_p, &o.root_logits, config))
+        .collect();
+    let hit: Vec<bool> = events.iter().zip(gold).map(|(e, &g)| e.root == g).collect();
+    let share = |keep: &dyn Fn(usize) -> bool| {
+        let (n, k) = (0..gold.len())
+            .filter(|&i| keep(i))
+            .fold((0, 0), |(n, k), i| (n + 1, k + usize::from(hit[i])));
+        (n, if n > 0 { k as f64 / n as f64 } else { f64::NAN })
+    };
+    let (n, acc) = share(&|_| true);
+    let (n2, acc2) = share(&|i| gold[i] >= 2);
+    let (_, given) = share(&|i| events[i].class == config[gold[i]].class);
+    RootMetrics {
+        n,
+        acc,
+        n_without_01_02: n2,
+        acc_without_01_02: acc2,
+        acc_given_class: given,
+        per_root: (0..config.len())
+            .map(|r| {
+                let (n, a) = share(&|i| gold[i] == r);
+                ((n > 0).then_some(a), n)
+            })
+            .collect(),
+    }
+}
+
+/// The codebook's example sentences: root figures, the five classes under the grouping,
+/// and Spearman of `goldstein` with the Goldstein value of each example's own code.
+pub fn codebook(
+    out: &[super::Outputs],
+    gold_roots: &[usize],
+    values: &[f64],
+    config: &[crate::model::heads::RootConfig],
+) -> serde_json::Value {
+    let events: Vec<_> = out
+        .iter()
+        .map(|o| crate::score::tension::event(&o.class_p, &o.root_logits, config))
+        .collect();
+    let gold_class: Vec<usize> = gold_roots.iter().map(|&r| config[r].class).collect();
+    let pred_class: Vec<usize> = events.iter().map(|e| e.class).collect();
+    let goldstein: Vec<f64> = events.iter().map(|e| e.goldstein).collect();
+    serde_json::json!({
+        "roots": roots(out, gold_roots, config),
+        "class_acc": accuracy(&gold_class, &pred_class),
+        "goldstein_spearman": spearman(&goldstein, values),
+        "goldstein_pearson": pearson(&goldstein, values),
+    })
+}
+
+/// News sentiment: 3-class macro-F1, accuracy and per class F1 of the most probable class.
+pub fn news(probs: &[Vec<f64>], gold: &[usize]) -> serde_json::Value {
+    let pred: Vec<usize> = probs.iter().map(|p| argmax(p)).collect();
+    serde_json::json!({
+        "n": gold.len(),
+        "f1": macro_f1(gold, &pred, 3),
+        "acc": accuracy(gold, &pred),
+        "per_class_f1": per_class_f1(gold, &pred, 3),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +303,8 @@ mod tests {
         let f = macro_f1(&[0, 1, 2, 0, 1, 2], &[0, 2, 1, 0, 0, 1], 3);
         assert!((f - 0.26666666666666666).abs() < 1e-12, "{f}");
         assert_eq!(accuracy(&[1, 2, 3], &[1, 2, 0]), 2.0 / 3.0);
+        // scipy.stats.spearmanr([1, 2, 2, 5], [3, 1, 4, 9]) = 0.6324555320336759
+        let rho = spearman(&[1.0, 2.0, 2.0, 5.0], &[3.0, 1.0, 4.0, 9.0]);
+        assert!((rho - 0.6324555320336759).abs() < 1e-12, "{rho}");
     }
 }

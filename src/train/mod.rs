@@ -44,6 +44,12 @@ pub struct Recipe {
     pub tbs: usize,
     /// Weight of the tension loss (sentiment weighs 1).
     pub w_ten: f64,
+    /// Weight of the root loss: cross-entropy of the silver root within the gold class,
+    /// on the tension sentences that have one.
+    pub w_root: f64,
+    /// News sentiment sentences per step, and the weight of their cross-entropy.
+    pub nbs: usize,
+    pub w_news: f64,
     /// Tokens per training sentence.
     pub max_len: usize,
     /// Share of steps in linear warm-up (then linear decay to 0).
@@ -68,6 +74,9 @@ impl Default for Recipe {
             sbs: 32,
             tbs: 8,
             w_ten: 0.5,
+            w_root: 0.5,
+            nbs: 12,
+            w_news: 0.5,
             max_len: 64,
             warmup: 0.06,
             seed: 1234,
@@ -107,10 +116,55 @@ pub struct Context {
     pub base: Bert,
     pub sentiment: data::Sentiment,
     pub tension: data::Labelled,
+    /// The silver root of each tension sentence, if any.
+    pub roots: Vec<Option<usize>>,
+    /// Political-news sentences with one sentiment (0 negative, 1 neutral, 2 positive).
+    pub news: data::Labelled,
+    pub cameo: data::Cameo,
     pub vader: Vader,
     pub sent_cache: Cache,
     pub nyt_cache: Cache,
     pub ten_cache: Cache,
+    pub news_cache: Cache,
+    /// The codebook's example sentences.
+    pub cameo_cache: Cache,
+}
+
+/// What the tension heads give for one sentence.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    pub class_p: Vec<f64>,
+    pub root_logits: Vec<f64>,
+}
+
+/// Items drawn in batches from reshuffled passes over a small set (which is thereby
+/// oversampled relative to the sentiment sentences).
+struct Pool<'a> {
+    items: &'a [usize],
+    left: Vec<usize>,
+}
+
+impl<'a> Pool<'a> {
+    fn new(items: &'a [usize]) -> Pool<'a> {
+        Pool {
+            items,
+            left: Vec::new(),
+        }
+    }
+
+    fn draw(&mut self, rng: &mut Rng, n: usize) -> Option<Vec<usize>> {
+        if n == 0 || self.items.len() < n {
+            return None;
+        }
+        if self.left.len() < n {
+            self.left = rng
+                .permutation(self.items.len())
+                .into_iter()
+                .map(|k| self.items[k])
+                .collect();
+        }
+        Some(self.left.split_off(self.left.len() - n))
+    }
 }
 
 /// A trained model: the delta and the heads.
@@ -119,6 +173,8 @@ pub struct Trained {
     pub lora: Lora,
     pub h_sent: nn::Linear,
     pub h_ten: nn::Linear,
+    pub h_root: nn::Linear,
+    pub h_news: nn::Linear,
     pub seconds: f64,
 }
 
@@ -152,13 +208,19 @@ impl Context {
         }
         let sentiment = data::load_sentiment(&job.data.hutto, r.seed)?;
         let tension = data::load_tension(&job.data.tension)?;
+        let roots = data::load_roots(&job.data.roots, &tension)?;
+        let (news, mixed) = data::load_news(&job.data.news)?;
+        let cameo = data::load_cameo(&job.data.cameo_codes(), &job.data.cameo_goldstein())?;
         let vader = crate::score::lexicon::load_vader(&job.models)?;
         log(&format!(
-            "data: {} sentiment training sentences ({} in the dev split), {} NYT test sentences, {} tension sentences",
+            "data: {} sentiment training sentences ({} in the dev split), {} NYT test sentences, {} tension sentences ({} with a silver root), {} news sentences ({mixed} with mixed targets left out), {} codebook examples",
             sentiment.train.texts.len(),
             sentiment.dev.iter().filter(|&&d| d).count(),
             sentiment.nyt.texts.len(),
-            tension.texts.len()
+            tension.texts.len(),
+            roots.iter().flatten().count(),
+            news.texts.len(),
+            cameo.examples.len()
         ));
         let tok = tokenizer(&job.models, cache::CACHE_TOKENS)?;
         let t0 = Instant::now();
@@ -174,6 +236,9 @@ impl Context {
         let sent_cache = build(&sentiment.train.texts)?;
         let nyt_cache = build(&sentiment.nyt.texts)?;
         let ten_cache = build(&tension.texts)?;
+        let news_cache = build(&news.texts)?;
+        let examples: Vec<String> = cameo.examples.iter().map(|x| x.text.clone()).collect();
+        let cameo_cache = build(&examples)?;
         log(&format!(
             "frozen layers 0-{} cached in {:.0} s",
             r.start as i64 - 1,
@@ -184,10 +249,15 @@ impl Context {
             base,
             sentiment,
             tension,
+            roots,
+            news,
+            cameo,
             vader,
             sent_cache,
             nyt_cache,
             ten_cache,
+            news_cache,
+            cameo_cache,
         })
     }
 
@@ -204,8 +274,15 @@ impl Context {
         bert::pool(&h, mask)
     }
 
-    /// Trains on the sentiment sentences `s_train` and tension sentences `t_train`.
-    pub fn fit(&self, s_train: &[usize], t_train: &[usize], log: &mut dyn FnMut(&str)) -> Trained {
+    /// Trains on the sentiment sentences `s_train`, tension sentences `t_train` and news
+    /// sentences `n_train`.
+    pub fn fit(
+        &self,
+        s_train: &[usize],
+        t_train: &[usize],
+        n_train: &[usize],
+        log: &mut dyn FnMut(&str),
+    ) -> Trained {
         let r = &self.recipe;
         tch::manual_seed(r.seed as i64);
         let mut rng = Rng::new(r.seed);
@@ -224,9 +301,16 @@ impl Context {
         };
         let heads = vs.root().set_group(1);
         let h = self.base.hidden;
-        let h_sent = nn::linear(&heads / "sentiment", h, 1, zero);
-        let h_ten = nn::linear(&heads / "tension", h, data::CLASSES.len() as i64, zero);
-        let mut opt = nn::AdamW::default().build(&vs, r.lr).expect("AdamW");
+        let t = Trained {
+            h_sent: nn::linear(&heads / "sentiment", h, 1, zero),
+            h_ten: nn::linear(&heads / "tension", h, data::CLASSES.len() as i64, zero),
+            h_root: nn::linear(&heads / "root", h, data::ROOT_CLASS.len() as i64, zero),
+            h_news: nn::linear(&heads / "news", h, data::NEWS_CLASSES.len() as i64, zero),
+            lora,
+            vs,
+            seconds: 0.0,
+        };
+        let mut opt = nn::AdamW::default().build(&t.vs, r.lr).expect("AdamW");
         opt.set_weight_decay_group(0, 0.0);
         opt.set_weight_decay_group(1, r.head_weight_decay);
 
@@ -239,10 +323,13 @@ impl Context {
         };
         let lengths = self.sent_cache.lengths();
         let mut sent_batches: Vec<Vec<usize>> = Vec::new();
-        let mut ten_pool: Vec<usize> = Vec::new();
+        let (mut ten_pool, mut news_pool) = (Pool::new(t_train), Pool::new(n_train));
         let ratings = &self.sentiment.train.ratings;
         let t0 = Instant::now();
-        let (mut ls, mut lt) = (0.0, 0.0);
+        let (mut ls, mut lt, mut lr, mut ln) = (0.0, 0.0, 0.0, 0.0);
+        let ema = |avg: &mut f64, x: &Tensor| {
+            *avg = 0.98 * *avg + 0.02 * f64::try_from(x).unwrap_or(f64::NAN);
+        };
         for step in 0..steps {
             if sent_batches.is_empty() {
                 sent_batches = self.sentiment_epoch(&mut rng, s_train, &lengths);
@@ -250,33 +337,30 @@ impl Context {
             let si = sent_batches.pop().expect("refilled");
             let (x, m) = self.sent_cache.batch(&si, r.max_len);
             let target: Vec<f32> = si.iter().map(|&i| (ratings[i] / 4.0) as f32).collect();
-            let pred = h_sent
-                .forward(&self.encode(&lora, x, &m, true))
+            let pred = t
+                .h_sent
+                .forward(&self.encode(&t.lora, x, &m, true))
                 .squeeze_dim(-1);
             let loss_s = pred.mse_loss(&Tensor::from_slice(&target), tch::Reduction::Mean);
-            let loss_t = if r.tbs > 0 && r.w_ten > 0.0 && !t_train.is_empty() {
-                if ten_pool.len() < r.tbs {
-                    ten_pool = rng
-                        .permutation(t_train.len())
-                        .into_iter()
-                        .map(|k| t_train[k])
-                        .collect();
+            ema(&mut ls, &loss_s);
+            let mut loss = loss_s;
+            if let Some(ti) = ten_pool.draw(&mut rng, r.tbs).filter(|_| r.w_ten > 0.0) {
+                let (loss_t, loss_r) = self.tension_loss(&t, &ti);
+                ema(&mut lt, &loss_t);
+                loss = loss + loss_t * r.w_ten;
+                if let Some(loss_r) = loss_r.filter(|_| r.w_root > 0.0) {
+                    ema(&mut lr, &loss_r);
+                    loss = loss + loss_r * r.w_root;
                 }
-                let ti: Vec<usize> = ten_pool.split_off(ten_pool.len() - r.tbs);
-                let (x, m) = self.ten_cache.batch(&ti, r.max_len);
-                let labels: Vec<i64> = ti.iter().map(|&i| self.tension.labels[i] as i64).collect();
-                let logits = h_ten.forward(&self.encode(&lora, x, &m, true));
-                let loss_t = logits.cross_entropy_for_logits(&Tensor::from_slice(&labels));
-                lt = 0.98 * lt + 0.02 * f64::try_from(&loss_t).unwrap_or(f64::NAN);
-                Some(loss_t)
-            } else {
-                None
-            };
-            let loss = match loss_t {
-                Some(t) => &loss_s + t * r.w_ten,
-                None => loss_s.shallow_clone(),
-            };
-            ls = 0.98 * ls + 0.02 * f64::try_from(&loss_s).unwrap_or(f64::NAN);
+            }
+            if let Some(ni) = news_pool.draw(&mut rng, r.nbs).filter(|_| r.w_news > 0.0) {
+                let (x, m) = self.news_cache.batch(&ni, r.max_len);
+                let labels: Vec<i64> = ni.iter().map(|&i| self.news.labels[i] as i64).collect();
+                let logits = t.h_news.forward(&self.encode(&t.lora, x, &m, true));
+                let loss_n = logits.cross_entropy_for_logits(&Tensor::from_slice(&labels));
+                ema(&mut ln, &loss_n);
+                loss = loss + loss_n * r.w_news;
+            }
             opt.set_lr_group(0, r.lr * factor(step));
             opt.set_lr_group(1, r.head_lr * factor(step));
             opt.zero_grad();
@@ -284,18 +368,52 @@ impl Context {
             opt.step();
             if step % 100 == 0 || step + 1 == steps {
                 log(&format!(
-                    "step {step}/{steps} mse {ls:.4} ce {lt:.4} {:.0} s",
+                    "step {step}/{steps} mse {ls:.4} ce class {lt:.4} root {lr:.4} news {ln:.4} {:.0} s",
                     t0.elapsed().as_secs_f64()
                 ));
             }
         }
         Trained {
-            vs,
-            lora,
-            h_sent,
-            h_ten,
             seconds: t0.elapsed().as_secs_f64(),
+            ..t
         }
+    }
+
+    /// The class cross-entropy of a batch of tension sentences, and the root
+    /// cross-entropy within each sentence's gold class over those with a silver root
+    /// (`None` when none has).
+    fn tension_loss(&self, t: &Trained, ti: &[usize]) -> (Tensor, Option<Tensor>) {
+        let (x, m) = self.ten_cache.batch(ti, self.recipe.max_len);
+        let e = self.encode(&t.lora, x, &m, true);
+        let labels: Vec<i64> = ti.iter().map(|&i| self.tension.labels[i] as i64).collect();
+        let loss_t = t
+            .h_ten
+            .forward(&e)
+            .cross_entropy_for_logits(&Tensor::from_slice(&labels));
+        let with: Vec<(usize, usize)> = ti
+            .iter()
+            .enumerate()
+            .filter_map(|(b, &i)| self.roots[i].map(|r| (b, r)))
+            .collect();
+        if with.is_empty() {
+            return (loss_t, None);
+        }
+        let rows: Vec<i64> = with.iter().map(|&(b, _)| b as i64).collect();
+        let logits = t.h_root.forward(&e.index_select(0, &Tensor::from_slice(&rows)));
+        // Roots outside the gold class are masked out: a softmax within the class.
+        let outside: Vec<bool> = with
+            .iter()
+            .flat_map(|&(_, r)| {
+                let c = data::ROOT_CLASS[r];
+                data::ROOT_CLASS.iter().map(move |&k| k != c)
+            })
+            .collect();
+        let outside = Tensor::from_slice(&outside).view([with.len() as i64, -1]);
+        let target: Vec<i64> = with.iter().map(|&(_, r)| r as i64).collect();
+        let loss_r = logits
+            .masked_fill(&outside, -1e9)
+            .cross_entropy_for_logits(&Tensor::from_slice(&target));
+        (loss_t, Some(loss_r))
     }
 
     /// One pass over the sentiment sentences in batches of similar length: shuffled, cut
@@ -348,13 +466,51 @@ impl Context {
         Vec::<f64>::try_from(&out).expect("doubles")
     }
 
-    /// Tension class probabilities for cached sentences.
-    pub fn tension_probs(&self, t: &Trained, idx: &[usize]) -> Vec<Vec<f64>> {
-        let e = self.embed(t, &self.ten_cache, idx);
-        let p = tch::no_grad(|| t.h_ten.forward(&e).softmax(-1, Kind::Double));
+    /// Class probabilities and root logits of cached sentences (the tension sentences or
+    /// the codebook's examples).
+    pub fn tension_outputs(&self, t: &Trained, cache: &Cache, idx: &[usize]) -> Vec<Outputs> {
+        let e = self.embed(t, cache, idx);
+        let (p, u) = tch::no_grad(|| {
+            (
+                t.h_ten.forward(&e).softmax(-1, Kind::Double),
+                t.h_root.forward(&e).to_kind(Kind::Double),
+            )
+        });
+        (0..idx.len() as i64)
+            .map(|i| Outputs {
+                class_p: Vec::<f64>::try_from(&p.get(i)).expect("doubles"),
+                root_logits: Vec::<f64>::try_from(&u.get(i)).expect("doubles"),
+            })
+            .collect()
+    }
+
+    /// News sentiment class probabilities of cached sentences.
+    pub fn news_probs(&self, t: &Trained, cache: &Cache, idx: &[usize]) -> Vec<Vec<f64>> {
+        let e = self.embed(t, cache, idx);
+        let p = tch::no_grad(|| t.h_news.forward(&e).softmax(-1, Kind::Double));
         (0..idx.len() as i64)
             .map(|i| Vec::<f64>::try_from(&p.get(i)).expect("doubles"))
             .collect()
+    }
+
+    /// The root configuration the export writes (names, classes, Goldstein values,
+    /// conflict weights), which scoring reads back.
+    pub fn roots(&self) -> Vec<crate::model::heads::RootConfig> {
+        export::roots(&self.cameo)
+    }
+
+    /// Root figures of a model on the codebook's example sentences (never trained on).
+    pub fn score_codebook(&self, t: &Trained) -> Value {
+        let idx: Vec<usize> = (0..self.cameo.examples.len()).collect();
+        let out = self.tension_outputs(t, &self.cameo_cache, &idx);
+        let gold: Vec<usize> = self
+            .cameo
+            .examples
+            .iter()
+            .map(|x| x.code[..2].parse::<usize>().expect("codes start with the root") - 1)
+            .collect();
+        let values: Vec<f64> = self.cameo.examples.iter().map(|x| x.goldstein).collect();
+        metrics::codebook(&out, &gold, &values, &self.roots())
     }
 
     pub fn dev_split(&self) -> (Vec<usize>, Vec<usize>) {
@@ -404,10 +560,12 @@ fn vader_baseline(ctx: &Context) -> Value {
     json!({ "nyt": metrics::sentiment(&pred, &gold) })
 }
 
-/// Stratified k-fold CV of the tension head (each fold trained on the other folds plus
-/// the sentiment training sentences). With `out`, each fold's held-out predictions are
-/// written to `out/fold-K.csv` as soon as the fold ends, so folds run in separate
-/// processes can be pooled afterwards and a stopped run keeps the folds it finished.
+/// Stratified k-fold CV of the tension, root and news heads: the tension sentences and
+/// the news sentences are each cut into k stratified folds, and fold f's model is trained
+/// on the other folds of both plus the sentiment training sentences. With `out`, each
+/// fold's held-out tension predictions are written to `out/fold-K.csv` as soon as the fold
+/// ends, so folds run in separate processes can be pooled afterwards and a stopped run
+/// keeps the folds it finished.
 pub fn cross_validate(
     ctx: &Context,
     k: usize,
@@ -417,25 +575,32 @@ pub fn cross_validate(
 ) -> Result<Value, Error> {
     let labels = &ctx.tension.labels;
     let fold = data::stratified_folds(labels, k, ctx.recipe.seed);
+    let news_fold = data::stratified_folds(&ctx.news.labels, k, ctx.recipe.seed ^ 0x4E);
     let (s_train, _) = ctx.dev_split();
-    let mut pooled_p: Vec<Vec<f64>> = Vec::new();
-    let mut pooled_g: Vec<usize> = Vec::new();
+    let roots = ctx.roots();
+    let mut pooled = Pooled::default();
     let mut per_fold = Vec::new();
     let mut seconds = 0.0;
     let chosen: Vec<usize> = (0..k)
         .filter(|f| only.map_or(true, |o| o.contains(f)))
         .collect();
+    let split = |folds: &[usize], f: usize| -> (Vec<usize>, Vec<usize>) {
+        (0..folds.len()).partition(|&i| folds[i] != f)
+    };
     for &f in &chosen {
-        let t_train: Vec<usize> = (0..labels.len()).filter(|&i| fold[i] != f).collect();
-        let t_eval: Vec<usize> = (0..labels.len()).filter(|&i| fold[i] == f).collect();
+        let (t_train, t_eval) = split(&fold, f);
+        let (n_train, n_eval) = split(&news_fold, f);
         log(&format!(
-            "fold {f}: {} training, {} held-out tension sentences",
+            "fold {f}: {} training, {} held-out tension sentences; {} training, {} held-out news sentences",
             t_train.len(),
-            t_eval.len()
+            t_eval.len(),
+            n_train.len(),
+            n_eval.len()
         ));
-        let t = ctx.fit(&s_train, &t_train, log);
+        let t = ctx.fit(&s_train, &t_train, &n_train, log);
         seconds += t.seconds;
-        let probs = ctx.tension_probs(&t, &t_eval);
+        let outputs = ctx.tension_outputs(&t, &ctx.ten_cache, &t_eval);
+        let probs: Vec<Vec<f64>> = outputs.iter().map(|o| o.class_p.clone()).collect();
         let gold: Vec<usize> = t_eval.iter().map(|&i| labels[i]).collect();
         let m = metrics::tension(&probs, &gold);
         if let Some(dir) = out {
@@ -443,28 +608,56 @@ pub fn cross_validate(
             write_fold(&path, f, &t_eval, &gold, &probs, &ctx.tension.texts)?;
             log(&format!("fold {f}: predictions in {}", path.display()));
         }
+        let news_p = ctx.news_probs(&t, &ctx.news_cache, &n_eval);
+        let news_g: Vec<usize> = n_eval.iter().map(|&i| ctx.news.labels[i]).collect();
+        let news = metrics::news(&news_p, &news_g);
+        let codebook = ctx.score_codebook(&t);
         let (sent, _, _) = ctx.score_sentiment(&t);
         log(&format!(
-            "fold {f}: macro-F1 {:.3} accuracy {:.3} AUC {:.3}; NYT r {:.3}",
+            "fold {f}: macro-F1 {:.3} accuracy {:.3} AUC {:.3}; news macro-F1 {:.3}; codebook root accuracy {:.3}, goldstein Spearman {:.3}; NYT r {:.3}",
             m.f1,
             m.acc,
             m.auc,
+            news["f1"].as_f64().unwrap_or(f64::NAN),
+            codebook["roots"]["acc"].as_f64().unwrap_or(f64::NAN),
+            codebook["goldstein_spearman"].as_f64().unwrap_or(f64::NAN),
             sent["nyt"]["r"].as_f64().unwrap_or(f64::NAN)
         ));
-        per_fold.push(
-            json!({ "fold": f, "tension": m, "sentiment": sent, "train_s": t.seconds.round() }),
-        );
-        pooled_p.extend(probs);
-        pooled_g.extend(gold);
+        per_fold.push(json!({ "fold": f, "tension": m, "news": news, "codebook": codebook,
+                              "sentiment": sent, "train_s": t.seconds.round() }));
+        for (o, &i) in outputs.into_iter().zip(&t_eval) {
+            if let Some(r) = ctx.roots[i] {
+                pooled.root_out.push(o.clone());
+                pooled.root_gold.push(r);
+            }
+        }
+        pooled.probs.extend(probs);
+        pooled.gold.extend(gold);
+        pooled.news_p.extend(news_p);
+        pooled.news_g.extend(news_g);
     }
     Ok(json!({
         "folds": k,
         "folds_run": chosen,
         "per_fold": per_fold,
-        "pooled": metrics::tension(&pooled_p, &pooled_g),
-        "reliability": metrics::reliability(&pooled_p, &pooled_g),
+        "pooled": metrics::tension(&pooled.probs, &pooled.gold),
+        "reliability": metrics::reliability(&pooled.probs, &pooled.gold),
+        "roots_silver": metrics::roots(&pooled.root_out, &pooled.root_gold, &roots),
+        "news": metrics::news(&pooled.news_p, &pooled.news_g),
+        "news_reliability": metrics::reliability(&pooled.news_p, &pooled.news_g),
         "train_s": seconds.round(),
     }))
+}
+
+/// Out-of-fold predictions gathered over the folds.
+#[derive(Default)]
+struct Pooled {
+    probs: Vec<Vec<f64>>,
+    gold: Vec<usize>,
+    root_out: Vec<Outputs>,
+    root_gold: Vec<usize>,
+    news_p: Vec<Vec<f64>>,
+    news_g: Vec<usize>,
 }
 
 /// One fold's held-out predictions: `item` (0-based index of the sentence among the
@@ -534,13 +727,15 @@ pub fn run(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Outcome, Error> {
     if job.ship {
         let (s_train, _) = ctx.dev_split();
         let all_t: Vec<usize> = (0..ctx.tension.labels.len()).collect();
-        log("shipped model: all tension sentences");
-        let t = ctx.fit(&s_train, &all_t, log);
+        let all_n: Vec<usize> = (0..ctx.news.labels.len()).collect();
+        log("shipped model: all tension and news sentences");
+        let t = ctx.fit(&s_train, &all_t, &all_n, log);
         let (sent, dev_head, nyt_head) = ctx.score_sentiment(&t);
         m["ship"] = json!({ "sentiment_head": sent, "train_s": t.seconds.round(),
-                            "n_delta": t.lora.numel() });
+                            "n_delta": t.lora.numel(), "codebook": ctx.score_codebook(&t) });
         let final_sentiment =
             export::finish_sentiment(&ctx, &dev_head, &nyt_head, &mut m["ship"], log);
+        m["ship"]["nyt_sentiment_label"] = export::nyt_labels(&ctx, &t);
         export::export(&ctx, &t, &final_sentiment, job, log)?;
     }
     m["total_s"] = json!(t0.elapsed().as_secs_f64().round());
@@ -565,6 +760,13 @@ pub fn summary(m: &Value) -> String {
             f(&cv["pooled"]["auc"]),
             cv["train_s"]
         ));
+        lines.push(format!(
+            "  roots (held-out silver, {}): accuracy {}, without 01-02 {}; news sentiment macro-F1 {}",
+            cv["roots_silver"]["n"],
+            f(&cv["roots_silver"]["acc"]),
+            f(&cv["roots_silver"]["acc_without_01_02"]),
+            f(&cv["news"]["f1"])
+        ));
     }
     if let Some(s) = m.get("ship") {
         let h = &s["sentiment_head"];
@@ -580,6 +782,14 @@ pub fn summary(m: &Value) -> String {
             f(&h["nyt"]["r"]),
             f(&h["nyt"]["f1_3"]),
             s["train_s"]
+        ));
+        let c = &s["codebook"];
+        lines.push(format!(
+            "codebook examples ({}): root accuracy {}, without 01-02 {}; goldstein Spearman {}",
+            c["roots"]["n"],
+            f(&c["roots"]["acc"]),
+            f(&c["roots"]["acc_without_01_02"]),
+            f(&c["goldstein_spearman"])
         ));
         if let Some(st) = s.get("stack") {
             lines.push(format!(

@@ -1059,9 +1059,67 @@ fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
                 r["text"]
             );
         }
+        // What the tension scorer derives from the class and root heads, and the news
+        // head's label (compared only where its top two classes are not a near tie).
+        for name in ["goldstein", "tension", "cameo_confidence"] {
+            let expected = r[name].as_f64().unwrap();
+            let got: f64 = row[col(name)].parse().unwrap();
+            assert!(
+                (expected - got).abs() < 1e-4,
+                "{name} {got} vs {expected}: {:?}",
+                r["text"]
+            );
+        }
+        assert_eq!(row[col("cameo_root")], r["cameo_root"].as_str().unwrap());
+        if r["label_margin"].as_f64().unwrap() > 1e-3 {
+            assert_eq!(
+                row[col("sentiment_label")],
+                r["sentiment_label"].as_str().unwrap()
+            );
+        }
         let tension: f64 = row[col("tension")].parse().unwrap();
         assert!((0.0..=1.0).contains(&tension));
     }
+}
+
+/// `cameo_root` always lies in `event_class` (the grouping of `models/heads/config.json`,
+/// which the scorer checks against its own), and `cameo_confidence` = p(root) never
+/// exceeds `event_confidence` = p(class).
+#[test]
+fn the_cameo_root_always_agrees_with_the_event_class() {
+    models();
+    let config: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("models/heads/config.json")).unwrap(),
+    )
+    .unwrap();
+    let labels = config["tension"]["labels"].as_array().unwrap();
+    let class_of = |code: &str| -> String {
+        let r = config["tension"]["roots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap_or_else(|| panic!("root {code} not in config.json"));
+        labels[r["class"].as_u64().unwrap() as usize]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (h, rows) = read_csv(&root().join("tests/fixtures/golden/sample.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    assert!(rows.len() > 50);
+    let mut roots = std::collections::BTreeSet::new();
+    for row in &rows {
+        assert_eq!(class_of(&row[col("cameo_root")]), row[col("event_class")], "{row:?}");
+        let (pr, pc): (f64, f64) = (
+            row[col("cameo_confidence")].parse().unwrap(),
+            row[col("event_confidence")].parse().unwrap(),
+        );
+        assert!(pr > 0.0 && pr <= pc + 1e-9, "{row:?}");
+        roots.insert(row[col("cameo_root")].clone());
+    }
+    // A classifier, not a constant: the sample corpus spans several roots.
+    assert!(roots.len() >= 5, "{roots:?}");
 }
 
 #[test]

@@ -99,7 +99,11 @@ pub fn event(class_p: &[f64], root_logits: &[f64], roots: &[heads::RootConfig]) 
         })
         .expect("every class has a root");
     let goldstein: f64 = p.iter().zip(roots).map(|(q, r)| q * r.goldstein).sum();
-    let tension: f64 = p.iter().zip(roots).map(|(q, r)| q * r.conflict_weight).sum();
+    let tension: f64 = p
+        .iter()
+        .zip(roots)
+        .map(|(q, r)| q * r.conflict_weight)
+        .sum();
     Event {
         class,
         class_confidence: class_p[class],

@@ -222,7 +222,11 @@ pub fn load_cameo(codes: &Path, goldstein: &Path) -> Result<Cameo, Error> {
             .map(|(_, g)| g.value)
             .collect();
         if values.is_empty() {
-            return Err(bad(goldstein, 0, format!("no Goldstein value for root {root}")));
+            return Err(bad(
+                goldstein,
+                0,
+                format!("no Goldstein value for root {root}"),
+            ));
         }
         goldstein_means.push(values.iter().sum::<f64>() / values.len() as f64);
     }
@@ -269,7 +273,11 @@ pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>,
         let f: Vec<&str> = line.split('\t').collect();
         let k = out.len();
         if f.len() < 4 || k >= tension.texts.len() {
-            return Err(bad(path, i + 1, "expected line, sha256, gold, root (one row per tension sentence)"));
+            return Err(bad(
+                path,
+                i + 1,
+                "expected line, sha256, gold, root (one row per tension sentence)",
+            ));
         }
         let sha = format!("{:x}", Sha256::digest(tension.texts[k].as_bytes()));
         if !sha.starts_with(f[1]) || f[1].len() < 8 || f[2] != tension.labels[k].to_string() {
@@ -289,7 +297,11 @@ pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>,
                     .ok_or_else(|| bad(path, i + 1, format!("root {r:?} is not 01-20")))?
                     - 1;
                 if ROOT_CLASS[root] != tension.labels[k] {
-                    return Err(bad(path, i + 1, format!("root {r} is not in class {}", tension.labels[k])));
+                    return Err(bad(
+                        path,
+                        i + 1,
+                        format!("root {r} is not in class {}", tension.labels[k]),
+                    ));
                 }
                 Some(root)
             }
@@ -299,7 +311,11 @@ pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>,
         return Err(bad(
             path,
             0,
-            format!("{} rows for {} tension sentences", out.len(), tension.texts.len()),
+            format!(
+                "{} rows for {} tension sentences",
+                out.len(),
+                tension.texts.len()
+            ),
         ));
     }
     Ok(out)
@@ -426,14 +442,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("news.jsonl");
         let line = |s: &str, ps: &[f64]| {
-            let targets: Vec<String> = ps.iter().map(|p| format!("{{\"polarity\": {p}}}")).collect();
-            format!("{{\"sentence_normalized\": \"{s}\", \"targets\": [{}]}}\n", targets.join(","))
+            let targets: Vec<String> = ps
+                .iter()
+                .map(|p| format!("{{\"polarity\": {p}}}"))
+                .collect();
+            format!(
+                "{{\"sentence_normalized\": \"{s}\", \"targets\": [{}]}}\n",
+                targets.join(",")
+            )
         };
-        let text = line("a", &[2.0]) + &line("b", &[6.0, 6.0]) + &line("c", &[2.0, 4.0]) + &line("d", &[4.0]);
+        let text = line("a", &[2.0])
+            + &line("b", &[6.0, 6.0])
+            + &line("c", &[2.0, 4.0])
+            + &line("d", &[4.0]);
         std::fs::write(&p, text + &line("e", &[5.0])).unwrap();
         let e = load_news(&p).unwrap_err().to_string();
-        assert!(e.contains("news.jsonl:5") && e.contains("polarity 5"), "{e}");
-        std::fs::write(&p, line("a", &[2.0]) + &line("b", &[6.0, 6.0]) + &line("c", &[2.0, 4.0]) + &line("d", &[4.0])).unwrap();
+        assert!(
+            e.contains("news.jsonl:5") && e.contains("polarity 5"),
+            "{e}"
+        );
+        std::fs::write(
+            &p,
+            line("a", &[2.0])
+                + &line("b", &[6.0, 6.0])
+                + &line("c", &[2.0, 4.0])
+                + &line("d", &[4.0]),
+        )
+        .unwrap();
         let (news, mixed) = load_news(&p).unwrap();
         assert_eq!(news.texts, ["a", "b", "d"]);
         assert_eq!(news.labels, [0, 2, 1]);
@@ -451,13 +486,28 @@ mod tests {
         };
         let sha = |s: &str| format!("{:x}", Sha256::digest(s.as_bytes()))[..12].to_string();
         let (a, b) = (sha(&tension.texts[0]), sha(&tension.texts[1]));
-        std::fs::write(&p, format!("# c\nline\tsha256\tgold\troot\n1\t{a}\t4\t19\n2\t{b}\t1\t\n")).unwrap();
+        std::fs::write(
+            &p,
+            format!("# c\nline\tsha256\tgold\troot\n1\t{a}\t4\t19\n2\t{b}\t1\t\n"),
+        )
+        .unwrap();
         assert_eq!(load_roots(&p, &tension).unwrap(), [Some(18), None]);
         // A root outside the gold class, a different sentence, a missing row.
-        std::fs::write(&p, format!("line\tsha256\tgold\troot\n1\t{a}\t4\t12\n2\t{b}\t1\t\n")).unwrap();
+        std::fs::write(
+            &p,
+            format!("line\tsha256\tgold\troot\n1\t{a}\t4\t12\n2\t{b}\t1\t\n"),
+        )
+        .unwrap();
         let e = load_roots(&p, &tension).unwrap_err().to_string();
-        assert!(e.contains("roots.tsv:2") && e.contains("not in class 4"), "{e}");
-        std::fs::write(&p, format!("line\tsha256\tgold\troot\n1\t{b}\t4\t19\n2\t{b}\t1\t\n")).unwrap();
+        assert!(
+            e.contains("roots.tsv:2") && e.contains("not in class 4"),
+            "{e}"
+        );
+        std::fs::write(
+            &p,
+            format!("line\tsha256\tgold\troot\n1\t{b}\t4\t19\n2\t{b}\t1\t\n"),
+        )
+        .unwrap();
         let e = load_roots(&p, &tension).unwrap_err().to_string();
         assert!(e.contains("does not match"), "{e}");
         std::fs::write(&p, format!("line\tsha256\tgold\troot\n1\t{a}\t4\t19\n")).unwrap();

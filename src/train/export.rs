@@ -8,10 +8,10 @@ use std::io::Write;
 use serde_json::{json, Value};
 use tch::{nn::Module, Kind, Tensor};
 
+use super::data;
 use super::stack;
 use super::{bert, metrics, Context, Job, Trained};
 use crate::error::Error;
-use super::data;
 use crate::model::heads::{HeadsConfig, LoraConfig, RootConfig, SentimentConfig, TensionConfig};
 use crate::score::sentiment::stack_features;
 

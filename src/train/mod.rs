@@ -399,7 +399,9 @@ impl Context {
             return (loss_t, None);
         }
         let rows: Vec<i64> = with.iter().map(|&(b, _)| b as i64).collect();
-        let logits = t.h_root.forward(&e.index_select(0, &Tensor::from_slice(&rows)));
+        let logits = t
+            .h_root
+            .forward(&e.index_select(0, &Tensor::from_slice(&rows)));
         // Roots outside the gold class are masked out: a softmax within the class.
         let outside: Vec<bool> = with
             .iter()
@@ -507,7 +509,12 @@ impl Context {
             .cameo
             .examples
             .iter()
-            .map(|x| x.code[..2].parse::<usize>().expect("codes start with the root") - 1)
+            .map(|x| {
+                x.code[..2]
+                    .parse::<usize>()
+                    .expect("codes start with the root")
+                    - 1
+            })
             .collect();
         let values: Vec<f64> = self.cameo.examples.iter().map(|x| x.goldstein).collect();
         metrics::codebook(&out, &gold, &values, &self.roots())
@@ -603,13 +610,38 @@ pub fn cross_validate(
         let probs: Vec<Vec<f64>> = outputs.iter().map(|o| o.class_p.clone()).collect();
         let gold: Vec<usize> = t_eval.iter().map(|&i| labels[i]).collect();
         let m = metrics::tension(&probs, &gold);
-        if let Some(dir) = out {
-            let path = dir.join(format!("fold-{f}.csv"));
-            write_fold(&path, f, &t_eval, &gold, &probs, &ctx.tension.texts)?;
-            log(&format!("fold {f}: predictions in {}", path.display()));
-        }
         let news_p = ctx.news_probs(&t, &ctx.news_cache, &n_eval);
         let news_g: Vec<usize> = n_eval.iter().map(|&i| ctx.news.labels[i]).collect();
+        if let Some(dir) = out {
+            let path = dir.join(format!("fold-{f}.csv"));
+            let extra = event_columns(ctx, &t_eval, &outputs);
+            write_fold(
+                &path,
+                f,
+                &t_eval,
+                &gold,
+                &probs,
+                &data::CLASSES,
+                &extra,
+                &ctx.tension.texts,
+            )?;
+            let news_path = dir.join(format!("news-fold-{f}.csv"));
+            write_fold(
+                &news_path,
+                f,
+                &n_eval,
+                &news_g,
+                &news_p,
+                &data::NEWS_CLASSES,
+                &[],
+                &ctx.news.texts,
+            )?;
+            log(&format!(
+                "fold {f}: predictions in {} and {}",
+                path.display(),
+                news_path.display()
+            ));
+        }
         let news = metrics::news(&news_p, &news_g);
         let codebook = ctx.score_codebook(&t);
         let (sent, _, _) = ctx.score_sentiment(&t);
@@ -623,8 +655,10 @@ pub fn cross_validate(
             codebook["goldstein_spearman"].as_f64().unwrap_or(f64::NAN),
             sent["nyt"]["r"].as_f64().unwrap_or(f64::NAN)
         ));
-        per_fold.push(json!({ "fold": f, "tension": m, "news": news, "codebook": codebook,
-                              "sentiment": sent, "train_s": t.seconds.round() }));
+        per_fold.push(
+            json!({ "fold": f, "tension": m, "news": news, "codebook": codebook,
+                              "sentiment": sent, "train_s": t.seconds.round() }),
+        );
         for (o, &i) in outputs.into_iter().zip(&t_eval) {
             if let Some(r) = ctx.roots[i] {
                 pooled.root_out.push(o.clone());
@@ -660,15 +694,18 @@ struct Pooled {
     news_g: Vec<usize>,
 }
 
-/// One fold's held-out predictions: `item` (0-based index of the sentence among the
-/// tension file's non-blank lines), `fold`, `gold` (class index), one probability per
-/// class (`p_statement` …, as `detente score --class-probs` names them), `sentence`.
+/// One fold's held-out predictions of one data set: `item` (0-based index of the
+/// sentence among the set's sentences), `fold`, `gold` (class index), one probability per
+/// class (`p_<label>`), the `extra` columns, and `sentence`.
+#[allow(clippy::too_many_arguments)]
 fn write_fold(
     path: &std::path::Path,
     fold: usize,
     items: &[usize],
     gold: &[usize],
     probs: &[Vec<f64>],
+    labels: &[&str],
+    extra: &[(&str, Vec<String>)],
     texts: &[String],
 ) -> Result<(), Error> {
     let io = |source: std::io::Error| Error::Io {
@@ -684,16 +721,61 @@ fn write_fold(
     };
     let mut w = csv::Writer::from_path(path).map_err(csv_err)?;
     let mut header = vec!["item".to_string(), "fold".into(), "gold".into()];
-    header.extend(data::CLASSES.iter().map(|c| format!("p_{c}")));
+    header.extend(labels.iter().map(|c| format!("p_{c}")));
+    header.extend(extra.iter().map(|(name, _)| name.to_string()));
     header.push("sentence".into());
     w.write_record(&header).map_err(csv_err)?;
-    for ((&i, &g), p) in items.iter().zip(gold).zip(probs) {
+    for (k, ((&i, &g), p)) in items.iter().zip(gold).zip(probs).enumerate() {
         let mut row = vec![i.to_string(), fold.to_string(), g.to_string()];
         row.extend(p.iter().map(|x| format!("{x:.6}")));
+        row.extend(extra.iter().map(|(_, v)| v[k].clone()));
         row.push(texts[i].clone());
         w.write_record(&row).map_err(csv_err)?;
     }
     w.flush().map_err(io)
+}
+
+/// The tension fold file's extra columns: each sentence's silver root (or empty) and what
+/// the scorer would report from the fold model's heads.
+fn event_columns(
+    ctx: &Context,
+    items: &[usize],
+    outputs: &[Outputs],
+) -> Vec<(&'static str, Vec<String>)> {
+    let roots = ctx.roots();
+    let events: Vec<_> = outputs
+        .iter()
+        .map(|o| crate::score::tension::event(&o.class_p, &o.root_logits, &roots))
+        .collect();
+    let code = |r: usize| format!("{:02}", r + 1);
+    vec![
+        (
+            "silver_root",
+            items
+                .iter()
+                .map(|&i| ctx.roots[i].map(code).unwrap_or_default())
+                .collect(),
+        ),
+        ("cameo_root", events.iter().map(|e| code(e.root)).collect()),
+        (
+            "cameo_confidence",
+            events
+                .iter()
+                .map(|e| format!("{:.6}", e.root_confidence))
+                .collect(),
+        ),
+        (
+            "goldstein",
+            events
+                .iter()
+                .map(|e| format!("{:.6}", e.goldstein))
+                .collect(),
+        ),
+        (
+            "tension",
+            events.iter().map(|e| format!("{:.6}", e.tension)).collect(),
+        ),
+    ]
 }
 
 /// Everything measured, as written to the metrics file.
@@ -812,7 +894,8 @@ mod tests {
         let path = dir.path().join("cv/fold-1.csv");
         let texts = vec!["a".to_string(), "Talks, then \"war\".".into(), "c".into()];
         let probs = vec![vec![0.1, 0.2, 0.3, 0.25, 0.15]];
-        write_fold(&path, 1, &[1], &[3], &probs, &texts).unwrap();
+        let extra = [("cameo_root", vec!["19".to_string()])];
+        write_fold(&path, 1, &[1], &[3], &probs, &data::CLASSES, &extra, &texts).unwrap();
         let mut r = csv::Reader::from_path(&path).unwrap();
         let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
         assert_eq!(
@@ -826,6 +909,7 @@ mod tests {
                 "p_material_cooperation",
                 "p_verbal_conflict",
                 "p_material_conflict",
+                "cameo_root",
                 "sentence"
             ]
         );
@@ -842,6 +926,7 @@ mod tests {
                 "0.300000",
                 "0.250000",
                 "0.150000",
+                "19",
                 "Talks, then \"war\"."
             ]
         );

@@ -1110,7 +1110,11 @@ fn the_cameo_root_always_agrees_with_the_event_class() {
     assert!(rows.len() > 50);
     let mut roots = std::collections::BTreeSet::new();
     for row in &rows {
-        assert_eq!(class_of(&row[col("cameo_root")]), row[col("event_class")], "{row:?}");
+        assert_eq!(
+            class_of(&row[col("cameo_root")]),
+            row[col("event_class")],
+            "{row:?}"
+        );
         let (pr, pc): (f64, f64) = (
             row[col("cameo_confidence")].parse().unwrap(),
             row[col("event_confidence")].parse().unwrap(),

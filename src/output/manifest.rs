@@ -259,6 +259,10 @@ mod tests {
                 &[PathBuf::from("a")],
                 &IngestOptions::default(),
             )),
+            parquet: vec![ParquetRecord::new(
+                Path::new("out.parquet"),
+                &["doc_id".to_string(), "tension".to_string()],
+            )],
         };
         let dir = std::env::temp_dir().join(format!("detente-manifest-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

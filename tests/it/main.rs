@@ -9,6 +9,7 @@ mod common;
 mod events;
 mod invariance;
 mod notebook;
+mod parquet_tables;
 mod segment_cases;
 mod segment_golden;
 mod shard;

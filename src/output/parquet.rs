@@ -126,8 +126,22 @@ const FLOAT_COLUMNS: [&str; 20] = [
 /// Documented string columns that repeat (dictionary-encoded); any column not named here
 /// or above (`--keep-fields`, `aggregate`'s keys) is a dictionary string too.
 const DICT_COLUMNS: [&str; 16] = [
-    "doc_id", "date", "title", "source", "target", "dateline", "credit", "lang", "set_aside",
-    "kind", "sentiment_label", "event_class", "cameo_root", "cameo_name", "actors", "dyad",
+    "doc_id",
+    "date",
+    "title",
+    "source",
+    "target",
+    "dateline",
+    "credit",
+    "lang",
+    "set_aside",
+    "kind",
+    "sentiment_label",
+    "event_class",
+    "cameo_root",
+    "cameo_name",
+    "actors",
+    "dyad",
 ];
 
 /// The type of a column, by its documented name.
@@ -148,9 +162,15 @@ pub fn kind_of(column: &str) -> Kind {
 /// Whether `column` is one that [`kind_of`] names explicitly (a unit test checks every
 /// scorer column is).
 pub fn is_documented(column: &str) -> bool {
-    [&INT_COLUMNS[..], &BOOL_COLUMNS, &TEXT_COLUMNS, &FLOAT_COLUMNS, &DICT_COLUMNS]
-        .iter()
-        .any(|names| names.contains(&column))
+    [
+        &INT_COLUMNS[..],
+        &BOOL_COLUMNS,
+        &TEXT_COLUMNS,
+        &FLOAT_COLUMNS,
+        &DICT_COLUMNS,
+    ]
+    .iter()
+    .any(|names| names.contains(&column))
 }
 
 /// The Arrow schema of a table with this header.
@@ -311,10 +331,14 @@ impl ParquetOut {
         if !old.exists() {
             std::fs::rename(&partial, &old).map_err(io(&partial))?;
         }
-        let footer = from_hex(&pos.footer)
-            .ok_or_else(|| Error::Resume(format!("{}: damaged checkpoint footer", old.display())))?;
+        let footer = from_hex(&pos.footer).ok_or_else(|| {
+            Error::Resume(format!("{}: damaged checkpoint footer", old.display()))
+        })?;
         {
-            let mut f = std::fs::OpenOptions::new().write(true).open(&old).map_err(io(&old))?;
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&old)
+                .map_err(io(&old))?;
             f.set_len(pos.bytes).map_err(io(&old))?;
             f.seek(SeekFrom::End(0)).map_err(io(&old))?;
             f.write_all(&footer).map_err(io(&old))?;
@@ -333,7 +357,9 @@ impl ParquetOut {
                 .map_err(|e| parquet_err(&what, e))?;
             for batch in reader {
                 let batch = batch.map_err(|e| parquet_err(&what, e))?;
-                out.writer.write(&batch).map_err(|e| parquet_err(&what, e))?;
+                out.writer
+                    .write(&batch)
+                    .map_err(|e| parquet_err(&what, e))?;
             }
             out.writer.flush().map_err(|e| parquet_err(&what, e))?;
         }
@@ -354,12 +380,19 @@ impl ParquetOut {
         if fields.len() != self.builders.len() {
             return Err(parquet_err(
                 &self.what,
-                format!("a row of {} cells for {} columns", fields.len(), self.builders.len()),
+                format!(
+                    "a row of {} cells for {} columns",
+                    fields.len(),
+                    self.builders.len()
+                ),
             ));
         }
         for (i, (b, f)) in self.builders.iter_mut().zip(fields).enumerate() {
             b.push(f.as_ref()).map_err(|m| {
-                parquet_err(&self.what, format!("column '{}': {m}", self.schema.field(i).name()))
+                parquet_err(
+                    &self.what,
+                    format!("column '{}': {m}", self.schema.field(i).name()),
+                )
             })?;
         }
         self.rows += 1;
@@ -378,16 +411,19 @@ impl ParquetOut {
         let batch = RecordBatch::try_new(self.schema.clone(), columns)
             .map_err(|e| parquet_err(&self.what, e))?;
         self.rows = 0;
-        self.writer.write(&batch).map_err(|e| parquet_err(&self.what, e))?;
+        self.writer
+            .write(&batch)
+            .map_err(|e| parquet_err(&self.what, e))?;
         self.writer.flush().map_err(|e| parquet_err(&self.what, e))
     }
 
     /// Closes the current row group, flushes the file and returns where it stands.
     pub fn checkpoint(&mut self) -> Result<ParquetPos, Error> {
         self.flush_group()?;
-        self.writer
-            .sync()
-            .map_err(|source| Error::Io { path: partial_path(&self.path), source })?;
+        self.writer.sync().map_err(|source| Error::Io {
+            path: partial_path(&self.path),
+            source,
+        })?;
         let groups = self.writer.flushed_row_groups().to_vec();
         let rows = groups.iter().map(|g| g.num_rows()).sum();
         let descr = ArrowSchemaConverter::new()
@@ -526,12 +562,18 @@ fn format_cell(col: &ArrayRef, i: usize, out: &mut String) -> Result<(), String>
             let _ = write!(out, "{}", col.as_primitive::<Int32Type>().value(i));
         }
         DataType::Float64 => {
-            let v = col.as_primitive::<arrow_array::types::Float64Type>().value(i);
+            let v = col
+                .as_primitive::<arrow_array::types::Float64Type>()
+                .value(i);
             let mut s = String::new();
             format_score(v, &mut s);
             out.push_str(&s);
         }
-        DataType::Boolean => out.push_str(if col.as_boolean().value(i) { "true" } else { "false" }),
+        DataType::Boolean => out.push_str(if col.as_boolean().value(i) {
+            "true"
+        } else {
+            "false"
+        }),
         DataType::Utf8 => out.push_str(col.as_string::<i32>().value(i)),
         DataType::LargeUtf8 => out.push_str(col.as_string::<i64>().value(i)),
         DataType::Dictionary(key, _) if **key == DataType::Int32 => {
@@ -561,7 +603,11 @@ mod tests {
                 .map(String::as_str)
                 .chain(info.document_columns.iter().copied())
             {
-                assert!(is_documented(c), "column '{c}' of {} has no Parquet type", info.name);
+                assert!(
+                    is_documented(c),
+                    "column '{c}' of {} has no Parquet type",
+                    info.name
+                );
             }
         }
         for c in super::super::csv::BASE_COLUMNS

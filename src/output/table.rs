@@ -115,7 +115,11 @@ impl TableOut {
             TableOut::Csv(c) => c.write_record(record),
             TableOut::Parquet { out, cells } => {
                 cells.clear();
-                cells.extend(record.iter().map(|f| String::from_utf8_lossy(f).into_owned()));
+                cells.extend(
+                    record
+                        .iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned()),
+                );
                 out.write_fields(cells)
             }
         }
@@ -173,8 +177,7 @@ impl TableIn {
                     line: Some(1),
                     message,
                 };
-                let mut reader =
-                    csv::Reader::from_path(path).map_err(|e| table(e.to_string()))?;
+                let mut reader = csv::Reader::from_path(path).map_err(|e| table(e.to_string()))?;
                 let header = reader
                     .headers()
                     .map_err(|e| table(e.to_string()))?

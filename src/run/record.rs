@@ -5,11 +5,11 @@ use super::{Mode, RunConfig, Summary};
 use crate::error::Error;
 use crate::input::shard;
 use crate::model::{self, bert, encoder};
+use crate::output::manifest::ParquetRecord;
 use crate::output::manifest::{
     self, BatchRecord, Counts, EncoderRecord, FileRecord, Manifest, ReadRecord, ScorerRecord,
     ShardRecord, Timings,
 };
-use crate::output::manifest::ParquetRecord;
 use crate::output::{Format, Output};
 
 /// Writes the manifest beside a regular file output (not stdout, /dev/null or a pipe);

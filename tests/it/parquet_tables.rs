@@ -67,7 +67,10 @@ fn parquet_holds_the_csv_rows_with_real_types() {
         let pq = w.path(&format!("{t}.parquet"));
         assert!(std::fs::read(&pq).unwrap().starts_with(b"PAR1"));
         convert(&w, &format!("{t}.parquet"), &format!("{t}-back.csv"));
-        same_file(&w.path(&format!("{t}.csv")), &w.path(&format!("{t}-back.csv")));
+        same_file(
+            &w.path(&format!("{t}.csv")),
+            &w.path(&format!("{t}-back.csv")),
+        );
     }
     let (fields, groups) = schema_of(&w.path("s.parquet"));
     // 17 documents in chunks of 5.
@@ -84,13 +87,28 @@ fn parquet_holds_the_csv_rows_with_real_types() {
     for c in ["paragraph", "sentence", "start", "end", "n_tokens"] {
         assert_eq!(ty(c), DataType::Int64, "{c}");
     }
-    for c in ["sentiment_lexicon", "sentiment", "goldstein", "tension", "event_confidence"] {
+    for c in [
+        "sentiment_lexicon",
+        "sentiment",
+        "goldstein",
+        "tension",
+        "event_confidence",
+    ] {
         assert_eq!(ty(c), DataType::Float64, "{c}");
     }
     for c in ["truncated", "forced_split"] {
         assert_eq!(ty(c), DataType::Boolean, "{c}");
     }
-    for c in ["doc_id", "date", "event_class", "cameo_root", "actors", "dyad", "source", "target"] {
+    for c in [
+        "doc_id",
+        "date",
+        "event_class",
+        "cameo_root",
+        "actors",
+        "dyad",
+        "source",
+        "target",
+    ] {
         assert_eq!(ty(c), dict, "{c}");
     }
     assert_eq!(ty("text"), DataType::Utf8);
@@ -184,13 +202,24 @@ fn parquet_shards_merge_and_aggregate_like_csv() {
     let corpus = root().join("datasets/sample");
     let corpus = corpus.to_str().unwrap();
     let score = |extra: &[&str], out: &str| {
-        let mut a = vec!["score", corpus, "--scorers", "lexicon,actors", "-o", out, "--quiet"];
+        let mut a = vec![
+            "score",
+            corpus,
+            "--scorers",
+            "lexicon,actors",
+            "-o",
+            out,
+            "--quiet",
+        ];
         a.extend(extra);
         ok(w.run(&a));
     };
     score(&[], "all.csv");
     for k in 0..3 {
-        score(&["--shard", &format!("{k}/3")], &format!("part-{k}.parquet"));
+        score(
+            &["--shard", &format!("{k}/3")],
+            &format!("part-{k}.parquet"),
+        );
     }
     let parts = ["part-2.parquet", "part-0.parquet", "part-1.parquet"];
     let merge = |out: &str| {

@@ -17,6 +17,7 @@ use detente::text::TextOptions;
 
 pub mod aggregate;
 pub mod merge;
+pub mod report;
 pub mod score;
 pub mod scorers;
 pub mod segment;

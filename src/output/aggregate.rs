@@ -414,7 +414,7 @@ fn actor_prefixes(raw: &str) -> Vec<String> {
 /// The group values one row has for one key, from the key's input columns (`raws`, in
 /// [`Key::inputs`] order): none (an empty dyad, no actors), one, or several (one per
 /// actor or directed pair).
-fn key_values(key: Key, raws: &[String]) -> Result<Vec<String>, String> {
+pub(crate) fn key_values(key: Key, raws: &[String]) -> Result<Vec<String>, String> {
     let raw = raws[0].as_str();
     Ok(match key {
         Key::Source | Key::Target => actor_prefixes(raw),

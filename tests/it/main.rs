@@ -10,6 +10,7 @@ mod events;
 mod invariance;
 mod notebook;
 mod parquet_tables;
+mod report;
 mod segment_cases;
 mod segment_golden;
 mod shard;

@@ -238,6 +238,41 @@ fn report_opens_in_a_real_browser() {
         "&lt;script&gt;alert(\"headline\")&lt;/script&gt; &amp; \"quotes\" in the title</option>"
     ));
 
+    // Filters from the address: the documents with a material-conflict sentence and the
+    // word "missile" (any case) stay, the others are hidden.
+    let (h, rows) = crate::common::read_csv(&w.path("s.csv"));
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let docs_where = |f: &dyn Fn(&Vec<String>) -> bool| -> std::collections::BTreeSet<String> {
+        rows.iter()
+            .filter(|r| f(r))
+            .map(|r| r[col("doc_id")].clone())
+            .collect()
+    };
+    let conflict = docs_where(&|r| r[col("event_class")] == "material_conflict");
+    let missile = docs_where(&|r| r[col("text")].to_lowercase().contains("missile"));
+    let expected = conflict.intersection(&missile).count();
+    assert!(expected > 0 && expected < 18);
+    let filtered = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", w.path("chromium").display()))
+        .arg(format!("{page}?class=material_conflict&word=Missile"))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&filtered.stdout);
+    assert!(
+        dom.contains(&format!("showing {expected} of 18 document views")),
+        "{dom}"
+    );
+    let visible = dom
+        .match_indices("<article class=\"doc\"")
+        .filter(|(i, _)| !dom[*i..*i + dom[*i..].find('>').unwrap()].contains("hidden"))
+        .count();
+    assert_eq!(visible, expected);
+    assert!(
+        dom.contains("class=\"s hit\""),
+        "no sentence marked as matching"
+    );
+
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report.png");
     chromium(&[&format!("--screenshot={}", shot.display())]);
     let png = std::fs::read(&shot).expect("no screenshot");

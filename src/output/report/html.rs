@@ -198,7 +198,7 @@ fn charts(p: &mut String, ov: &Overview, opts: &ReportOptions) {
         months.first().copied().unwrap_or(0),
         months.last().copied().unwrap_or(0),
     );
-    let (w, h, left, right, top, bottom) = (360.0, 150.0, 30.0, 12.0, 10.0, 24.0);
+    let (w, h, left, right, top, bottom) = (240.0, 130.0, 26.0, 10.0, 10.0, 22.0);
     let x = |m: i64| {
         if hi == lo {
             (left + w - right) / 2.0

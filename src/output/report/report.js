@@ -86,6 +86,13 @@
         show(e.target, r.left, r.bottom);
       }
     });
+    // Filters may come in the address: report.html?pair=KOR>JPN&class=verbal_conflict&word=missile
+    var params = new URLSearchParams(location.search);
+    [["pair", "f-pair"], ["class", "f-class"], ["from", "f-from"], ["to", "f-to"], ["word", "f-word"]]
+      .forEach(function (p) {
+        var v = params.get(p[0]);
+        if (v !== null) { $(p[1]).value = v; }
+      });
     apply();
     if (errors.hidden) {
       var ok = document.createElement("div");

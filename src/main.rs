@@ -26,7 +26,7 @@ enum Command {
     Scorers(cmd::scorers::Args),
     /// Group sentence rows by document, actor, dyad, source, target, directed pair, week, month or year: counts, means, p90.
     Aggregate(cmd::aggregate::Args),
-    /// Join the parts of a sharded run (--shard K/N) into one CSV with one header.
+    /// Join the parts of a sharded run (--shard K/N) into one table (CSV or Parquet) with one header.
     Merge(cmd::merge::Args),
     /// Write one self-contained HTML report of sentence tables: overview, charts, one view per document, filters.
     Report(cmd::report::Args),

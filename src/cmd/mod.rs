@@ -68,7 +68,8 @@ pub struct InputArgs {
     /// Files or directories (read recursively, in sorted order), or `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Output CSV (`-` for stdout). A manifest is written beside it as OUT.manifest.json.
+    /// Output CSV (`-` for stdout), or Parquet when the name ends in `.parquet` or `.pq` (so
+    /// do --docs and --errors). A manifest is written beside it as OUT.manifest.json.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
     /// Input format; default: from each file's extension (.txt, .jsonl/.ndjson, .csv, with

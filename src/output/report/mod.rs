@@ -49,12 +49,17 @@ impl Default for ReportOptions {
 }
 
 /// A float that orders (NaN never enters: cells are parsed finite).
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Score(f64);
 impl Eq for Score {}
 impl Ord for Score {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
+    }
+}
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -259,7 +264,7 @@ fn overview(inputs: &[PathBuf], opts: &ReportOptions) -> Result<Overview, Error>
     };
     let mut row = 0u64;
     each_row(inputs, |seq, r| {
-        if doc.as_ref().is_none_or(|(s, _)| *s != seq) {
+        if doc.as_ref().map_or(true, |(s, _)| *s != seq) {
             if let Some(d) = doc.take() {
                 keep_doc(&mut ov, d);
             }
@@ -271,10 +276,10 @@ fn overview(inputs: &[PathBuf], opts: &ReportOptions) -> Result<Overview, Error>
         ov.directed = r.cols.source_target.is_some();
         let date = r.get(r.cols.date);
         if !date.is_empty() {
-            if ov.first_date.as_deref().is_none_or(|d| date < d) {
+            if ov.first_date.as_deref().map_or(true, |d| date < d) {
                 ov.first_date = Some(date.to_string());
             }
-            if ov.last_date.as_deref().is_none_or(|d| date > d) {
+            if ov.last_date.as_deref().map_or(true, |d| date > d) {
                 ov.last_date = Some(date.to_string());
             }
         }
@@ -360,7 +365,7 @@ fn collect_docs(inputs: &[PathBuf], chosen: &HashSet<u64>) -> Result<Vec<DocView
         if !chosen.contains(&seq) {
             return Ok(());
         }
-        if docs.last().is_none_or(|d| d.seq != seq) {
+        if docs.last().map_or(true, |d| d.seq != seq) {
             docs.push(DocView {
                 seq,
                 doc_id: r.get(Some(r.cols.doc_id)).to_string(),

@@ -189,7 +189,10 @@ fn report_opens_in_a_real_browser() {
     report(&w, &["s.csv", "-o", "r.html"]);
     let page = format!("file://{}", w.path("r.html").display());
     let chromium = |args: &[&str]| {
-        let out = Command::new(&browser)
+        // `timeout`: a browser that hangs fails the test instead of stalling the suite.
+        let out = Command::new("timeout")
+            .arg("120")
+            .arg(&browser)
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -252,7 +255,9 @@ fn report_opens_in_a_real_browser() {
     let missile = docs_where(&|r| r[col("text")].to_lowercase().contains("missile"));
     let expected = conflict.intersection(&missile).count();
     assert!(expected > 0 && expected < 18);
-    let filtered = Command::new(&browser)
+    let filtered = Command::new("timeout")
+        .arg("120")
+        .arg(&browser)
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
         .arg(format!("--user-data-dir={}", w.path("chromium").display()))
         .arg(format!("{page}?class=material_conflict&word=Missile"))

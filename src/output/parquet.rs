@@ -620,6 +620,35 @@ mod tests {
     }
 
     #[test]
+    fn rows_beyond_a_row_group_start_another() {
+        let dir = std::env::temp_dir().join(format!("detente-parquet-{}", std::process::id()));
+        let path = dir.join("t.parquet");
+        let header = ["sentence".to_string(), "tension".to_string()];
+        let mut out = ParquetOut::create(&path, &header).unwrap();
+        for i in 0..ROW_GROUP_ROWS + 5 {
+            out.write_fields(&[i.to_string().as_str(), "0.500000"])
+                .unwrap();
+        }
+        out.checkpoint().unwrap();
+        out.write_fields(&["0", ""]).unwrap();
+        out.finish().unwrap();
+        let b = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap()).unwrap();
+        let rows: Vec<i64> = (0..b.metadata().num_row_groups())
+            .map(|g| b.metadata().row_group(g).num_rows())
+            .collect();
+        // A full group, the rest up to the checkpoint, the row after it.
+        assert_eq!(rows, [ROW_GROUP_ROWS as i64, 5, 1]);
+        let mut back = ParquetIn::open(&path).unwrap();
+        let mut r = csv::ByteRecord::new();
+        let mut last = csv::ByteRecord::new();
+        while back.read_record(&mut r).unwrap() {
+            last = r.clone();
+        }
+        assert_eq!(last, csv::ByteRecord::from(vec!["0", ""]));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn hex_round_trips() {
         let b = [0u8, 1, 0xab, 0xff];
         assert_eq!(from_hex(&to_hex(&b)).unwrap(), b);

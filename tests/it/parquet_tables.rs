@@ -15,10 +15,22 @@ fn same_file(a: &Path, b: &Path) {
     assert!(x == y, "{} and {} differ", a.display(), b.display());
 }
 
-/// The Arrow schema and row-group count of a Parquet file.
+/// The Arrow schema and row-group count of a Parquet file (whose every column chunk must
+/// be zstd-compressed).
 fn schema_of(path: &Path) -> (Vec<(String, DataType)>, usize) {
     let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for g in b.metadata().row_groups() {
+        for c in g.columns() {
+            assert!(
+                matches!(c.compression(), parquet::basic::Compression::ZSTD(_)),
+                "{}: {} is {:?}",
+                path.display(),
+                c.column_path(),
+                c.compression()
+            );
+        }
+    }
     let fields = b
         .schema()
         .fields()

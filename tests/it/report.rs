@@ -141,6 +141,10 @@ fn report_is_self_contained_and_escapes_hostile_text() {
     // 17 sample documents and the hostile one, each with a view; a chart per pair.
     assert_eq!(html.matches("<article class=\"doc\"").count(), 18);
     assert_eq!(html.matches("<figure class=\"dyad-chart\"").count(), 8);
+    let pairs_svg = &html[html.find("<svg id=\"pairs\"").unwrap()..];
+    let pairs_svg = &pairs_svg[..pairs_svg.find("</svg>").unwrap()];
+    let listed = pairs_svg.matches(" sentences)</text>").count();
+    assert!((8..=16).contains(&listed), "{listed} pairs listed");
     assert!(html.contains("<b id=\"n-docs\">18</b> documents, <b id=\"n-sentences\">"));
     assert!(html.contains("dates from 2026-02-11 to 2026-12-06"));
     // Each sentence carries its scores and its event class; titles and datelines from --docs.

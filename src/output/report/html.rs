@@ -93,6 +93,7 @@ pub(super) fn write(
     head(&mut page, inputs, ov);
     filters(&mut page, ov, opts);
     charts(&mut page, ov, opts);
+    pairs(&mut page, ov, opts);
     classes(&mut page, ov);
     top_sentences(&mut page, ov, docs);
     documents(&mut page, ov, opts, docs);
@@ -258,6 +259,42 @@ fn charts(p: &mut String, ov: &Overview, opts: &ReportOptions) {
         );
     }
     p.push_str("</div>\n");
+}
+
+/// The most frequent pairs over the whole input, dated or not: mean tension as a bar.
+fn pairs(p: &mut String, ov: &Overview, opts: &ReportOptions) {
+    let mut v: Vec<(&String, &u64)> = ov.pair_counts.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.truncate(2 * opts.top_pairs);
+    let what = if ov.directed {
+        "directed pairs"
+    } else {
+        "dyads"
+    };
+    let _ = write!(p, "<h2>Most frequent {what}</h2>");
+    if v.is_empty() {
+        p.push_str("<p class=\"note\">No sentence names two states.</p>\n");
+        return;
+    }
+    let h = 22 * v.len() + 4;
+    let _ = write!(p, "<svg id=\"pairs\" viewBox=\"0 0 560 {h}\" width=\"560\" height=\"{h}\" role=\"img\" aria-label=\"mean tension of the most frequent pairs\">");
+    for (i, (pair, n)) in v.iter().enumerate() {
+        let t = ov.pair_tension.get(*pair).and_then(|m| m.get());
+        let yy = 22 * i + 2;
+        let width = 300.0 * t.unwrap_or(0.0);
+        let value = t.map_or("no tension".to_string(), |t| format!("{t:.3}"));
+        let _ = write!(
+            p,
+            "<text x=\"0\" y=\"{}\">{} ({n} sentences)</text><rect x=\"170\" y=\"{yy}\" width=\"{width:.1}\" height=\"16\" style=\"fill:{}\"/>\
+<text x=\"{:.1}\" y=\"{}\">{value}</text>",
+            yy + 13,
+            esc(pair),
+            shade(t),
+            176.0 + width,
+            yy + 13
+        );
+    }
+    p.push_str("</svg><p class=\"note\">Mean <code>tension</code> of each pair's sentences, dated or not.</p>\n");
 }
 
 fn classes(p: &mut String, ov: &Overview) {

@@ -106,6 +106,8 @@ struct Overview {
     pair_counts: BTreeMap<String, u64>,
     /// Mean tension per pair and month.
     series: BTreeMap<String, BTreeMap<String, Mean>>,
+    /// Mean tension per pair over the whole input (dated or not).
+    pair_tension: BTreeMap<String, Mean>,
     /// Whether the pairs are directed (from `source`/`target`) or dyads.
     directed: bool,
     has_tension: bool,
@@ -291,6 +293,9 @@ fn overview(inputs: &[PathBuf], opts: &ReportOptions) -> Result<Overview, Error>
         let pairs = r.pairs();
         for p in &pairs {
             *ov.pair_counts.entry(p.clone()).or_default() += 1;
+            if let Some(t) = tension {
+                ov.pair_tension.entry(p.clone()).or_default().add(t);
+            }
             if let (Some(t), Some(month)) = (tension, date.get(..7)) {
                 let by_month = ov.series.entry(p.clone()).or_default();
                 by_month.entry(month.to_string()).or_default().add(t);

@@ -28,6 +28,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.output.as_os_str() == "-" {
+        return Err(detente::Error::Usage(
+            "report: name the HTML file to write (-o report.html); stdout is not supported".into(),
+        )
+        .into());
+    }
     let started = std::time::Instant::now();
     let opts = ReportOptions {
         max_docs: args.max_docs,

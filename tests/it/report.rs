@@ -159,6 +159,10 @@ fn report_is_self_contained_and_escapes_hostile_text() {
     let from_parquet = report(&w, &["s.parquet", "-o", "rp.html"]);
     assert_eq!(from_parquet.replace("From s.parquet.", "From s.csv."), html);
 
+    // A file is needed: stdout is refused as a usage error.
+    let o = w.run(&["report", "s.csv", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(2), "{}", crate::common::show(&o));
+
     // --max-docs: the most tense documents keep a view; the report says what it left out.
     let capped = report(&w, &["s.csv", "--max-docs", "5", "-o", "r5.html"]);
     assert_eq!(capped.matches("<article class=\"doc\"").count(), 5);

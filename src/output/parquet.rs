@@ -101,13 +101,14 @@ const INT_COLUMNS: [&str; 10] = [
 const BOOL_COLUMNS: [&str; 3] = ["truncated", "forced_split", "actors_inherited"];
 /// Strings that rarely repeat: stored plain, not as a dictionary.
 const TEXT_COLUMNS: [&str; 4] = ["text", "message", "source_text", "target_text"];
-const FLOAT_COLUMNS: [&str; 20] = [
+const FLOAT_COLUMNS: [&str; 21] = [
     "sentiment_lexicon",
     "lexicon_pos",
     "lexicon_neu",
     "lexicon_neg",
     "sentiment",
     "event_confidence",
+    "cameo_confidence",
     "goldstein",
     "tension",
     "p_statement",

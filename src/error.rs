@@ -43,6 +43,9 @@ pub enum Error {
         #[source]
         source: csv::Error,
     },
+    /// A Parquet table that cannot be written or read (the library's message).
+    #[error("{what}: {message}")]
+    Parquet { what: String, message: String },
     #[error("{0}")]
     Usage(String),
     /// A sentence CSV read by `aggregate` or `merge` that lacks a column or holds a bad

@@ -26,8 +26,10 @@ enum Command {
     Scorers(cmd::scorers::Args),
     /// Group sentence rows by document, actor, dyad, source, target, directed pair, week, month or year: counts, means, p90.
     Aggregate(cmd::aggregate::Args),
-    /// Join the parts of a sharded run (--shard K/N) into one CSV with one header.
+    /// Join the parts of a sharded run (--shard K/N) into one table (CSV or Parquet) with one header.
     Merge(cmd::merge::Args),
+    /// Write one self-contained HTML report of sentence tables: overview, charts, one view per document, filters.
+    Report(cmd::report::Args),
     /// Train, measure and export the trained scorers' weights (models/heads/), with a fixed seed.
     Train(cmd::train::Args),
 }
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Scorers(args) => cmd::scorers::run(args),
         Command::Aggregate(args) => cmd::aggregate::run(args),
         Command::Merge(args) => cmd::merge::run(args),
+        Command::Report(args) => cmd::report::run(args),
         Command::Train(args) => cmd::train::run(args),
     };
     match result {

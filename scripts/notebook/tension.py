@@ -1,7 +1,8 @@
 # %% [markdown]
 # # Tension in a detente corpus
 #
-# Reads the sentence CSV that `detente score` writes and draws four figures:
+# Reads the sentence CSV (or Parquet file) that `detente score` writes and draws four
+# figures:
 #
 # 1. the tension of each sentence of one article, as a strip;
 # 2. the monthly mean tension of the most frequent dyads;
@@ -9,8 +10,8 @@
 # 4. tension from A to B and from B to A over time, for the top directed pairs.
 #
 # Inputs come from the environment so the same notebook runs on any corpus:
-# `DETENTE_SENTENCES` (default `out/sample.csv`), `DETENTE_FIGURES` (default
-# `out/figures`) and, optionally, `DETENTE_DOC` (the `doc_id` of the article to draw;
+# `DETENTE_SENTENCES` (default `out/sample.csv`; a `.parquet` file is read as
+# Parquet), `DETENTE_FIGURES` (default `out/figures`) and, optionally, `DETENTE_DOC` (the `doc_id` of the article to draw;
 # default: the document with the most sentences). `scripts/notebook/run` executes it
 # headless.
 
@@ -30,8 +31,16 @@ os.makedirs(FIGURES, exist_ok=True)
 # Text columns stay strings; empty cells in them are "", not NaN.
 TEXT = ["doc_id", "text", "date", "actors", "dyad", "source", "target", "event_class",
         "cameo_root", "cameo_name"]
-df = pd.read_csv(SENTENCES, dtype={c: str for c in TEXT}, keep_default_na=False,
-                 na_values={"tension": [""], "goldstein": [""], "sentiment": [""]})
+if SENTENCES.endswith((".parquet", ".pq")):
+    # `detente score -o FILE.parquet`: typed columns; repeated strings read as categories,
+    # empty cells as nulls.
+    df = pd.read_parquet(SENTENCES)
+    for c in TEXT:
+        if c in df.columns:
+            df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
+else:
+    df = pd.read_csv(SENTENCES, dtype={c: str for c in TEXT}, keep_default_na=False,
+                     na_values={"tension": [""], "goldstein": [""], "sentiment": [""]})
 needed = {"doc_id", "sentence", "tension", "event_class"}
 missing = needed - set(df.columns)
 if missing:

@@ -8,7 +8,7 @@ use detente::output::Output;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Sentence CSVs written by `detente score` (or the parts of a sharded run). Each
+    /// Sentence tables (CSV or Parquet) written by `detente score` (or the parts of a sharded run). Each
     /// document's rows must be contiguous, as detente writes them.
     #[arg(required = true, value_name = "SENTENCES.csv")]
     inputs: Vec<PathBuf>,
@@ -17,7 +17,8 @@ pub struct Args {
     /// Memory is proportional to the number of groups, not of rows.
     #[arg(long, required = true, value_delimiter = ',', value_name = "KEYS")]
     by: Vec<Key>,
-    /// Output CSV (`-` for stdout).
+    /// Output table: CSV, or Parquet when the name ends in `.parquet` or `.pq` (`-`: CSV on
+    /// stdout).
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
     /// No summary line.

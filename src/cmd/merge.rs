@@ -11,7 +11,8 @@ pub struct Args {
     /// each with its manifest beside it.
     #[arg(required = true, value_name = "PART.csv")]
     parts: Vec<PathBuf>,
-    /// Output CSV (`-` for stdout).
+    /// Output table: CSV, or Parquet when the name ends in `.parquet` or `.pq` (`-`: CSV on
+    /// stdout). The parts may be CSV or Parquet.
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
     /// Copy the parts one after the other instead of restoring input order (needs neither

@@ -17,6 +17,7 @@ use detente::text::TextOptions;
 
 pub mod aggregate;
 pub mod merge;
+pub mod report;
 pub mod score;
 pub mod scorers;
 pub mod segment;
@@ -67,7 +68,8 @@ pub struct InputArgs {
     /// Files or directories (read recursively, in sorted order), or `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Output CSV (`-` for stdout). A manifest is written beside it as OUT.manifest.json.
+    /// Output CSV (`-` for stdout), or Parquet when the name ends in `.parquet` or `.pq` (so
+    /// do --docs and --errors). A manifest is written beside it as OUT.manifest.json.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
     /// Input format; default: from each file's extension (.txt, .jsonl/.ndjson, .csv, with

@@ -1,4 +1,5 @@
-//! `detente aggregate`: per-sentence CSVs (one run's, or the parts of a sharded run) →
+//! `detente aggregate`: per-sentence tables, CSV or Parquet (one run's, or the parts of a
+//! sharded run) →
 //! one row per group (document, actor, dyad, source, target, directed pair, week, month or
 //! year, or a combination) with
 //! counts, means, a 90th percentile and the share of tense sentences.
@@ -17,7 +18,7 @@ use sketches_ddsketch::{Config, DDSketch};
 
 use crate::error::Error;
 use crate::output::csv::score_text;
-use crate::output::{CsvOut, Output};
+use crate::output::{Output, TableIn, TableOut};
 use crate::text::dates;
 
 /// A sentence counts as tense from this `tension` on: the tension scorer's threshold,
@@ -268,11 +269,8 @@ impl Aggregator {
             line,
             message,
         };
-        let mut reader = csv::Reader::from_path(path).map_err(|e| table(None, e.to_string()))?;
-        let header = reader
-            .byte_headers()
-            .map_err(|e| table(Some(1), e.to_string()))?
-            .clone();
+        let mut reader = TableIn::open(path)?;
+        let header = reader.header_record();
         let find = |name: &str| header.iter().position(|h| h == name.as_bytes());
         let need = |name: &str, why: &str| {
             find(name).ok_or_else(|| table(Some(1), format!("no column '{name}' ({why})")))
@@ -302,13 +300,10 @@ impl Aggregator {
         // line ends (detente's own). A field's line ends (a quoted text) count too.
         let mut next_line: u64 = 2;
         loop {
-            match reader.read_byte_record(&mut record) {
+            match reader.read(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| p.line());
-                    return Err(table(line, e.to_string()));
-                }
+                Err(e) => return Err(table(e.line, e.message)),
             }
             let line = Some(next_line);
             next_line += 1 + record
@@ -370,7 +365,7 @@ impl Aggregator {
             .map(|k| k.column().to_string())
             .chain(STAT_COLUMNS.iter().map(|s| s.to_string()))
             .collect();
-        let mut out = CsvOut::create(output, &header)?;
+        let mut out = TableOut::create(output, &header)?;
         for (key, acc) in &self.groups {
             let share = (acc.tension.n > 0).then(|| acc.tense as f64 / acc.tension.n as f64);
             let stats = [
@@ -419,7 +414,7 @@ fn actor_prefixes(raw: &str) -> Vec<String> {
 /// The group values one row has for one key, from the key's input columns (`raws`, in
 /// [`Key::inputs`] order): none (an empty dyad, no actors), one, or several (one per
 /// actor or directed pair).
-fn key_values(key: Key, raws: &[String]) -> Result<Vec<String>, String> {
+pub(crate) fn key_values(key: Key, raws: &[String]) -> Result<Vec<String>, String> {
     let raw = raws[0].as_str();
     Ok(match key {
         Key::Source | Key::Target => actor_prefixes(raw),

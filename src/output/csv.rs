@@ -226,6 +226,38 @@ impl CsvOut {
     }
 }
 
+/// The cells of a sentence row, exactly as [`CsvOut::write`] writes them (for the other
+/// table formats, which parse them by column type).
+pub(crate) fn row_fields(row: &Row<'_>, out: &mut Vec<String>) {
+    let flag = |b: bool| if b { "true" } else { "false" }.to_string();
+    out.clear();
+    out.push(row.doc_id.to_string());
+    for v in [row.paragraph, row.sentence, row.start, row.end] {
+        out.push(v.to_string());
+    }
+    out.push(row.text.to_string());
+    match row.tokens {
+        None => {}
+        Some(None) => out.extend([String::new(), String::new()]),
+        Some(Some((n_tokens, truncated))) => out.extend([n_tokens.to_string(), flag(truncated)]),
+    }
+    if let Some(forced) = row.forced_split {
+        out.push(flag(forced));
+    }
+    out.push(row.date.to_string());
+    for cell in row.scores {
+        match cell {
+            Cell::Num(x) => {
+                let mut buf = String::new();
+                format_score(*x, &mut buf);
+                out.push(buf);
+            }
+            Cell::Text(s) => out.push(s.clone()),
+        }
+    }
+    out.extend(row.meta.iter().map(|m| m.to_string()));
+}
+
 fn itoa_buf() -> String {
     String::with_capacity(20)
 }

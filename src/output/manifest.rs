@@ -50,6 +50,40 @@ pub struct Manifest {
     /// input order. `None` in manifests written before it was recorded.
     #[serde(default)]
     pub read: Option<ReadRecord>,
+    /// The tables this run wrote as Parquet (`-o`, `--docs`, `--errors` ending in
+    /// `.parquet`), with each column's type; empty when every table is CSV.
+    #[serde(default)]
+    pub parquet: Vec<ParquetRecord>,
+}
+
+/// One Parquet table: where, how compressed, and its schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParquetRecord {
+    pub path: String,
+    pub compression: String,
+    pub columns: Vec<ColumnRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnRecord {
+    pub name: String,
+    /// `int64`, `double`, `boolean`, `string` or `dictionary<int32, string>`.
+    #[serde(rename = "type")]
+    pub parquet_type: String,
+}
+
+impl ParquetRecord {
+    /// The record of a Parquet table with this header.
+    pub fn new(path: &Path, header: &[String]) -> ParquetRecord {
+        ParquetRecord {
+            path: path.display().to_string(),
+            compression: "zstd".into(),
+            columns: super::parquet::describe_schema(header)
+                .into_iter()
+                .map(|(name, parquet_type)| ColumnRecord { name, parquet_type })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -225,6 +259,10 @@ mod tests {
                 &[PathBuf::from("a")],
                 &IngestOptions::default(),
             )),
+            parquet: vec![ParquetRecord::new(
+                Path::new("out.parquet"),
+                &["doc_id".to_string(), "tension".to_string()],
+            )],
         };
         let dir = std::env::temp_dir().join(format!("detente-manifest-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -1,5 +1,7 @@
-//! `detente merge`: the parts of a sharded run (`--shard K/N`) → one CSV with one header,
-//! in the order a single run would have written.
+//! `detente merge`: the parts of a sharded run (`--shard K/N`) → one table with one header,
+//! in the order a single run would have written. Parts and output are CSV or Parquet, by
+//! extension ([`super::table`]); a row is copied cell by cell, so either can be merged into
+//! either.
 //!
 //! The parts do not record where their documents stood among all inputs, but the inputs
 //! do: [`in_input_order`] walks them again, as the parts' [`Manifest`]s say they were read (reading only ids: a txt file's id is its
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::manifest::{self, Manifest, ReadRecord};
-use super::{CsvOut, Output};
+use super::{Output, TableIn, TableOut};
 use crate::error::Error;
 use crate::input::shard::Shard;
 use crate::input::{self, IngestOptions, Reader, Unit};
@@ -31,7 +33,7 @@ pub struct MergeSummary {
 /// One part being read: its rows one at a time, with the row read ahead.
 struct Part {
     path: PathBuf,
-    reader: csv::Reader<std::fs::File>,
+    reader: TableIn,
     header: csv::ByteRecord,
     /// The next row, `None` at the end.
     next: Option<csv::ByteRecord>,
@@ -40,16 +42,8 @@ struct Part {
 
 impl Part {
     fn open(path: &Path) -> Result<Part, Error> {
-        let table = |message: String| Error::Table {
-            path: path.to_path_buf(),
-            line: Some(1),
-            message,
-        };
-        let mut reader = csv::Reader::from_path(path).map_err(|e| table(e.to_string()))?;
-        let header = reader
-            .byte_headers()
-            .map_err(|e| table(e.to_string()))?
-            .clone();
+        let reader = TableIn::open(path)?;
+        let header = reader.header_record();
         let mut part = Part {
             path: path.to_path_buf(),
             reader,
@@ -64,14 +58,14 @@ impl Part {
     /// Reads the next row into `next`.
     fn advance(&mut self) -> Result<(), Error> {
         let mut record = csv::ByteRecord::new();
-        match self.reader.read_byte_record(&mut record) {
+        match self.reader.read(&mut record) {
             Ok(true) => self.next = Some(record),
             Ok(false) => self.next = None,
             Err(e) => {
                 return Err(Error::Table {
                     path: self.path.clone(),
-                    line: e.position().map(|p| p.line()),
-                    message: e.to_string(),
+                    line: e.line,
+                    message: e.message,
                 })
             }
         }
@@ -79,7 +73,7 @@ impl Part {
     }
 
     /// Copies the next row to `out`.
-    fn copy_row(&mut self, out: &mut CsvOut) -> Result<(), Error> {
+    fn copy_row(&mut self, out: &mut TableOut) -> Result<(), Error> {
         if let Some(r) = self.next.take() {
             out.write_record(&r)?;
             self.rows += 1;
@@ -112,13 +106,13 @@ fn open_parts(parts: &[PathBuf]) -> Result<Vec<Part>, Error> {
     Ok(opened)
 }
 
-fn create_output(first: &Part, output: &Output) -> Result<CsvOut, Error> {
+fn create_output(first: &Part, output: &Output) -> Result<TableOut, Error> {
     let names: Vec<String> = first
         .header
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
-    CsvOut::create(output, &names)
+    TableOut::create(output, &names)
 }
 
 /// Copies the parts' rows under one header into `output`, part after part.
@@ -274,7 +268,7 @@ fn copy_document(
     id: &str,
     doc_col: usize,
     sentence_col: usize,
-    out: &mut CsvOut,
+    out: &mut TableOut,
 ) -> Result<(), Error> {
     let mut first = true;
     while let Some(r) = &part.next {

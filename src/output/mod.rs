@@ -1,6 +1,8 @@
 //! The output layer: everything detente writes and reads back. The CSV tables
-//! ([`csv`]), embeddings as `.npy` ([`npy`]), the typed run manifest ([`manifest`]), and the
-//! two commands that work on finished outputs: [`aggregate`] and [`merge`].
+//! ([`csv`]) and their Parquet twins ([`parquet`]), chosen by extension in one place
+//! ([`table`]), embeddings as `.npy` ([`npy`]), the typed run manifest ([`manifest`]), and
+//! the commands that work on finished outputs: [`aggregate`], [`merge`] and the HTML
+//! [`report`].
 //!
 //! Files are written as `FILE.partial` and moved into place when complete, so a crash
 //! never leaves a half-written file under the final name; [`sibling`] names every file
@@ -16,10 +18,14 @@ pub mod csv;
 pub mod manifest;
 pub mod merge;
 pub mod npy;
+pub mod parquet;
+pub mod report;
+pub mod table;
 
 pub use self::csv::{CsvOut, Row};
 pub use manifest::Manifest;
 pub use npy::NpyOut;
+pub use table::{Format, TableIn, TableOut, TablePos};
 
 /// A file beside `path`, named by appending `suffix`: `OUT.csv.manifest.json`,
 /// `OUT.csv.checkpoint.json`, `OUT.csv.partial`.

@@ -12,14 +12,14 @@ use super::{Mode, RunConfig, Summary};
 use crate::error::Error;
 use crate::input::{Document, InputError};
 use crate::output::csv::{self, score_text};
-use crate::output::{partial_path, CsvOut, NpyOut, Output, Row};
+use crate::output::{partial_path, NpyOut, Output, Row, TableOut, TablePos};
 use crate::score::{self, Cell};
 use crate::text::DocText;
 
 pub(super) struct Outputs {
-    csv: CsvOut,
-    docs: Option<CsvOut>,
-    errors: Option<CsvOut>,
+    csv: TableOut,
+    docs: Option<TableOut>,
+    errors: Option<TableOut>,
     npy: Option<NpyOut>,
     /// Reused for each row's score cells.
     cells: Vec<Cell>,
@@ -28,30 +28,34 @@ pub(super) struct Outputs {
 impl Outputs {
     pub fn open(cfg: &RunConfig, plan: &Plan) -> Result<Outputs, Error> {
         let cp = plan.checkpoint.as_ref();
-        let open = |output: &Output, header: &[String], keep: Option<u64>| match keep {
-            Some(len) => CsvOut::resume(output, len),
-            None => CsvOut::create(output, header),
+        let open = |output: &Output, header: &[String], keep: Option<TablePos>| match keep {
+            Some(pos) => TableOut::resume(output, header, &pos),
+            None => TableOut::create(output, header),
         };
-        let csv = open(&cfg.output, &plan.header, cp.map(|c| c.csv_bytes))?;
-        let doc_header: Vec<String> = csv::DOC_COLUMNS
-            .iter()
-            .chain(&score::document_columns())
-            .map(|s| s.to_string())
-            .collect();
+        let pos = |bytes: Option<u64>, footer: &Option<String>| {
+            bytes.map(|bytes| TablePos {
+                bytes,
+                footer: footer.clone(),
+            })
+        };
+        let csv = open(
+            &cfg.output,
+            &plan.header,
+            cp.and_then(|c| pos(Some(c.csv_bytes), &c.csv_footer)),
+        )?;
         let docs = match &cfg.docs {
             Some(p) => Some(open(
                 &Output::from_arg(p),
-                &doc_header,
-                cp.and_then(|c| c.docs_bytes),
+                &doc_header(),
+                cp.and_then(|c| pos(c.docs_bytes, &c.docs_footer)),
             )?),
             None => None,
         };
-        let error_header = csv::ERROR_COLUMNS.map(String::from);
         let errors = match &cfg.errors {
             Some(p) => Some(open(
                 &Output::from_arg(p),
-                &error_header,
-                cp.and_then(|c| c.errors_bytes),
+                &error_header(),
+                cp.and_then(|c| pos(c.errors_bytes, &c.errors_footer)),
             )?),
             None => None,
         };
@@ -138,14 +142,20 @@ impl Outputs {
         let Some(out) = &plan.out_file else {
             return Ok(());
         };
+        let csv = self.csv.checkpoint()?;
+        let docs = self.docs.as_mut().map(|o| o.checkpoint()).transpose()?;
+        let errors = self.errors.as_mut().map(|o| o.checkpoint()).transpose()?;
         let cp = Checkpoint {
             fingerprint: plan.fingerprint.clone(),
             units,
-            csv_bytes: self.csv.checkpoint()?,
-            docs_bytes: self.docs.as_mut().map(|o| o.checkpoint()).transpose()?,
-            errors_bytes: self.errors.as_mut().map(|o| o.checkpoint()).transpose()?,
+            csv_bytes: csv.bytes,
+            docs_bytes: docs.as_ref().map(|p| p.bytes),
+            errors_bytes: errors.as_ref().map(|p| p.bytes),
             npy_rows: self.npy.as_mut().map(|o| o.checkpoint()).transpose()?,
             summary: summary.clone(),
+            csv_footer: csv.footer,
+            docs_footer: docs.and_then(|p| p.footer),
+            errors_footer: errors.and_then(|p| p.footer),
         };
         resume::save(out, &cp)
     }
@@ -177,8 +187,22 @@ impl Outputs {
     }
 }
 
+/// The columns of `--docs`: the fixed ones, then the scorers'.
+pub(super) fn doc_header() -> Vec<String> {
+    csv::DOC_COLUMNS
+        .iter()
+        .chain(&score::document_columns())
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// The columns of `--errors`.
+pub(super) fn error_header() -> Vec<String> {
+    csv::ERROR_COLUMNS.map(String::from).to_vec()
+}
+
 fn write_doc_row(
-    out: &mut CsvOut,
+    out: &mut TableOut,
     d: &Document,
     info: &DocText,
     cells: &[Cell],

@@ -5,11 +5,12 @@ use super::{Mode, RunConfig, Summary};
 use crate::error::Error;
 use crate::input::shard;
 use crate::model::{self, bert, encoder};
+use crate::output::manifest::ParquetRecord;
 use crate::output::manifest::{
     self, BatchRecord, Counts, EncoderRecord, FileRecord, Manifest, ReadRecord, ScorerRecord,
     ShardRecord, Timings,
 };
-use crate::output::Output;
+use crate::output::{Format, Output};
 
 /// Writes the manifest beside a regular file output (not stdout, /dev/null or a pipe);
 /// returns its path.
@@ -103,5 +104,25 @@ fn build(cfg: &RunConfig, plan: &Plan, loaded: &Loaded, summary: &Summary) -> Ma
             total_seconds: summary.seconds,
         },
         read: Some(ReadRecord::resolve(&cfg.inputs, &cfg.ingest)),
+        parquet: parquet_tables(cfg, plan),
     }
+}
+
+/// The run's tables written as Parquet, with their schemas.
+fn parquet_tables(cfg: &RunConfig, plan: &Plan) -> Vec<ParquetRecord> {
+    let out = match &cfg.output {
+        Output::File(p) => Some(p.clone()),
+        Output::Stdout => None,
+    };
+    [
+        (out, plan.header.clone()),
+        (cfg.docs.clone(), super::outputs::doc_header()),
+        (cfg.errors.clone(), super::outputs::error_header()),
+    ]
+    .into_iter()
+    .filter_map(|(path, header)| {
+        let path = path?;
+        (Format::of(&path) == Format::Parquet).then(|| ParquetRecord::new(&path, &header))
+    })
+    .collect()
 }

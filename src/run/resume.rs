@@ -27,6 +27,14 @@ pub struct Checkpoint {
     pub errors_bytes: Option<u64>,
     pub npy_rows: Option<usize>,
     pub summary: Summary,
+    /// For a Parquet output: the footer of its complete row groups (hex), which `--resume`
+    /// appends to the cut-back partial file to read them again (`output::parquet`).
+    #[serde(default)]
+    pub csv_footer: Option<String>,
+    #[serde(default)]
+    pub docs_footer: Option<String>,
+    #[serde(default)]
+    pub errors_footer: Option<String>,
 }
 
 /// `OUT.checkpoint.json` beside the CSV.

@@ -108,6 +108,12 @@ pub fn dataset(name: &str, test: &str) -> Option<PathBuf> {
     if std::env::var_os("DETENTE_REQUIRE_DATASETS").is_some_and(|v| v == "1") {
         panic!("{message}, and DETENTE_REQUIRE_DATASETS=1");
     }
+    log_skip(&message);
+    None
+}
+
+/// Reports a skipped test (`SKIPPED <test>: reason`) on the terminal and in [`SKIP_LOG`].
+pub fn log_skip(message: &str) {
     // Straight to the terminal: the test harness captures print! and eprint!, not this.
     let _ = writeln!(std::io::stderr(), "{message}");
     if let Ok(mut log) = std::fs::OpenOptions::new()
@@ -117,5 +123,25 @@ pub fn dataset(name: &str, test: &str) -> Option<PathBuf> {
     {
         let _ = writeln!(log, "{message}");
     }
-    None
+}
+
+/// A txt article whose headline and text try to break out of HTML and script: tags,
+/// `</div>`, `</script>`, quotes, entities, a comment and an `onerror` attribute.
+pub const HOSTILE_ARTICLE: &str = "Monday, March 2 2026\n\n\
+Hostile <script>alert(\"headline\")</script> & \"quotes\" in the title\n\n\
+SEOUL \u{2014} North Korea said \"</div><script>document.title='pwned';window.PWNED=1</script>\" was a threat to Japan & the US. \
+The statement used &lt;b&gt; entities, 'single quotes', </textarea> and <img src=x onerror=\"window.PWNED=2\">.\n\n\
+Japan warned North Korea it would respond with force if missiles <!-- flew --> again, a </style> official said.\n";
+
+/// The sample corpus plus [`HOSTILE_ARTICLE`], copied into `dir/corpus`; returns that path.
+pub fn hostile_corpus(w: &Workdir) -> PathBuf {
+    for f in std::fs::read_dir(root().join("datasets/sample")).unwrap() {
+        let f = f.unwrap().path();
+        w.write(
+            &format!("corpus/{}", f.file_name().unwrap().to_string_lossy()),
+            &std::fs::read(&f).unwrap(),
+        );
+    }
+    w.write("corpus/zz-hostile.txt", HOSTILE_ARTICLE.as_bytes());
+    w.path("corpus")
 }

@@ -9,6 +9,8 @@ mod common;
 mod events;
 mod invariance;
 mod notebook;
+mod parquet_tables;
+mod report;
 mod segment_cases;
 mod segment_golden;
 mod shard;

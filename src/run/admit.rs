@@ -37,7 +37,7 @@ pub(super) fn skip_done(
         seen_ids.extend(
             ids.into_iter()
                 .flatten()
-                .filter(|id| cfg.shard.map_or(true, |s| s.owns(id))),
+                .filter(|id| cfg.shard.is_none_or(|s| s.owns(id))),
         );
     }
 }
@@ -121,7 +121,5 @@ fn shard_of_file(unit: &Unit, shard: Option<Shard>) -> Option<bool> {
 /// have no document id, so they are shared out by their place (`source:line`), and the
 /// N shards report each exactly once.
 fn error_owned(e: &InputError, shard: Option<Shard>) -> bool {
-    shard.map_or(true, |s| {
-        s.owns(&format!("{}:{}", e.source_name, e.line.unwrap_or(0)))
-    })
+    shard.is_none_or(|s| s.owns(&format!("{}:{}", e.source_name, e.line.unwrap_or(0))))
 }

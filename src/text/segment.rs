@@ -791,7 +791,7 @@ impl Splitter<'_> {
     /// "report.12"; not "3.5" nor "2030.12", which read as numbers), then white space.
     fn reference_mark(&self, i: usize, k: usize) -> Option<usize> {
         let b = self.b;
-        let spaced = |e: usize| b.get(e).map_or(true, |c| is_space(*c));
+        let spaced = |e: usize| b.get(e).is_none_or(|c| is_space(*c));
         if b.get(k) == Some(&b'[') {
             // One or more marks: "[12][13]", "[a]", "[note 2]".
             let mut e = k;
@@ -886,7 +886,7 @@ impl Splitter<'_> {
         let mut k = i + 1;
         while k < b.len() && !is_space(b[k]) {
             if k - i > 64
-                || (url(&b[k]) && !(b[k] == b'.' && b.get(k + 1).map_or(true, |c| is_space(*c))))
+                || (url(&b[k]) && !(b[k] == b'.' && b.get(k + 1).is_none_or(|c| is_space(*c))))
             {
                 return false;
             }
@@ -1032,7 +1032,7 @@ impl Splitter<'_> {
                 // "-" or "*": a list when the line before announces one or is an item.
                 self.bulleted || prev.ends_with(':')
             }
-            Some(m) => m.number.map_or(true, |e| {
+            Some(m) => m.number.is_none_or(|e| {
                 Some(e) == self.expect
                     || prev.ends_with([':', ';'])
                     || !self.p[m.end..].trim_start().starts_with(char::is_lowercase)
@@ -1089,7 +1089,7 @@ fn citation(rest: &str) -> bool {
         match c {
             b')' => {
                 return matches!(b.get(k + 1), Some(b'.' | b'!' | b'?'))
-                    && b.get(k + 2).map_or(true, |c| is_space(*c))
+                    && b.get(k + 2).is_none_or(|c| is_space(*c))
             }
             b'(' | b'.' | b'!' | b'?' | b'\n' => return false,
             _ => {}

@@ -343,9 +343,9 @@ pub fn load_news(path: &Path) -> Result<(Labelled, usize), Error> {
         }
         let item: Item = serde_json::from_str(line).map_err(|e| bad(path, i + 1, e.to_string()))?;
         let mut labels = item.targets.iter().map(|t| match t.polarity {
-            p if p == 2.0 => Ok(0),
-            p if p == 4.0 => Ok(1),
-            p if p == 6.0 => Ok(2),
+            2.0 => Ok(0),
+            4.0 => Ok(1),
+            6.0 => Ok(2),
             p => Err(bad(path, i + 1, format!("polarity {p} is not 2, 4 or 6"))),
         });
         let Some(first) = labels.next().transpose()? else {

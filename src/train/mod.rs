@@ -276,6 +276,8 @@ impl Context {
 
     /// Trains on the sentiment sentences `s_train`, tension sentences `t_train` and news
     /// sentences `n_train`.
+    // `loss = loss + …` builds a new tensor; `+=` would add in place on the graph.
+    #[allow(clippy::assign_op_pattern)]
     pub fn fit(
         &self,
         s_train: &[usize],
@@ -589,7 +591,7 @@ pub fn cross_validate(
     let mut per_fold = Vec::new();
     let mut seconds = 0.0;
     let chosen: Vec<usize> = (0..k)
-        .filter(|f| only.map_or(true, |o| o.contains(f)))
+        .filter(|f| only.is_none_or(|o| o.contains(f)))
         .collect();
     let split = |folds: &[usize], f: usize| -> (Vec<usize>, Vec<usize>) {
         (0..folds.len()).partition(|&i| folds[i] != f)

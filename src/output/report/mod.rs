@@ -11,7 +11,7 @@
 //! datelines come from `--docs` (else the `--docs` file the manifest beside the first
 //! input names, when it exists; else the `title` column and `doc_id`).
 //!
-//! Article text is untrusted: [`html`] escapes every string it writes (`&lt;` in HTML and
+//! Article text is untrusted: `html.rs` escapes every string it writes (`&lt;` in HTML and
 //! attributes, `\u003c` inside the embedded JSON), so a document holding `<script>` is
 //! shown as text.
 use std::cmp::Reverse;
@@ -266,7 +266,7 @@ fn overview(inputs: &[PathBuf], opts: &ReportOptions) -> Result<Overview, Error>
     };
     let mut row = 0u64;
     each_row(inputs, |seq, r| {
-        if doc.as_ref().map_or(true, |(s, _)| *s != seq) {
+        if doc.as_ref().is_none_or(|(s, _)| *s != seq) {
             if let Some(d) = doc.take() {
                 keep_doc(&mut ov, d);
             }
@@ -278,10 +278,10 @@ fn overview(inputs: &[PathBuf], opts: &ReportOptions) -> Result<Overview, Error>
         ov.directed = r.cols.source_target.is_some();
         let date = r.get(r.cols.date);
         if !date.is_empty() {
-            if ov.first_date.as_deref().map_or(true, |d| date < d) {
+            if ov.first_date.as_deref().is_none_or(|d| date < d) {
                 ov.first_date = Some(date.to_string());
             }
-            if ov.last_date.as_deref().map_or(true, |d| date > d) {
+            if ov.last_date.as_deref().is_none_or(|d| date > d) {
                 ov.last_date = Some(date.to_string());
             }
         }
@@ -370,7 +370,7 @@ fn collect_docs(inputs: &[PathBuf], chosen: &HashSet<u64>) -> Result<Vec<DocView
         if !chosen.contains(&seq) {
             return Ok(());
         }
-        if docs.last().map_or(true, |d| d.seq != seq) {
+        if docs.last().is_none_or(|d| d.seq != seq) {
             docs.push(DocView {
                 seq,
                 doc_id: r.get(Some(r.cols.doc_id)).to_string(),

@@ -652,7 +652,7 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
     let clause_end = leading_clause_end(text);
     let subject = |i: &usize| {
         let p = &phrases[*i];
-        !p.place && word_before(text, p.start) != "by" && clause_end.map_or(true, |e| p.start > e)
+        !p.place && word_before(text, p.start) != "by" && clause_end.is_none_or(|e| p.start > e)
     };
     let Some(&first) = known
         .iter()

@@ -1562,6 +1562,10 @@ fn train_names_the_file_and_line_of_bad_training_data() {
                 m.to_str().unwrap(),
                 "--tension",
                 "t.tsv",
+                "--roots",
+                "r.tsv",
+                "--news",
+                "n.jsonl",
             ])
             .output()
             .expect("run detente")
@@ -1593,6 +1597,42 @@ fn train_names_the_file_and_line_of_bad_training_data() {
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("t.tsv:2: class \"seven\""),
+        "{}",
+        show(&out)
+    );
+    // The silver roots must match the tension sentences, row by row.
+    use sha2::{Digest, Sha256};
+    let sentences = ["Troops crossed the border.", "Talks resumed."];
+    w.write(
+        "t.tsv",
+        format!("{}\t4\n{}\t1\n", sentences[0], sentences[1]).as_bytes(),
+    );
+    let sha = |s: &str| format!("{:x}", Sha256::digest(s.as_bytes()))[..12].to_string();
+    let roots = |first: &str| {
+        format!(
+            "line\tsha256\tgold\troot\n1\t{}\t4\t19\n2\t{}\t1\t\n",
+            sha(first),
+            sha(sentences[1])
+        )
+    };
+    w.write("r.tsv", roots("Troops crossed the river.").as_bytes());
+    let out = train(&w);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("r.tsv:2: row 1 does not match"),
+        "{}",
+        show(&out)
+    );
+    // A malformed news line.
+    w.write("r.tsv", roots(sentences[0]).as_bytes());
+    w.write(
+        "n.jsonl",
+        b"{\"sentence_normalized\": \"Fine.\", \"targets\": [{\"polarity\": 4.0}]}\n{\"sentence_normalized\": \"Broken.\"\n",
+    );
+    let out = train(&w);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("n.jsonl:2"),
         "{}",
         show(&out)
     );

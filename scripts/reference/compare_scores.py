@@ -11,10 +11,10 @@ import csv
 import json
 import sys
 
-NUMERIC = ["sentiment", "event_confidence", "goldstein", "tension",
+NUMERIC = ["sentiment", "event_confidence", "goldstein", "tension", "cameo_confidence",
            "p_statement", "p_verbal_cooperation", "p_material_cooperation",
            "p_verbal_conflict", "p_material_conflict"]
-LABELS = ["sentiment_label", "event_class", "cameo_root"]
+LABELS = ["sentiment_label", "event_class", "cameo_root", "cameo_name"]
 KEY = ["doc_id", "paragraph", "sentence"]
 
 

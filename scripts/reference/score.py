@@ -6,7 +6,10 @@ Hugging Face `tokenizers` (batch encoding, no padding, truncation at 256 keeping
 torch 2.4 with `transformers`' BertModel loaded from models/all-MiniLM-L6-v2, the LoRA
 delta of models/heads merged into its weights, sentences sorted by token count and cut
 into batches under a token budget (no padding waste), inference mode, mean pooling over
-the mask, L2 normalisation, then the sentiment and tension heads.
+the mask, L2 normalisation, then the four heads: sentiment (with its VADER stack), news
+(`sentiment_label`), tension (five classes) and CAMEO root, combined as
+src/score/tension.rs does (p(root) = p(class) * p(root | class); goldstein and tension are
+expectations over the roots; cameo_root is the most probable root of the event class).
 
   score.py SENTENCES.csv OUT.csv [--models DIR] [--threads N] [--precision fp32|bf16]
            [--autocast bf16] [--batching budget|sorted64]
@@ -19,8 +22,8 @@ each batch's longest; no token budget), as a user adding autocast to a plain scr
 at most 64 sentences and 4,096 tokens, as detente plans them) or `sorted64`.
 
 SENTENCES.csv is a `detente score` or `detente segment` output (columns doc_id,
-paragraph, sentence, text); OUT.csv gets doc_id, paragraph, sentence and the numeric
-score columns (6 decimals), row for row. The sentences come already segmented, so this
+paragraph, sentence, text); OUT.csv gets doc_id, paragraph, sentence, the numeric
+score columns (6 decimals) and the label columns, row for row. The sentences come already segmented, so this
 pipeline does less work than `detente score` does. Prints one JSON line on stderr with
 its own timings.
 """
@@ -128,18 +131,37 @@ def scores(e, heads, config, texts):
         w = torch.tensor(stack["weights"], dtype=torch.float64)
         sentiment = stack["intercept"] + w[0] * sentiment + x @ w[1:]
     sentiment = sentiment.clamp(-1, 1)
+    news = e @ heads["news.weight"].T + heads["news.bias"]
+    # Event type: p(root) = p(class) * softmax of the root logits within the class.
     p = F.softmax(e @ heads["tension.weight"].T + heads["tension.bias"], dim=1).double()
+    root_logits = (e @ heads["root.weight"].T + heads["root.bias"]).double()
     t = config["tension"]
+    roots = t["roots"]
+    root_class = torch.tensor([r["class"] for r in roots])
+    p_root = torch.zeros_like(root_logits)
+    for c in range(p.shape[1]):
+        members = (root_class == c).nonzero().squeeze(1)
+        p_root[:, members] = p[:, c:c + 1] * F.softmax(root_logits[:, members], dim=1)
+    event = p.argmax(1)
+    in_class = root_class.unsqueeze(0) == event.unsqueeze(1)
+    root = p_root.masked_fill(~in_class, -1.0).argmax(1)
+    goldstein = p_root @ torch.tensor([r["goldstein"] for r in roots], dtype=torch.float64)
+    tension = p_root @ torch.tensor([r["conflict_weight"] for r in roots], dtype=torch.float64)
     cols = {
         "sentiment": sentiment,
         "event_confidence": p.max(1).values,
-        "goldstein": p @ torch.tensor(t["goldstein"], dtype=torch.float64),
-        "tension": p @ torch.tensor(t["conflict_weight"], dtype=torch.float64),
+        "goldstein": goldstein.clamp(-10, 10),
+        "tension": tension.clamp(0, 1),
+        "cameo_confidence": p_root.gather(1, root.unsqueeze(1)).squeeze(1),
     }
     for k, label in enumerate(t["labels"]):
         cols[f"p_{label}"] = p[:, k]
-    return cols
-
+    labels = {
+        "sentiment_label": [config["sentiment"]["labels"][k] for k in news.argmax(1).tolist()],
+        "event_class": [t["labels"][k] for k in event.tolist()],
+        "cameo_root": [roots[k]["code"] for k in root.tolist()],
+    }
+    return cols, labels
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -167,14 +189,15 @@ def main():
     lengths = [len(i) for i in ids]
     plan = batches(lengths) if batching == "budget" else sorted_batches(lengths)
     e = embed(model, ids, plan, a.autocast)
-    cols = scores(e, heads, config, [r[3] for r in rows])
+    cols, labels = scores(e, heads, config, [r[3] for r in rows])
     t2 = time.perf_counter()
     with open(a.out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["doc_id", "paragraph", "sentence"] + list(cols))
+        w.writerow(["doc_id", "paragraph", "sentence"] + list(cols) + list(labels))
         values = [c.tolist() for c in cols.values()]
         for k, r in enumerate(rows):
-            w.writerow(list(r[:3]) + [f"{v[k]:.6f}" for v in values])
+            w.writerow(list(r[:3]) + [f"{v[k]:.6f}" for v in values]
+                       + [v[k] for v in labels.values()])
     print(json.dumps({"precision": a.precision, "autocast": a.autocast, "batching": batching,
                       "batches": len(plan), "threads": a.threads,
                       "sentences": len(rows), "tokens": sum(len(i) for i in ids),

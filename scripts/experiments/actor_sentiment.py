@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Can the shipped encoder give the sentiment of a sentence toward one of its actors?
+
+An experiment for `actor_sentiment` (issue 17's optional step). NewsMTSC labels the
+sentiment toward each named target of a sentence. The shipped encoder (LoRA delta merged,
+models/heads) is run once per sentence; a target's features are its token states averaged
+over the tokens of its mentions (the main one and `further_mentions`), with the sentence
+embedding beside them. A 3-way logistic regression on those features is trained on the
+targets of single-polarity sentences and tested on the targets of the mixed-polarity
+sentences, which the shipped encoder never saw labels of (`detente train --news` leaves
+them out), and which are the case a per-actor score exists for. Baselines on the same
+targets: the sentence's own `sentiment_label` (the news head) given to every target, and
+the majority class.
+
+  actor_sentiment.py [--models DIR] [--data newsmtsc_train.jsonl] [--threads N]
+
+Prints one JSON object: counts, macro-F1 and per-class F1 of each method on the mixed
+targets, and 5-fold CV (by sentence) on the single-polarity targets, which the encoder did
+see at sentence level and which is therefore optimistic.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "reference"))
+from score import load_model, batches, MAX_TOKENS  # noqa: E402
+from tokenizers import Tokenizer  # noqa: E402
+
+LABEL = {2.0: 0, 4.0: 1, 6.0: 2}
+NAMES = ["negative", "neutral", "positive"]
+
+
+def f1s(gold, pred, k=3):
+    out = []
+    for c in range(k):
+        tp = sum(1 for g, p in zip(gold, pred) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, pred) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, pred) if g == c and p != c)
+        out.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return out
+
+
+def report(gold, pred):
+    f = f1s(gold, pred)
+    acc = sum(g == p for g, p in zip(gold, pred)) / max(len(gold), 1)
+    return {"n": len(gold), "macro_f1": round(sum(f) / 3, 4), "accuracy": round(acc, 4),
+            **{f"f1_{n}": round(x, 4) for n, x in zip(NAMES, f)}}
+
+
+def encode(model, tok, texts):
+    """Token states (fp32) and char offsets of each text, one forward pass each batch."""
+    enc = tok.encode_batch(texts)
+    ids = [e.ids[:MAX_TOKENS - 1] + e.ids[-1:] if len(e.ids) > MAX_TOKENS else e.ids for e in enc]
+    offs = [e.offsets[:len(i)] for e, i in zip(enc, ids)]
+    states = [None] * len(texts)
+    with torch.inference_mode():
+        for b in batches([len(i) for i in ids]):
+            width = max(len(ids[i]) for i in b)
+            x = torch.zeros(len(b), width, dtype=torch.long)
+            m = torch.zeros(len(b), width, dtype=torch.long)
+            for r, i in enumerate(b):
+                x[r, :len(ids[i])] = torch.tensor(ids[i])
+                m[r, :len(ids[i])] = 1
+            h = model(input_ids=x, attention_mask=m).last_hidden_state.float()
+            for r, i in enumerate(b):
+                states[i] = h[r, :len(ids[i])].clone()
+    return states, offs
+
+
+def features(states, offs, spans):
+    h = states
+    sent = F.normalize(h.mean(0), dim=0)
+    sel = [t for t, (a, b) in enumerate(offs) if b > a and any(a < e and b > s for s, e in spans)]
+    span = h[sel].mean(0) if sel else h.mean(0)
+    return torch.cat([F.normalize(span, dim=0), sent])
+
+
+def fit(x, y, epochs=300, wd=1e-3):
+    mu, sd = x.mean(0), x.std(0) + 1e-6
+    w = torch.zeros(x.shape[1], 3, requires_grad=True)
+    b = torch.zeros(3, requires_grad=True)
+    opt = torch.optim.LBFGS([w, b], max_iter=epochs, line_search_fn="strong_wolfe")
+    xs = (x - mu) / sd
+
+    def closure():
+        opt.zero_grad()
+        loss = F.cross_entropy(xs @ w + b, y) + wd * (w * w).sum()
+        loss.backward()
+        return loss
+    opt.step(closure)
+    return lambda z: ((z - mu) / sd @ w + b).argmax(1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--models", default=os.path.join(ROOT, "models"))
+    ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "datasets", "newsmtsc_train.jsonl"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--wd", type=float, default=1e-3)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    rows = [json.loads(l) for l in open(a.data, encoding="utf-8")]
+    model, heads, config = load_model(a.models, "fp32")
+    tok = Tokenizer.from_file(os.path.join(a.models, "all-MiniLM-L6-v2", "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    texts = [r["sentence_normalized"] for r in rows]
+    states, offs = encode(model, tok, texts)
+    xs, ys, sid, mixed, sent_label = [], [], [], [], []
+    for k, r in enumerate(rows):
+        pols = {t["polarity"] for t in r["targets"]}
+        emb = F.normalize(states[k].mean(0), dim=0)
+        news = int((emb @ heads["news.weight"].T + heads["news.bias"]).argmax())
+        for t in r["targets"]:
+            spans = [(t["from"], t["to"])] + [(m["from"], m["to"]) for m in t.get("further_mentions", [])]
+            xs.append(features(states[k], offs[k], spans))
+            ys.append(LABEL[t["polarity"]])
+            sid.append(k)
+            mixed.append(len(pols) > 1)
+            sent_label.append(news)
+    x = torch.stack(xs)
+    y = torch.tensor(ys)
+    tr = [i for i in range(len(ys)) if not mixed[i]]
+    te = [i for i in range(len(ys)) if mixed[i]]
+    out = {"targets": len(ys), "single_polarity_targets": len(tr), "mixed_targets": len(te),
+           "mixed_sentences": len({sid[i] for i in te})}
+    gold = [ys[i] for i in te]
+    major = max(range(3), key=lambda c: sum(1 for i in tr if ys[i] == c))
+    out["mixed_majority"] = report(gold, [major] * len(te))
+    out["mixed_sentence_label"] = report(gold, [sent_label[i] for i in te])
+    for name, cols in [("span+sentence", slice(None)), ("span", slice(0, 384)), ("sentence", slice(384, 768))]:
+        pred = fit(x[tr][:, cols], y[tr], wd=a.wd)
+        out[f"mixed_{name}"] = report(gold, pred(x[te][:, cols]).tolist())
+    # 5-fold CV by sentence on the single-polarity targets (optimistic: the encoder saw them).
+    sents = sorted({sid[i] for i in tr})
+    random.Random(17).shuffle(sents)
+    fold = {s: n % 5 for n, s in enumerate(sents)}
+    pred = [None] * len(ys)
+    for f in range(5):
+        a_ = [i for i in tr if fold[sid[i]] != f]
+        b_ = [i for i in tr if fold[sid[i]] == f]
+        p = fit(x[a_], y[a_], wd=a.wd)(x[b_]).tolist()
+        for i, q in zip(b_, p):
+            pred[i] = q
+    out["cv_single_span+sentence"] = report([ys[i] for i in tr], [pred[i] for i in tr])
+    out["cv_single_sentence_label"] = report([ys[i] for i in tr], [sent_label[i] for i in tr])
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()

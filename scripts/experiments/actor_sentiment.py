@@ -13,6 +13,18 @@ targets: the sentence's own `sentiment_label` (the news head) given to every tar
 the majority class.
 
   actor_sentiment.py [--models DIR] [--data newsmtsc_train.jsonl] [--threads N]
+                     [--write DIR --fixture FILE]
+
+--mixed-weights W... adds a 5-fold CV (by sentence) over the mixed sentences whose
+training folds also hold the other mixed sentences' targets, weighted W: the recipe of the
+shipped head, measured where the encoder never saw a label.
+
+--write DIR exports the head fit on every target (the mixed sentences' targets weighted
+--ship-mixed-weight, default 5) as DIR/head.safetensors (`actor.weight` 3 x 768 with the
+standardisation folded in, `actor.bias`) and DIR/config.json, which records the sha256
+of the heads.safetensors whose encoder it was fit on; --fixture FILE writes the reference
+that `tests/it` checks detente's `actor_sentiment` against: own sentences (FIXTURE below),
+each state's mention spans, and p(negative, neutral, positive) per state, fp32.
 
 Prints one JSON object: counts, macro-F1 and per-class F1 of each method on the mixed
 targets, and 5-fold CV (by sentence) on the single-polarity targets, which the encoder did
@@ -82,7 +94,7 @@ def features(states, offs, spans):
     return torch.cat([F.normalize(span, dim=0), sent])
 
 
-def fit(x, y, epochs=300, wd=1e-3):
+def fit(x, y, epochs=300, wd=1e-3, raw=False, weights=None):
     mu, sd = x.mean(0), x.std(0) + 1e-6
     w = torch.zeros(x.shape[1], 3, requires_grad=True)
     b = torch.zeros(3, requires_grad=True)
@@ -91,11 +103,93 @@ def fit(x, y, epochs=300, wd=1e-3):
 
     def closure():
         opt.zero_grad()
-        loss = F.cross_entropy(xs @ w + b, y) + wd * (w * w).sum()
+        if weights is None:
+            ce = F.cross_entropy(xs @ w + b, y)
+        else:
+            ce = (F.cross_entropy(xs @ w + b, y, reduction="none") * weights).sum() / weights.sum()
+        loss = ce + wd * (w * w).sum()
         loss.backward()
         return loss
     opt.step(closure)
+    if raw:
+        return w.detach(), b.detach()
     return lambda z: ((z - mu) / sd @ w + b).argmax(1)
+
+
+# Own sentences for the parity fixture, with the state each bare name stands for; every
+# occurrence of a name is a mention of its state.
+FIXTURE = [
+    ("Japan praised South Korea for its restraint.", {"Japan": "JPN", "South Korea": "KOR"}),
+    ("South Korea accused Japan of distorting history.", {"South Korea": "KOR", "Japan": "JPN"}),
+    ("China and Vietnam signed a fishing agreement.", {"China": "CHN", "Vietnam": "VNM"}),
+    ("India condemned Pakistan after the attack, and Pakistan denied any role.",
+     {"India": "IND", "Pakistan": "PAK"}),
+    ("Germany welcomed the ceasefire.", {"Germany": "DEU"}),
+    ("Russia warned Norway that the exercises were a provocation.",
+     {"Russia": "RUS", "Norway": "NOR"}),
+    ("Brazil thanked Argentina for its generous help with the floods.",
+     {"Brazil": "BRA", "Argentina": "ARG"}),
+    ("Iran threatened to close the strait, and Oman urged calm.", {"Iran": "IRN", "Oman": "OMN"}),
+    ("Kenya and Ethiopia will hold talks on the border next week.",
+     {"Kenya": "KEN", "Ethiopia": "ETH"}),
+    ("Canada expelled a diplomat, and Mexico said nothing.", {"Canada": "CAN", "Mexico": "MEX"}),
+]
+
+
+def fold_head(w, b, mu, sd):
+    """The logistic head on raw features: logits = x @ (w / sd) + b - (mu / sd) @ w."""
+    wf = w / sd.unsqueeze(1)
+    bf = b - (mu / sd) @ w
+    return wf.T.contiguous(), bf
+
+
+def write(a, model, heads, tok, x, y, tr, te, measured):
+    import hashlib
+    from safetensors.torch import save_file
+    every = tr + te
+    mu, sd = x[every].mean(0), x[every].std(0) + 1e-6
+    wts = torch.tensor([1.0] * len(tr) + [a.ship_mixed_weight] * len(te))
+    fitted = fit(x[every], y[every], wd=a.wd, raw=True, weights=wts)
+    weight, bias = fold_head(fitted[0], fitted[1], mu, sd)
+    os.makedirs(a.write, exist_ok=True)
+    save_file({"actor.weight": weight.float().contiguous(), "actor.bias": bias.float().contiguous()},
+              os.path.join(a.write, "head.safetensors"))
+    sha = hashlib.sha256(open(os.path.join(a.models, "heads", "heads.safetensors"), "rb").read()).hexdigest()
+    data_sha = hashlib.sha256(open(a.data, "rb").read()).hexdigest()
+    config = {
+        "labels": NAMES,
+        "features": ["mention", "sentence"],
+        "heads_sha256": sha,
+        "training": {"data": "newsmtsc_train.jsonl", "data_sha256": data_sha,
+                     "targets": "every target: single-polarity sentences (weight 1) and "
+                                "mixed-polarity sentences (weight %g)" % a.ship_mixed_weight,
+                     "n_single": len(tr), "n_mixed": len(te), "l2": a.wd,
+                     "optimizer": "L-BFGS (strong Wolfe), 300 iterations, standardised features",
+                     "measured": measured},
+    }
+    with open(os.path.join(a.write, "config.json"), "w") as f:
+        json.dump(config, f, indent=1)
+        f.write("\n")
+    if a.fixture:
+        with open(a.fixture, "w", encoding="utf-8") as f:
+            texts = [t for t, _ in FIXTURE]
+            states, offs = encode(model, tok, texts)
+            for k, (text, names) in enumerate(FIXTURE):
+                emb = F.normalize(states[k].mean(0), dim=0)
+                out = []
+                order = sorted(((text.find(n), n) for n in names), key=lambda p: p[0])
+                for _, n in order:
+                    spans, i = [], text.find(n)
+                    while i >= 0:
+                        spans.append((i, i + len(n)))
+                        i = text.find(n, i + 1)
+                    feat = features(states[k], offs[k], spans)[:384]
+                    logits = torch.cat([feat, emb]) @ weight.T + bias
+                    p = F.softmax(logits.double(), dim=0).tolist()
+                    byte = lambda c: len(text[:c].encode("utf-8"))
+                    out.append({"state": names[n], "spans": [[byte(s), byte(e)] for s, e in spans],
+                                "p": [round(v, 6) for v in p]})
+                f.write(json.dumps({"text": text, "states": out}) + "\n")
 
 
 def main():
@@ -104,6 +198,13 @@ def main():
     ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "datasets", "newsmtsc_train.jsonl"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--wd", type=float, default=1e-3)
+    ap.add_argument("--cache", help="keep the features in this file (torch.save) and reuse them")
+    ap.add_argument("--mixed-weights", type=float, nargs="*", default=[],
+                    help="also CV over the mixed sentences with their targets in training, at these weights")
+    ap.add_argument("--ship-mixed-weight", type=float, default=5.0,
+                    help="with --write: the weight of the mixed sentences' targets")
+    ap.add_argument("--write", help="export the head fit on all single-polarity targets to DIR")
+    ap.add_argument("--fixture", help="with --write: the parity fixture to write")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     rows = [json.loads(l) for l in open(a.data, encoding="utf-8")]
@@ -112,8 +213,13 @@ def main():
     tok.no_padding()
     tok.no_truncation()
     texts = [r["sentence_normalized"] for r in rows]
-    states, offs = encode(model, tok, texts)
-    xs, ys, sid, mixed, sent_label = [], [], [], [], []
+    states, offs = encode(model, tok, texts) if not a.cache or not os.path.exists(a.cache) else (None, None)
+    if a.cache and os.path.exists(a.cache):
+        x, y, sid, mixed, sent_label = torch.load(a.cache, weights_only=False)
+        rows = []
+    xs, ys = [], []
+    if rows:
+        sid, mixed, sent_label = [], [], []
     for k, r in enumerate(rows):
         pols = {t["polarity"] for t in r["targets"]}
         emb = F.normalize(states[k].mean(0), dim=0)
@@ -125,8 +231,12 @@ def main():
             sid.append(k)
             mixed.append(len(pols) > 1)
             sent_label.append(news)
-    x = torch.stack(xs)
-    y = torch.tensor(ys)
+    if xs:
+        x = torch.stack(xs)
+        y = torch.tensor(ys)
+        if a.cache:
+            torch.save((x, y, sid, mixed, sent_label), a.cache)
+    ys = y.tolist()
     tr = [i for i in range(len(ys)) if not mixed[i]]
     te = [i for i in range(len(ys)) if mixed[i]]
     out = {"targets": len(ys), "single_polarity_targets": len(tr), "mixed_targets": len(te),
@@ -138,6 +248,20 @@ def main():
     for name, cols in [("span+sentence", slice(None)), ("span", slice(0, 384)), ("sentence", slice(384, 768))]:
         pred = fit(x[tr][:, cols], y[tr], wd=a.wd)
         out[f"mixed_{name}"] = report(gold, pred(x[te][:, cols]).tolist())
+    # 5-fold CV by sentence over the mixed sentences, training on every single-polarity
+    # target and the other folds' mixed targets (weighted): what adding them would give.
+    msents = sorted({sid[i] for i in te})
+    random.Random(17).shuffle(msents)
+    mfold = {s: n % 5 for n, s in enumerate(msents)}
+    for wm in a.mixed_weights:
+        pred = {}
+        for f in range(5):
+            a_ = tr + [i for i in te if mfold[sid[i]] != f]
+            b_ = [i for i in te if mfold[sid[i]] == f]
+            wts = torch.tensor([1.0] * len(tr) + [wm] * (len(a_) - len(tr)))
+            p = fit(x[a_], y[a_], wd=a.wd, weights=wts)(x[b_]).tolist()
+            pred.update(zip(b_, p))
+        out[f"mixed_cv_with_mixed_w{wm}"] = report(gold, [pred[i] for i in te])
     # 5-fold CV by sentence on the single-polarity targets (optimistic: the encoder saw them).
     sents = sorted({sid[i] for i in tr})
     random.Random(17).shuffle(sents)
@@ -152,6 +276,11 @@ def main():
     out["cv_single_span+sentence"] = report([ys[i] for i in tr], [pred[i] for i in tr])
     out["cv_single_sentence_label"] = report([ys[i] for i in tr], [sent_label[i] for i in tr])
     print(json.dumps(out, indent=1))
+    if a.write:
+        measured = {k: out[k]["macro_f1"] for k in out if isinstance(out[k], dict)}
+        if model is None:
+            model, heads, config = load_model(a.models, "fp32")
+        write(a, model, heads, tok, x, y, tr, te, measured)
 
 
 if __name__ == "__main__":

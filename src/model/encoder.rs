@@ -169,8 +169,20 @@ impl Encoder {
     /// their order: see [`crate::model::bert`]. Sentences of equal length that follow each other
     /// share attention calls, so sorted batches run fastest.
     pub fn embed(&self, batch: &[&[u32]]) -> Result<Vec<f32>, Error> {
+        Ok(self.embed_spans(batch, &[])?.sentences)
+    }
+
+    /// [`Encoder::embed`], and for each sentence `i` that `token_groups[i]` gives token groups
+    /// (indices into its ids), each group's token states pooled as the sentence is (mean,
+    /// then L2 normalisation); an empty group pools the whole sentence. `token_groups` may be
+    /// shorter than `batch` (no groups for the rest).
+    pub fn embed_spans(
+        &self,
+        batch: &[&[u32]],
+        token_groups: &[&[Vec<u32>]],
+    ) -> Result<Embedded, Error> {
         if batch.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Embedded::default());
         }
         let (ids, positions, groups) = bert::pack(batch);
         let ids = Tensor::from_slice(&ids).to_device(self.device.tch());
@@ -182,8 +194,55 @@ impl Encoder {
             .to_device(tch::Device::Cpu)
             .contiguous();
         let hidden: Vec<f32> = Vec::<f32>::try_from(hidden.view([-1]))?;
-        Ok(pool(&hidden, batch, self.dim))
+        let mut spans = Vec::with_capacity(token_groups.len());
+        let mut row = 0;
+        for (i, sentence) in batch.iter().enumerate() {
+            let rows = &hidden[row * self.dim..(row + sentence.len()) * self.dim];
+            if let Some(g) = token_groups.get(i) {
+                let mut pooled = Vec::with_capacity(g.len() * self.dim);
+                for tokens in g.iter() {
+                    let all: Vec<u32>;
+                    let pick = if tokens.is_empty() {
+                        all = (0..sentence.len() as u32).collect();
+                        &all
+                    } else {
+                        tokens
+                    };
+                    pooled.extend(mean_l2(rows, pick, self.dim));
+                }
+                spans.push(pooled);
+            }
+            row += sentence.len();
+        }
+        Ok(Embedded {
+            sentences: pool(&hidden, batch, self.dim),
+            spans,
+        })
     }
+}
+
+/// A batch's sentence embeddings, and the pooled token groups of [`Encoder::embed_spans`].
+#[derive(Debug, Default)]
+pub struct Embedded {
+    /// `batch.len() × dim`, row-major.
+    pub sentences: Vec<f32>,
+    /// Per sentence given groups: its groups' vectors, `groups × dim`, row-major.
+    pub spans: Vec<Vec<f32>>,
+}
+
+/// The mean of the rows `pick` of a sentence's hidden states (`dim` values a row), L2-
+/// normalised; sums in f64 in the order given, as [`pool`] does.
+fn mean_l2(rows: &[f32], pick: &[u32], dim: usize) -> Vec<f32> {
+    let mut sum = vec![0f64; dim];
+    for &r in pick {
+        let r = r as usize;
+        for (s, &h) in sum.iter_mut().zip(&rows[r * dim..(r + 1) * dim]) {
+            *s += h as f64;
+        }
+    }
+    let mean: Vec<f64> = sum.iter().map(|s| s / pick.len().max(1) as f64).collect();
+    let norm = mean.iter().map(|m| m * m).sum::<f64>().sqrt().max(1e-12);
+    mean.iter().map(|m| (m / norm) as f32).collect()
 }
 
 /// Mean pooling over each sentence's rows of the packed hidden states, then L2

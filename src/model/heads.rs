@@ -250,3 +250,85 @@ impl Delta {
         })
     }
 }
+
+pub const ACTOR_CONFIG: &str = "actor_sentiment/config.json";
+pub const ACTOR_WEIGHTS: &str = "actor_sentiment/head.safetensors";
+
+/// What `models/actor_sentiment/config.json` says.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ActorConfig {
+    /// The classes, in the order of the head's outputs.
+    pub labels: Vec<String>,
+    /// The inputs, in order: `mention` (the token states of the actor's mentions, pooled)
+    /// and `sentence` (the sentence embedding), each of the encoder's width.
+    pub features: Vec<String>,
+    /// sha256 of the `heads.safetensors` whose tuned encoder the head was fit on: the
+    /// head reads token states, which any other LoRA delta changes.
+    pub heads_sha256: String,
+}
+
+/// The actor sentiment head: a linear map from [mention; sentence] to class logits.
+pub struct ActorHead {
+    pub config: ActorConfig,
+    pub head: Linear,
+}
+
+impl ActorHead {
+    pub fn load(models: &Path, dim: usize) -> Result<ActorHead, Error> {
+        let config_path = models.join(ACTOR_CONFIG);
+        let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io {
+            path: config_path.clone(),
+            source,
+        })?;
+        let config: ActorConfig = serde_json::from_str(&text).map_err(|e| Error::Model {
+            path: config_path.clone(),
+            message: e.to_string(),
+        })?;
+        let path = models.join(ACTOR_WEIGHTS);
+        let head = linear(&read_tensors(&path)?, "actor", 2 * dim, &path)?;
+        let heads_path = models.join(WEIGHTS);
+        let bytes = std::fs::read(&heads_path).map_err(|source| Error::Io {
+            path: heads_path.clone(),
+            source,
+        })?;
+        let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        let bad = if config.features != ["mention", "sentence"] {
+            Some(format!(
+                "features {:?}, expected [mention, sentence]",
+                config.features
+            ))
+        } else if head.b.len() != config.labels.len() {
+            Some(format!(
+                "{} labels, {} outputs",
+                config.labels.len(),
+                head.b.len()
+            ))
+        } else if sha != config.heads_sha256 {
+            Some(format!(
+                "fit on the encoder of heads.safetensors {}, but {} is {sha}: refit it \
+                 (scripts/train_actor_sentiment)",
+                config.heads_sha256,
+                heads_path.display()
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = bad {
+            return Err(Error::Model {
+                path: config_path,
+                message,
+            });
+        }
+        Ok(ActorHead { config, head })
+    }
+
+    /// Class probabilities from a mention vector and the sentence embedding.
+    pub fn probabilities(&self, mention: &[f32], sentence: &[f32]) -> Vec<f64> {
+        let x: Array1<f32> = mention.iter().chain(sentence).copied().collect();
+        let logits = self.head.apply(x.view());
+        let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
+        let exp: Vec<f64> = logits.iter().map(|&l| (l as f64 - max).exp()).collect();
+        let sum: f64 = exp.iter().sum();
+        exp.into_iter().map(|e| e / sum).collect()
+    }
+}

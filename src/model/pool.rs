@@ -9,15 +9,17 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::error::Error;
-use crate::model::encoder::{Encoder, EncoderSpec};
+use crate::model::encoder::{Embedded, Encoder, EncoderSpec};
 
 /// Sets libtorch's intra-op and inter-op threads for the calling thread and the process.
 fn single_threaded_torch() {
     tch::set_num_threads(1);
 }
 
-type Job = (usize, Vec<Vec<u32>>);
-type Done = (usize, Result<Vec<f32>, Error>);
+/// A batch: each sentence's token ids and its token groups to pool (may be empty).
+pub type Batch = Vec<(Vec<u32>, Vec<Vec<u32>>)>;
+type Job = (usize, Batch);
+type Done = (usize, Result<Embedded, Error>);
 
 /// N encoder workers fed through one channel.
 pub struct EncoderPool {
@@ -57,8 +59,13 @@ impl EncoderPool {
                     };
                     drop(ready);
                     for (index, batch) in jobs.iter() {
-                        let refs: Vec<&[u32]> = batch.iter().map(|v| v.as_slice()).collect();
-                        if done.send((index, encoder.embed(&refs))).is_err() {
+                        let refs: Vec<&[u32]> = batch.iter().map(|v| v.0.as_slice()).collect();
+                        let groups: Vec<&[Vec<u32>]> =
+                            batch.iter().map(|v| v.1.as_slice()).collect();
+                        if done
+                            .send((index, encoder.embed_spans(&refs, &groups)))
+                            .is_err()
+                        {
                             break;
                         }
                     }
@@ -86,15 +93,16 @@ impl EncoderPool {
         self.dim
     }
 
-    /// Embeds every batch; returns the embeddings in the order of `batches`.
-    pub fn embed(&self, batches: Vec<Vec<Vec<u32>>>) -> Result<Vec<Vec<f32>>, Error> {
+    /// Embeds every batch (and pools its sentences' token groups); returns the results in
+    /// the order of `batches`.
+    pub fn embed(&self, batches: Vec<Batch>) -> Result<Vec<Embedded>, Error> {
         let n = batches.len();
         let jobs = self.jobs.as_ref().expect("pool is running");
         for (i, b) in batches.into_iter().enumerate() {
             jobs.send((i, b))
                 .map_err(|_| Error::Encoder("encoder workers stopped".into()))?;
         }
-        let mut out: Vec<Option<Vec<f32>>> = (0..n).map(|_| None).collect();
+        let mut out: Vec<Option<Embedded>> = (0..n).map(|_| None).collect();
         for _ in 0..n {
             let (i, result) = self
                 .done

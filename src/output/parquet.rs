@@ -100,7 +100,13 @@ const INT_COLUMNS: [&str; 10] = [
 ];
 const BOOL_COLUMNS: [&str; 3] = ["truncated", "forced_split", "actors_inherited"];
 /// Strings that rarely repeat: stored plain, not as a dictionary.
-const TEXT_COLUMNS: [&str; 4] = ["text", "message", "source_text", "target_text"];
+const TEXT_COLUMNS: [&str; 5] = [
+    "text",
+    "message",
+    "source_text",
+    "target_text",
+    "actor_sentiment",
+];
 const FLOAT_COLUMNS: [&str; 21] = [
     "sentiment_lexicon",
     "lexicon_pos",

@@ -9,7 +9,7 @@ use crate::input::Document;
 use crate::model::batch::{self, BatchLimits};
 use crate::model::pool::EncoderPool;
 use crate::model::tokenize::Tokens;
-use crate::score::{self, Cell, Sentence};
+use crate::score::{self, Cell, Sentence, SpanGroups};
 use crate::text::segment::SentenceSpan;
 use crate::text::{self, DocText};
 
@@ -68,20 +68,33 @@ pub(super) fn process(
         infos.push(info);
     }
     let text = |s: &ChunkSentence| &docs[s.doc].text[s.span.span.start..s.span.span.end];
-    let tokens: Vec<Tokens> = match &loaded.tokenizer {
-        Some(tok) => pool.install(|| {
-            sentences
-                .par_iter()
-                .map(|s| tok.encode(text(s)))
-                .collect::<Result<Vec<_>, Error>>()
-        })?,
-        None => Vec::new(),
+    let groups = span_groups(pool, loaded, &sentences, &infos, &text);
+    let (tokens, token_groups): (Vec<Tokens>, Vec<Vec<Vec<u32>>>) = match &loaded.tokenizer {
+        Some(tok) => pool
+            .install(|| {
+                sentences
+                    .par_iter()
+                    .enumerate()
+                    .map(|(k, s)| match groups.get(k) {
+                        Some(g) => tok.encode_spans(text(s), g),
+                        None => Ok((tok.encode(text(s))?, Vec::new())),
+                    })
+                    .collect::<Result<Vec<_>, Error>>()
+            })?
+            .into_iter()
+            .unzip(),
+        None => (Vec::new(), Vec::new()),
     };
+    drop(groups);
 
-    let embeddings = match &loaded.encoders {
-        None => None,
-        Some(enc) => Some(embed(enc, &tokens, cfg.batch)?),
+    let (embeddings, spans) = match &loaded.encoders {
+        None => (None, Vec::new()),
+        Some(enc) => {
+            let (e, s) = embed(enc, &tokens, &token_groups, cfg.batch)?;
+            (Some(e), s)
+        }
     };
+    drop(token_groups);
     let dim = loaded.encoders.as_ref().map_or(0, |e| e.dim());
     let scored: Vec<Sentence<'_>> = sentences
         .iter()
@@ -89,6 +102,7 @@ pub(super) fn process(
         .map(|(k, s)| Sentence {
             text: text(s),
             embedding: embeddings.as_ref().map(|e| &e[k * dim..(k + 1) * dim]),
+            spans: spans.get(k).map_or(&[][..], |v| v.as_slice()),
             date: &infos[s.doc].date,
         })
         .collect();
@@ -138,24 +152,85 @@ pub(super) fn process(
     })
 }
 
-/// Embeds every sentence of a chunk in length-sorted batches; rows come back in the
-/// chunk's order.
-fn embed(enc: &EncoderPool, tokens: &[Tokens], limits: BatchLimits) -> Result<Vec<f32>, Error> {
+/// The byte-range groups whose token states the run's span scorer (if any) wants pooled,
+/// one list per sentence of the chunk; empty when no scorer asks. Each document's
+/// sentences are handed to the scorer together, in order, as `document` gets them.
+fn span_groups<'a>(
+    pool: &rayon::ThreadPool,
+    loaded: &Loaded,
+    sentences: &[ChunkSentence],
+    infos: &'a [DocText],
+    text: &(dyn Fn(&ChunkSentence) -> &'a str + Sync),
+) -> Vec<SpanGroups> {
+    let Some(scorer) = loaded.scorers.iter().find(|s| s.uses_spans()) else {
+        return Vec::new();
+    };
+    let mut docs: Vec<&[ChunkSentence]> = Vec::new();
+    let mut rest = sentences;
+    while let Some(first) = rest.first() {
+        let n = rest.iter().take_while(|s| s.doc == first.doc).count();
+        let (head, tail) = rest.split_at(n);
+        docs.push(head);
+        rest = tail;
+    }
+    let per_doc: Vec<Vec<SpanGroups>> = pool.install(|| {
+        docs.par_iter()
+            .map(|d| {
+                let s: Vec<Sentence<'_>> = d
+                    .iter()
+                    .map(|c| Sentence {
+                        text: text(c),
+                        embedding: None,
+                        spans: &[],
+                        date: &infos[c.doc].date,
+                    })
+                    .collect();
+                let mut g = scorer.spans(&s);
+                g.resize(s.len(), Vec::new());
+                g
+            })
+            .collect()
+    });
+    per_doc.into_iter().flatten().collect()
+}
+
+/// Embeds every sentence of a chunk in length-sorted batches, pooling each sentence's
+/// token groups too; rows come back in the chunk's order.
+fn embed(
+    enc: &EncoderPool,
+    tokens: &[Tokens],
+    groups: &[Vec<Vec<u32>>],
+    limits: BatchLimits,
+) -> Result<(Vec<f32>, Vec<Vec<f32>>), Error> {
     let dim = enc.dim();
     let lengths: Vec<usize> = tokens.iter().map(|t| t.ids.len()).collect();
     let plan = batch::plan(&lengths, limits);
     let batches = plan
         .iter()
-        .map(|b| b.iter().map(|&i| tokens[i].ids.clone()).collect())
+        .map(|b| {
+            b.iter()
+                .map(|&i| {
+                    (
+                        tokens[i].ids.clone(),
+                        groups.get(i).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
         .collect();
     let results = enc.embed(batches)?;
     let mut out = vec![0f32; tokens.len() * dim];
+    let mut spans: Vec<Vec<f32>> = vec![Vec::new(); tokens.len()];
     for (b, rows) in plan.iter().zip(results) {
+        let mut pooled = rows.spans.into_iter();
         for (k, &i) in b.iter().enumerate() {
-            out[i * dim..(i + 1) * dim].copy_from_slice(&rows[k * dim..(k + 1) * dim]);
+            out[i * dim..(i + 1) * dim].copy_from_slice(&rows.sentences[k * dim..(k + 1) * dim]);
+            if let Some(p) = pooled.next() {
+                spans[i] = p;
+            }
         }
     }
-    Ok(out)
+    Ok((out, spans))
 }
 
 /// Counts and reports what the text layer found in each document of the chunk.

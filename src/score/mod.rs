@@ -25,12 +25,19 @@ pub enum Cell {
     Text(String),
 }
 
+/// Groups of byte ranges of one sentence, each pooled into one vector by the encoder
+/// ([`Scorer::spans`]).
+pub type SpanGroups = Vec<Vec<std::ops::Range<usize>>>;
+
 /// What a scorer sees of one sentence.
 #[derive(Debug, Clone, Copy)]
 pub struct Sentence<'a> {
     pub text: &'a str,
     /// The L2-normalised sentence embedding, present when the scorer needs it.
     pub embedding: Option<&'a [f32]>,
+    /// The pooled token states of the groups that [`Scorer::spans`] asked for, one
+    /// L2-normalised vector of the embedding's length per group, in order; empty when none.
+    pub spans: &'a [f32],
     /// The document's date, ISO 8601 (`YYYY-MM-DD`), empty when unknown: what a dated
     /// role (a person's office) is resolved at.
     pub date: &'a str,
@@ -43,6 +50,17 @@ pub trait Scorer: Send + Sync {
     fn needs_embedding(&self) -> bool;
     /// Pushes exactly `columns().len()` cells.
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>);
+    /// Whether [`Scorer::spans`] asks for pooled token states. At most one scorer of a run
+    /// may (the registry's `actor_sentiment`).
+    fn uses_spans(&self) -> bool {
+        false
+    }
+    /// Before encoding, for every sentence of one document in order (their embeddings and
+    /// spans not yet there): groups of byte ranges of the sentence whose token states the
+    /// encoder pools, each group into one vector, handed back in [`Sentence::spans`].
+    fn spans(&self, _sentences: &[Sentence<'_>]) -> Vec<SpanGroups> {
+        Vec::new()
+    }
     /// Whether [`Scorer::paragraph`] does anything (it is then called for every paragraph).
     fn uses_paragraph(&self) -> bool {
         false
@@ -234,7 +252,7 @@ pub fn registry() -> Vec<ScorerInfo> {
     },
     ScorerInfo {
         name: "tension",
-        description: "diplomatic tension: event class, Goldstein [-10, 10], tension [0, 1], nearest CAMEO root",
+        description: "diplomatic tension: event class, Goldstein [-10, 10], tension [0, 1], CAMEO root event type (20-way, within the event class)",
         needs_embedding: true,
         files: &[crate::model::heads::CONFIG, crate::model::heads::WEIGHTS],
         tuned_encoder: true,
@@ -259,6 +277,28 @@ pub fn registry() -> Vec<ScorerInfo> {
         document_columns: &[],
         columns: actors::columns,
         build: actors::build,
+    },
+    ScorerInfo {
+        name: "actor_sentiment",
+        description: "sentiment toward each state in `actors`: 'KOR:-0.420;JPN:0.100', p(positive) - p(negative) in [-1, 1] from the token states of the state's mentions",
+        needs_embedding: true,
+        files: &[
+            crate::model::heads::CONFIG,
+            crate::model::heads::WEIGHTS,
+            crate::model::heads::ACTOR_CONFIG,
+            crate::model::heads::ACTOR_WEIGHTS,
+            actors::ALIASES,
+            actors::ISO,
+            actors::GDELT,
+            actors::coder::PEOPLE,
+            actors::coder::PEOPLE_CURRENT,
+            actors::coder::ORGANISATIONS,
+            actors::coder::AGENTS,
+        ],
+        tuned_encoder: true,
+        document_columns: &[],
+        columns: actors::sentiment::columns,
+        build: actors::sentiment::build,
     }]
 }
 

@@ -42,7 +42,31 @@ fn read_npy(path: &Path) -> (usize, usize, Vec<f32>) {
 /// cut (tests/invariance.rs), and bf16 scores are compared with fp32 ones elsewhere.
 const ACROSS_CPUS: f64 = 1e-5;
 
-/// Compares two CSVs field by field: numbers within `tol`, everything else exactly.
+/// Whether two `KEY:number;KEY:number` cells (`actor_sentiment`) name the same keys in the
+/// same order with numbers within `tol` plus one unit of their last printed decimal (each
+/// side is rounded on its own, so values `tol` apart may print one unit further apart).
+/// `None` when the cells are not such lists.
+fn keyed_numbers_close(a: &str, b: &str, tol: f64) -> Option<bool> {
+    let parse = |c: &str| -> Option<Vec<(String, f64, usize)>> {
+        c.split(';')
+            .map(|kv| {
+                let (k, v) = kv.split_once(':')?;
+                let decimals = v.split_once('.')?.1.len();
+                Some((k.to_string(), v.parse().ok()?, decimals))
+            })
+            .collect()
+    };
+    let (x, y) = (parse(a)?, parse(b)?);
+    Some(
+        x.len() == y.len()
+            && x.iter().zip(&y).all(|((ka, va, d), (kb, vb, _))| {
+                ka == kb && (va - vb).abs() <= tol + 10f64.powi(-(*d as i32)) + 1e-12
+            }),
+    )
+}
+
+/// Compares two CSVs field by field: numbers within `tol` (also inside `actor_sentiment`'s
+/// `KEY:number` lists, see [`keyed_numbers_close`]), everything else exactly.
 fn assert_csv_close(expected: &Path, actual: &Path, tol: f64) {
     let (eh, erows) = read_csv(expected);
     let (ah, arows) = read_csv(actual);
@@ -58,6 +82,7 @@ fn assert_csv_close(expected: &Path, actual: &Path, tol: f64) {
         for (j, (ev, av)) in e.iter().zip(a).enumerate() {
             let close = match (ev.parse::<f64>(), av.parse::<f64>()) {
                 (Ok(x), Ok(y)) if ev.contains('.') => (x - y).abs() <= tol,
+                _ if tol > 0.0 && ev != av => keyed_numbers_close(ev, av, tol).unwrap_or(false),
                 _ => ev == av,
             };
             assert!(close, "row {i}, column {}: expected\n  {ev}\ngot\n  {av}\nexpected row: {e:?}\nactual row:   {a:?}", eh[j]);
@@ -1636,4 +1661,79 @@ fn train_names_the_file_and_line_of_bad_training_data() {
         "{}",
         show(&out)
     );
+}
+
+/// `actor_sentiment` against its reference (`tests/fixtures/actor_reference.jsonl`, written
+/// by `scripts/experiments/actor_sentiment.py --write`: the Python encoder, the mentions'
+/// token states pooled, the exported head, fp32): the same states in the same order as
+/// `actors`, each cell p(positive) − p(negative) to its three printed decimals, and the same
+/// cells whatever the batch size.
+#[test]
+fn actor_sentiment_matches_its_reference_and_ignores_batch_neighbours() {
+    models();
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/actor_reference.jsonl")).unwrap();
+    let reference: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(reference.len() >= 10);
+    let w = Workdir::new();
+    let sentences: String = reference
+        .iter()
+        .map(|r| format!("{}\n", r["text"].as_str().unwrap()))
+        .collect();
+    let input = w.write("s.txt", sentences.as_bytes());
+    let mut runs = Vec::new();
+    for bs in ["1", "64"] {
+        let out = w.path(&format!("actor{bs}.csv"));
+        ok(w.run(&[
+            "score",
+            "--format",
+            "lines",
+            "--no-split",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--scorers",
+            "actors,actor_sentiment",
+            "--batch-size",
+            bs,
+            "--precision",
+            "fp32",
+            "--quiet",
+        ]));
+        runs.push(out);
+    }
+    assert_eq!(read_csv(&runs[0]), read_csv(&runs[1]));
+    let (h, rows) = read_csv(&runs[1]);
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    assert_eq!(rows.len(), reference.len());
+    for (r, row) in reference.iter().zip(&rows) {
+        let states = r["states"].as_array().unwrap();
+        let codes: Vec<&str> = states
+            .iter()
+            .map(|s| s["state"].as_str().unwrap())
+            .collect();
+        assert_eq!(row[col("actors")], codes.join(";"), "{:?}", r["text"]);
+        let cells: Vec<&str> = row[col("actor_sentiment")].split(';').collect();
+        assert_eq!(
+            cells.len(),
+            states.len(),
+            "{:?}",
+            row[col("actor_sentiment")]
+        );
+        for (cell, s) in cells.iter().zip(states) {
+            let (code, value) = cell.split_once(':').unwrap();
+            assert_eq!(code, s["state"].as_str().unwrap());
+            let p = s["p"].as_array().unwrap();
+            let expected = p[2].as_f64().unwrap() - p[0].as_f64().unwrap();
+            let got: f64 = value.parse().unwrap();
+            assert!(
+                (expected - got).abs() <= 0.0005 + 1e-4,
+                "{code}: {got} vs {expected:.4}: {:?}",
+                r["text"]
+            );
+        }
+    }
 }

@@ -92,6 +92,9 @@ pub struct Phrase {
 pub struct Coded {
     /// States involved, in order of first mention (names and people alike).
     pub states: Vec<String>,
+    /// For each of `states`, the byte ranges of the phrases that name it (a state, its
+    /// capital, a person or office of it), in order.
+    pub mentions: Vec<Vec<std::ops::Range<usize>>>,
     pub source: Vec<String>,
     pub target: Vec<String>,
     pub source_text: Vec<String>,
@@ -747,12 +750,19 @@ impl Names {
             bind(b, &phrases);
         }
         let mut states: Vec<String> = Vec::new();
+        let mut mentions: Vec<Vec<std::ops::Range<usize>>> = Vec::new();
         for p in phrases.iter().filter(|p| !p.code.is_empty()) {
             let own = p.state.iter().filter(|_| p.states.is_empty());
             for s in p.states.iter().chain(own) {
-                if !states.contains(s) {
-                    states.push(s.clone());
-                }
+                let k = match states.iter().position(|x| x == s) {
+                    Some(k) => k,
+                    None => {
+                        states.push(s.clone());
+                        mentions.push(Vec::new());
+                        states.len() - 1
+                    }
+                };
+                mentions[k].push(p.start..p.end);
             }
         }
         let texts = |ids: &[usize]| {
@@ -763,6 +773,7 @@ impl Names {
         let codes = |ids: &[usize]| ids.iter().map(|&i| phrases[i].code.clone()).collect();
         Coded {
             states,
+            mentions,
             source: codes(&source),
             target: codes(&target),
             source_text: texts(&source),

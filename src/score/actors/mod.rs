@@ -17,6 +17,7 @@ use super::{Cell, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
 
 pub mod coder;
+pub mod sentiment;
 
 pub use coder::{Bindings, Coded, Names};
 
@@ -821,6 +822,7 @@ mod tests {
             .map(|t| Sentence {
                 text: t,
                 embedding: None,
+                spans: &[],
                 date: "",
             })
             .collect();

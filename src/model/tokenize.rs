@@ -124,6 +124,7 @@ fn preview(text: &str) -> &str {
 }
 
 #[cfg(test)]
+#[allow(clippy::single_range_in_vec_init)] // a group of one byte range is the point
 mod tests {
     use super::*;
 

@@ -76,7 +76,7 @@ pub(super) fn process(
                     .par_iter()
                     .enumerate()
                     .map(|(k, s)| match groups.get(k) {
-                        Some(g) => tok.encode_spans(text(s), g),
+                        Some(g) => tok.encode_spans(text(s), &g.ranges),
                         None => Ok((tok.encode(text(s))?, Vec::new())),
                     })
                     .collect::<Result<Vec<_>, Error>>()
@@ -85,7 +85,7 @@ pub(super) fn process(
             .unzip(),
         None => (Vec::new(), Vec::new()),
     };
-    drop(groups);
+    let span_keys: Vec<Vec<String>> = groups.into_iter().map(|g| g.keys).collect();
 
     let (embeddings, spans) = match &loaded.encoders {
         None => (None, Vec::new()),
@@ -102,6 +102,7 @@ pub(super) fn process(
         .map(|(k, s)| Sentence {
             text: text(s),
             embedding: embeddings.as_ref().map(|e| &e[k * dim..(k + 1) * dim]),
+            span_keys: span_keys.get(k).map_or(&[][..], |v| v.as_slice()),
             spans: spans.get(k).map_or(&[][..], |v| v.as_slice()),
             date: &infos[s.doc].date,
         })
@@ -152,7 +153,7 @@ pub(super) fn process(
     })
 }
 
-/// The byte-range groups whose token states the run's span scorer (if any) wants pooled,
+/// The named byte-range groups whose token states the run's span scorer (if any) wants pooled,
 /// one list per sentence of the chunk; empty when no scorer asks. Each document's
 /// sentences are handed to the scorer together, in order, as `document` gets them.
 fn span_groups<'a>(
@@ -181,12 +182,13 @@ fn span_groups<'a>(
                     .map(|c| Sentence {
                         text: text(c),
                         embedding: None,
+                        span_keys: &[],
                         spans: &[],
                         date: &infos[c.doc].date,
                     })
                     .collect();
                 let mut g = scorer.spans(&s);
-                g.resize(s.len(), Vec::new());
+                g.resize(s.len(), SpanGroups::default());
                 g
             })
             .collect()

@@ -25,9 +25,14 @@ pub enum Cell {
     Text(String),
 }
 
-/// Groups of byte ranges of one sentence, each pooled into one vector by the encoder
-/// ([`Scorer::spans`]).
-pub type SpanGroups = Vec<Vec<std::ops::Range<usize>>>;
+/// Named groups of byte ranges of one sentence, each group pooled into one vector by the
+/// encoder ([`Scorer::spans`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpanGroups {
+    pub keys: Vec<String>,
+    /// One list of byte ranges per key.
+    pub ranges: Vec<Vec<std::ops::Range<usize>>>,
+}
 
 /// What a scorer sees of one sentence.
 #[derive(Debug, Clone, Copy)]
@@ -35,8 +40,10 @@ pub struct Sentence<'a> {
     pub text: &'a str,
     /// The L2-normalised sentence embedding, present when the scorer needs it.
     pub embedding: Option<&'a [f32]>,
-    /// The pooled token states of the groups that [`Scorer::spans`] asked for, one
-    /// L2-normalised vector of the embedding's length per group, in order; empty when none.
+    /// The keys of the groups that [`Scorer::spans`] asked for, and their pooled token
+    /// states: one L2-normalised vector of the embedding's length per key, in order.
+    /// Empty when none.
+    pub span_keys: &'a [String],
     pub spans: &'a [f32],
     /// The document's date, ISO 8601 (`YYYY-MM-DD`), empty when unknown: what a dated
     /// role (a person's office) is resolved at.
@@ -56,8 +63,9 @@ pub trait Scorer: Send + Sync {
         false
     }
     /// Before encoding, for every sentence of one document in order (their embeddings and
-    /// spans not yet there): groups of byte ranges of the sentence whose token states the
-    /// encoder pools, each group into one vector, handed back in [`Sentence::spans`].
+    /// spans not yet there): named groups of byte ranges of the sentence whose token
+    /// states the encoder pools, each group into one vector, handed back to
+    /// [`Scorer::score`] in [`Sentence::span_keys`] and [`Sentence::spans`].
     fn spans(&self, _sentences: &[Sentence<'_>]) -> Vec<SpanGroups> {
         Vec::new()
     }
@@ -280,7 +288,7 @@ pub fn registry() -> Vec<ScorerInfo> {
     },
     ScorerInfo {
         name: "actor_sentiment",
-        description: "sentiment toward each state in `actors`: 'KOR:-0.420;JPN:0.100', p(positive) - p(negative) in [-1, 1] from the token states of the state's mentions",
+        description: "sentiment toward each state in `actors`: 'JPN:0.428;KOR:0.708', p(positive) - p(negative) in [-1, 1] from the token states of the state's mentions",
         needs_embedding: true,
         files: &[
             crate::model::heads::CONFIG,

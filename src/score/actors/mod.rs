@@ -822,6 +822,7 @@ mod tests {
             .map(|t| Sentence {
                 text: t,
                 embedding: None,
+                span_keys: &[],
                 spans: &[],
                 date: "",
             })

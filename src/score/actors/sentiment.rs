@@ -1,5 +1,5 @@
-//! The `actor_sentiment` scorer: the sentence's sentiment toward each state in `actors`
-//! (`KOR:-0.420;JPN:0.100`), from one encoder pass. The actors are coded before encoding
+//! The `actor_sentiment` scorer: how the sentence portrays each state in `actors`
+//! (`JPN:0.428;KOR:0.708`), from the same encoder pass as the other trained columns. The actors are coded before encoding
 //! (as the `actors` scorer codes them, with the document's earlier sentences binding
 //! short mentions); the encoder pools the token states of each state's mentions; a
 //! linear head on [mention; sentence embedding], fit on political-news sentences labelled
@@ -45,28 +45,14 @@ pub struct ActorSentimentScorer {
 }
 
 impl ActorSentimentScorer {
-    /// The states of each sentence of a document and their mentions, in order.
-    fn code(&self, sentences: &[Sentence<'_>]) -> Vec<(Vec<String>, SpanGroups)> {
-        let mut bindings = Bindings::default();
-        sentences
-            .iter()
-            .map(|s| {
-                let c = self
-                    .names
-                    .code(&self.gazetteer, s.text, s.date, Some(&mut bindings));
-                (c.states, c.mentions)
-            })
-            .collect()
-    }
-
-    /// p(positive) − p(negative) toward each of `states`, from the sentence's pooled
-    /// mention vectors (one per state, in order) and its embedding.
-    pub fn values(&self, sentence: &Sentence<'_>, states: usize) -> Vec<f64> {
+    /// p(positive) − p(negative) toward each state of [`Sentence::span_keys`], from its
+    /// pooled mention vector and the sentence embedding.
+    pub fn values(&self, sentence: &Sentence<'_>) -> Vec<f64> {
         let Some(e) = sentence.embedding else {
             return Vec::new();
         };
         let dim = e.len();
-        (0..states)
+        (0..sentence.span_keys.len())
             .map(|k| {
                 let p = self
                     .head
@@ -90,27 +76,31 @@ impl Scorer for ActorSentimentScorer {
     fn uses_spans(&self) -> bool {
         true
     }
+    /// Codes the document's sentences in order, as the `actors` scorer does (a first
+    /// mention binds later short ones): each sentence's states and their mentions.
     fn spans(&self, sentences: &[Sentence<'_>]) -> Vec<SpanGroups> {
-        self.code(sentences).into_iter().map(|(_, m)| m).collect()
+        let mut bindings = Bindings::default();
+        sentences
+            .iter()
+            .map(|s| {
+                let c = self
+                    .names
+                    .code(&self.gazetteer, s.text, s.date, Some(&mut bindings));
+                SpanGroups {
+                    keys: c.states,
+                    ranges: c.mentions,
+                }
+            })
+            .collect()
     }
-    /// A placeholder: the states of a sentence depend on the sentences before it, so the
-    /// work is done by [`Scorer::document`].
-    fn score(&self, _sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
-        out.push(Cell::Text(String::new()));
-    }
-    fn uses_document(&self) -> bool {
-        true
-    }
-    fn document(&self, sentences: &[Sentence<'_>], cells: &mut [&mut [Cell]]) {
-        for ((s, (states, _)), c) in sentences.iter().zip(self.code(sentences)).zip(cells) {
-            let values = self.values(s, states.len());
-            let cell = states
-                .iter()
-                .zip(values)
-                .map(|(code, v)| format!("{code}:{v:.3}"))
-                .collect::<Vec<_>>()
-                .join(";");
-            c[0] = Cell::Text(cell);
-        }
+    fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
+        let cell = sentence
+            .span_keys
+            .iter()
+            .zip(self.values(sentence))
+            .map(|(code, v)| format!("{code}:{v:.3}"))
+            .collect::<Vec<_>>()
+            .join(";");
+        out.push(Cell::Text(cell));
     }
 }

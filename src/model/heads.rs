@@ -152,17 +152,21 @@ fn linear(tensors: &Tensors, name: &str, inputs: usize, path: &Path) -> Result<L
     })
 }
 
-/// `config.json` and the tensors of `heads.safetensors`.
-fn read(models: &Path) -> Result<(HeadsConfig, Tensors), Error> {
-    let config_path = models.join(CONFIG);
-    let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io {
-        path: config_path.clone(),
+/// A JSON config file, parsed into `T`.
+fn read_config<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
         source,
     })?;
-    let config: HeadsConfig = serde_json::from_str(&text).map_err(|e| Error::Model {
-        path: config_path,
+    serde_json::from_str(&text).map_err(|e| Error::Model {
+        path: path.to_path_buf(),
         message: e.to_string(),
-    })?;
+    })
+}
+
+/// `config.json` and the tensors of `heads.safetensors`.
+fn read(models: &Path) -> Result<(HeadsConfig, Tensors), Error> {
+    let config = read_config(&models.join(CONFIG))?;
     Ok((config, read_tensors(&models.join(WEIGHTS))?))
 }
 
@@ -276,22 +280,11 @@ pub struct ActorHead {
 impl ActorHead {
     pub fn load(models: &Path, dim: usize) -> Result<ActorHead, Error> {
         let config_path = models.join(ACTOR_CONFIG);
-        let text = std::fs::read_to_string(&config_path).map_err(|source| Error::Io {
-            path: config_path.clone(),
-            source,
-        })?;
-        let config: ActorConfig = serde_json::from_str(&text).map_err(|e| Error::Model {
-            path: config_path.clone(),
-            message: e.to_string(),
-        })?;
+        let config: ActorConfig = read_config(&config_path)?;
         let path = models.join(ACTOR_WEIGHTS);
         let head = linear(&read_tensors(&path)?, "actor", 2 * dim, &path)?;
         let heads_path = models.join(WEIGHTS);
-        let bytes = std::fs::read(&heads_path).map_err(|source| Error::Io {
-            path: heads_path.clone(),
-            source,
-        })?;
-        let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        let sha = crate::model::files::sha256_file(&heads_path)?;
         let bad = if config.features != ["mention", "sentence"] {
             Some(format!(
                 "features {:?}, expected [mention, sentence]",
@@ -322,13 +315,9 @@ impl ActorHead {
         Ok(ActorHead { config, head })
     }
 
-    /// Class probabilities from a mention vector and the sentence embedding.
-    pub fn probabilities(&self, mention: &[f32], sentence: &[f32]) -> Vec<f64> {
+    /// Class logits from a mention vector and the sentence embedding.
+    pub fn logits(&self, mention: &[f32], sentence: &[f32]) -> Array1<f32> {
         let x: Array1<f32> = mention.iter().chain(sentence).copied().collect();
-        let logits = self.head.apply(x.view());
-        let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
-        let exp: Vec<f64> = logits.iter().map(|&l| (l as f64 - max).exp()).collect();
-        let sum: f64 = exp.iter().sum();
-        exp.into_iter().map(|e| e / sum).collect()
+        self.head.apply(x.view())
     }
 }

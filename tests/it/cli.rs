@@ -1017,19 +1017,19 @@ fn unwritable_output_or_stdout_resume_cannot_start() {
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
 }
 
-/// The trained scorers against the training code's own forward pass
-/// (`detente train` writes the reference, src/train/export.rs), each sentence scored inside a
-/// run of all of them: the tuned encoder, the LoRA merge and the heads together.
-#[test]
-fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
-    models();
-    let text =
-        std::fs::read_to_string(root().join("tests/fixtures/heads_reference.jsonl")).unwrap();
+/// The records of a reference fixture (`tests/fixtures/NAME`, one JSON object a line with
+/// its sentence in `text`), and the CSVs of `detente score --no-split --precision fp32`
+/// with `args` on those sentences at batch sizes 1 and 64.
+fn score_reference_fixture(
+    w: &Workdir,
+    name: &str,
+    args: &[&str],
+) -> (Vec<serde_json::Value>, Vec<std::path::PathBuf>) {
+    let text = std::fs::read_to_string(root().join("tests/fixtures").join(name)).unwrap();
     let reference: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let w = Workdir::new();
     let sentences: String = reference
         .iter()
         .map(|r| format!("{}\n", r["text"].as_str().unwrap()))
@@ -1037,8 +1037,8 @@ fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
     let input = w.write("s.txt", sentences.as_bytes());
     let mut runs = Vec::new();
     for bs in ["1", "64"] {
-        let out = w.path(&format!("heads{bs}.csv"));
-        ok(w.run(&[
+        let out = w.path(&format!("run{bs}.csv"));
+        let mut cmd = vec![
             "score",
             "--format",
             "lines",
@@ -1046,17 +1046,31 @@ fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
             input.to_str().unwrap(),
             "-o",
             out.to_str().unwrap(),
-            "--scorers",
-            "sentiment,tension",
-            "--class-probs",
             "--batch-size",
             bs,
             "--precision",
             "fp32",
             "--quiet",
-        ]));
+        ];
+        cmd.extend_from_slice(args);
+        ok(w.run(&cmd));
         runs.push(out);
     }
+    (reference, runs)
+}
+
+/// The trained scorers against the training code's own forward pass
+/// (`detente train` writes the reference, src/train/export.rs), each sentence scored inside a
+/// run of all of them: the tuned encoder, the LoRA merge and the heads together.
+#[test]
+fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
+    models();
+    let w = Workdir::new();
+    let (reference, runs) = score_reference_fixture(
+        &w,
+        "heads_reference.jsonl",
+        &["--scorers", "sentiment,tension", "--class-probs"],
+    );
     assert_csv_close(&runs[0], &runs[1], 0.0);
     let (h, rows) = read_csv(&runs[1]);
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();
@@ -1671,40 +1685,13 @@ fn train_names_the_file_and_line_of_bad_training_data() {
 #[test]
 fn actor_sentiment_matches_its_reference_and_ignores_batch_neighbours() {
     models();
-    let text =
-        std::fs::read_to_string(root().join("tests/fixtures/actor_reference.jsonl")).unwrap();
-    let reference: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert!(reference.len() >= 10);
     let w = Workdir::new();
-    let sentences: String = reference
-        .iter()
-        .map(|r| format!("{}\n", r["text"].as_str().unwrap()))
-        .collect();
-    let input = w.write("s.txt", sentences.as_bytes());
-    let mut runs = Vec::new();
-    for bs in ["1", "64"] {
-        let out = w.path(&format!("actor{bs}.csv"));
-        ok(w.run(&[
-            "score",
-            "--format",
-            "lines",
-            "--no-split",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--scorers",
-            "actors,actor_sentiment",
-            "--batch-size",
-            bs,
-            "--precision",
-            "fp32",
-            "--quiet",
-        ]));
-        runs.push(out);
-    }
+    let (reference, runs) = score_reference_fixture(
+        &w,
+        "actor_reference.jsonl",
+        &["--scorers", "actors,actor_sentiment"],
+    );
+    assert!(reference.len() >= 10);
     assert_eq!(read_csv(&runs[0]), read_csv(&runs[1]));
     let (h, rows) = read_csv(&runs[1]);
     let col = |name: &str| h.iter().position(|c| c == name).unwrap();

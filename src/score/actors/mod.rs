@@ -24,6 +24,16 @@ pub use coder::{Bindings, Coded, Names};
 pub const ALIASES: &str = "actors/aliases.tsv";
 pub const ISO: &str = "actors/iso3166-1.json";
 pub const GDELT: &str = "actors/countries.json";
+/// Every file the actors coder reads, relative to the models folder.
+pub const FILES: [&str; 7] = [
+    ALIASES,
+    ISO,
+    GDELT,
+    coder::PEOPLE,
+    coder::PEOPLE_CURRENT,
+    coder::ORGANISATIONS,
+    coder::AGENTS,
+];
 
 /// The columns, in order; `actors_inherited` (with `--actors-carry`) comes last.
 pub const COLUMNS: [&str; 6] = [

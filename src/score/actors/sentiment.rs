@@ -14,6 +14,22 @@ use crate::score::{Cell, Scorer, ScorerOptions, Sentence, SpanGroups};
 
 pub const COLUMN: &str = "actor_sentiment";
 
+/// The files it reads: the tuned encoder's heads (its LoRA delta), its own head, and the
+/// actors coder's tables.
+pub const FILES: [&str; 11] = [
+    crate::model::heads::CONFIG,
+    crate::model::heads::WEIGHTS,
+    crate::model::heads::ACTOR_CONFIG,
+    crate::model::heads::ACTOR_WEIGHTS,
+    super::FILES[0],
+    super::FILES[1],
+    super::FILES[2],
+    super::FILES[3],
+    super::FILES[4],
+    super::FILES[5],
+    super::FILES[6],
+];
+
 pub fn columns(_opts: &ScorerOptions) -> Vec<String> {
     vec![COLUMN.to_string()]
 }
@@ -54,9 +70,8 @@ impl ActorSentimentScorer {
         let dim = e.len();
         (0..sentence.span_keys.len())
             .map(|k| {
-                let p = self
-                    .head
-                    .probabilities(&sentence.spans[k * dim..(k + 1) * dim], e);
+                let logits = self.head.logits(&sentence.spans[k * dim..(k + 1) * dim], e);
+                let p = crate::score::tension::softmax(logits.as_slice().expect("contiguous"));
                 p[2] - p[0]
             })
             .collect()

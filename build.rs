@@ -11,6 +11,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let Some(libtorch) = std::env::var_os("LIBTORCH").map(PathBuf::from) else {
         println!("cargo:warning=LIBTORCH is not set: run scripts/bootstrap first");
+        println!("cargo:rustc-env=DETENTE_LIBTORCH_VERSION=unknown");
         return;
     };
     let view = match libtorch.canonicalize() {
@@ -20,9 +21,26 @@ fn main() {
             libtorch.display()
         ),
     };
+    println!("cargo:rustc-env=DETENTE_LIBTORCH_VERSION={}", libtorch_version(&view));
     let real = view.join("../site/torch/lib");
     let lib = real.canonicalize().unwrap_or_else(|_| view.join("lib"));
     println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display());
+}
+
+/// libtorch's version from its headers (`2.4.0`), for the key of `--precision auto`'s
+/// cached timings: a new libtorch may run other kernels.
+fn libtorch_version(view: &std::path::Path) -> String {
+    let header = view.join("include/torch/csrc/api/include/torch/version.h");
+    let text = std::fs::read_to_string(header).unwrap_or_default();
+    let part = |name: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("#define TORCH_VERSION_{name} ")))
+            .map(|v| v.trim().to_string())
+    };
+    match (part("MAJOR"), part("MINOR"), part("PATCH")) {
+        (Some(a), Some(b), Some(c)) => format!("{a}.{b}.{c}"),
+        _ => "unknown".into(),
+    }
 }
 
 /// Records the commit for run manifests, so a figure can be traced to its code.

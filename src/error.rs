@@ -57,3 +57,12 @@ pub enum Error {
         message: String,
     },
 }
+
+impl Error {
+    /// The conversion of an I/O failure on `path` into [`Error::Io`], for `map_err`:
+    /// `std::fs::read(&p).map_err(Error::io(&p))?`.
+    pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+}

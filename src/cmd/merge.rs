@@ -26,6 +26,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let output = Output::from_arg(&args.output);
+    if let Some(mixed) = detente::output::merge::mixed_precisions(&args.parts)? {
+        eprintln!(
+            "detente: warning: the parts were scored in different precisions ({mixed}); \
+             the same sentence can score slightly differently in each. To pin one, score \
+             every part with the same --precision (fp32 or bf16)"
+        );
+    }
     let summary = if args.part_order {
         detente::output::merge::concat(&args.parts, &output)?
     } else {

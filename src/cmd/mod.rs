@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use detente::input::{Format, IngestOptions};
 use detente::model::batch::BatchLimits;
-use detente::model::{Device, Precision};
+use detente::model::{Device, PrecisionRequest};
 use detente::output::Output;
 use detente::run::{self, Mode, Notice, RunConfig, Summary};
 use detente::score::ScorerOptions;
@@ -158,7 +158,7 @@ impl InputArgs {
             embeddings: None,
             threads: self.threads,
             batch: BatchLimits::default(),
-            precision: Precision::default(),
+            precision: PrecisionRequest::default(),
             device: Device::Cpu,
             limit: self.limit,
             shard: self.shard,

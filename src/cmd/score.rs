@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use detente::model::batch::BatchLimits;
-use detente::model::device::{DeviceRequest, Precision};
+use detente::model::device::DeviceRequest;
+use detente::model::precision::{self, PrecisionRequest};
 use detente::run::{Mode, RunConfig};
 use detente::score::ScorerOptions;
 
@@ -40,11 +41,13 @@ pub struct Args {
     /// Most tokens per encoder batch (the sum of its sentences' lengths; no padding).
     #[arg(long, default_value_t = BatchLimits::default().token_budget, value_name = "N")]
     token_budget: usize,
-    /// The encoder's number format. bf16 (mixed precision) is about 3× faster than fp32 on
-    /// CPUs with AVX512_BF16 and moves scores by up to about 0.03 from fp32; fp32
-    /// reproduces the reference scores exactly (see docs/performance.md).
-    #[arg(long, value_enum, default_value_t = Precision::default())]
-    precision: Precision,
+    /// The encoder's number format. auto: the fastest on this machine of those validated
+    /// for the heads (measured once, cached in ~/.cache/detente/precision; the manifest
+    /// says which and why). fp32 reproduces the reference scores exactly; bf16 (mixed
+    /// precision) is about 3× faster than fp32 on CPUs with fast bfloat16 products and
+    /// slower on others (see docs/performance.md).
+    #[arg(long, value_enum, default_value_t = PrecisionRequest::default())]
+    precision: PrecisionRequest,
     /// Where the encoder runs: cpu, cuda (the first GPU; an error without one) or auto
     /// (a GPU if libtorch sees one, else the CPU).
     #[arg(long, value_enum, default_value_t = DeviceRequest::Cpu)]
@@ -66,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Err(detente::Error::Usage("--embeddings needs a file, not stdout".into()).into());
     }
     let (device, note) = args.device.resolve()?;
-    let precision_note = detente::model::device::precision_note(args.precision, device);
+    let precision_note = precision::precision_note(args.precision, device);
     for note in note.into_iter().chain(precision_note) {
         eprintln!("detente: note: {note}");
     }

@@ -1,52 +1,12 @@
-//! Where and in what number format the encoder computes: `--device` and `--precision`.
-//! Both are resolved once, before any model loads, so the manifest can record what ran
-//! and a request the machine cannot honour fails at the start (exit 2), not mid-run.
+//! Where the encoder computes: `--device` (its number format, `--precision`, is
+//! [`super::precision`]'s). Resolved once, before any model loads, so the manifest can
+//! record what ran and a request the machine cannot honour fails at the start (exit 2),
+//! not mid-run.
 
 use crate::error::Error;
 
-/// The encoder's number format. bf16 is the default of `detente score`: it meets the speed,
-/// validity and batch-composition targets (docs/performance.md); fp32 is there for exact
-/// reproduction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Precision {
-    /// float32 throughout: reproduces the reference scores exactly (up to summation order).
-    Fp32,
-    /// Mixed precision (see [`crate::model::bert`]): the transformer's matrix products in
-    /// bfloat16 (AVX512_BF16 on the CPU, tensor cores on a GPU); layer norms, softmax,
-    /// pooling, normalisation and heads in float32.
-    #[default]
-    Bf16,
-}
-
-/// A note for the user when bf16 runs on a CPU that has no bfloat16 instructions:
-/// libtorch then emulates them, and fp32 may well be faster.
-pub fn precision_note(precision: Precision, device: Device) -> Option<String> {
-    let native = cfg!(target_arch = "x86_64") && cpu_has_bf16();
-    (precision == Precision::Bf16 && device == Device::Cpu && !native).then(|| {
-        "--precision bf16: this CPU has no AVX512_BF16 instructions, so bfloat16 is \
-         emulated; --precision fp32 may be faster"
-            .into()
-    })
-}
-
-#[cfg(target_arch = "x86_64")]
-fn cpu_has_bf16() -> bool {
-    std::arch::is_x86_feature_detected!("avx512bf16")
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn cpu_has_bf16() -> bool {
-    false
-}
-
-impl Precision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Precision::Fp32 => "fp32",
-            Precision::Bf16 => "bf16",
-        }
-    }
-}
+/// Re-exported where it was declared before `--precision auto`.
+pub use super::precision::Precision;
 
 /// Where the encoder computes: libtorch's device, wrapped so that nothing outside the
 /// model layer names libtorch.

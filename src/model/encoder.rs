@@ -9,22 +9,17 @@
 //! worker thread its own.
 use std::path::{Path, PathBuf};
 
-use tch::{Kind, Tensor};
+use tch::Tensor;
 
 use super::bert::{self, Bert};
-use super::device::{Device, Precision};
+use super::device::Device;
+use super::precision::Precision;
 use crate::error::Error;
 
-/// Files the encoder reads from its model folder.
-pub const CONFIG: &str = "config.json";
-pub const WEIGHTS: &str = "model.safetensors";
-pub const TOKENIZER: &str = "tokenizer.json";
-pub const SBERT_CONFIG: &str = "sentence_bert_config.json";
-pub const POOLING_CONFIG: &str = "1_Pooling/config.json";
-
-/// The folder name of the encoder under the models directory.
-pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
-/// Its embedding width.
+/// Files the encoder reads from its model folder, and its folder's name (declared in
+/// [`super::files`], which the heads file format uses too).
+pub use super::files::{CONFIG, MODEL_NAME, POOLING_CONFIG, SBERT_CONFIG, TOKENIZER, WEIGHTS};
+/// The encoder's embedding width.
 pub const DIM: usize = 384;
 
 /// What the pooling and sequence-limit files say; checked, because the pooling code here
@@ -86,7 +81,7 @@ impl EncoderSpec {
             max_seq_length,
             dim,
             delta: None,
-            precision: Precision::default(),
+            precision: Precision::Fp32,
             device: Device::Cpu,
         })
     }
@@ -148,10 +143,7 @@ impl Encoder {
                 Ok(())
             })?;
         }
-        let kind = match spec.precision {
-            Precision::Fp32 => Kind::Float,
-            Precision::Bf16 => Kind::BFloat16,
-        };
+        let kind = spec.precision.kind();
         let forward = Bert::new(&vs.variables(), &config, kind)?;
         Ok(Encoder {
             forward,

@@ -1,4 +1,6 @@
-//! Finds the models folder and fingerprints the files a run uses.
+//! Finds the models folder, names the encoder's files in it, and fingerprints the files a
+//! run uses. It sits below every other model file (it uses only `error`), so `heads` and
+//! `encoder` can both use it.
 //!
 //! Search order: `--models DIR`, then `DETENTE_MODELS`, then the repository's `models/`
 //! (where `scripts/bootstrap` installs them, found from the source tree the binary was
@@ -10,6 +12,15 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
+
+/// The folder name of the encoder under the models directory.
+pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
+/// Files the encoder reads from its model folder.
+pub const CONFIG: &str = "config.json";
+pub const WEIGHTS: &str = "model.safetensors";
+pub const TOKENIZER: &str = "tokenizer.json";
+pub const SBERT_CONFIG: &str = "sentence_bert_config.json";
+pub const POOLING_CONFIG: &str = "1_Pooling/config.json";
 
 /// Where the models folder was found, and why.
 #[derive(Debug, Clone)]
@@ -36,7 +47,7 @@ pub fn resolve(explicit: Option<&Path>) -> ModelsDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
     let cache = cache_dir().map(|c| c.join("models"));
     let has_models =
-        |p: &Path| p.join(crate::model::encoder::MODEL_NAME).is_dir() || p.join("vader").is_dir();
+        |p: &Path| p.join(MODEL_NAME).is_dir() || p.join("vader").is_dir();
     if has_models(&repo) {
         return ModelsDir {
             path: repo,

@@ -1,5 +1,6 @@
 //! The model layer, the only module besides `train/` that names libtorch (`tch`): model
-//! files ([`files`]), device and precision ([`device`]), the tokenizer ([`tokenize`]),
+//! files ([`files`]), the device ([`device`]), the number format and its measured choice
+//! ([`precision`]), the tokenizer ([`tokenize`]),
 //! batching ([`batch`]), the one BERT forward pass for inference and training ([`bert`]),
 //! the sentence encoder ([`encoder`]) and its worker threads ([`pool`]), and the trained
 //! heads' file format ([`heads`]).
@@ -14,9 +15,11 @@ pub mod encoder;
 pub mod files;
 pub mod heads;
 pub mod pool;
+pub mod precision;
 pub mod tokenize;
 
-pub use device::{cpu_summary, tune_allocator, Device, DeviceRequest, Precision};
+pub use device::{cpu_summary, tune_allocator, Device, DeviceRequest};
+pub use precision::{Precision, PrecisionRequest};
 
 impl From<tch::TchError> for crate::error::Error {
     fn from(e: tch::TchError) -> Self {

@@ -131,7 +131,7 @@ mod tests {
     fn tokenizer(max: usize) -> SentenceTokenizer {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("models/all-MiniLM-L6-v2")
-            .join(crate::model::encoder::TOKENIZER);
+            .join(crate::model::files::TOKENIZER);
         SentenceTokenizer::from_file(&path, max)
             .unwrap_or_else(|e| panic!("{e}: the encoder needs scripts/bootstrap to have run"))
     }

@@ -98,7 +98,11 @@ pub struct EncoderRecord {
     pub name: String,
     /// Whether the run loaded the encoder (a run of lexicon scorers does not).
     pub loaded: bool,
+    /// `fp32` or `bf16`; `none` when the encoder did not run.
     pub precision: String,
+    /// Why that precision: `--precision X`, or what `auto` measured and chose.
+    #[serde(default)]
+    pub precision_reason: String,
     pub device: String,
     /// The CPU's model name and the flags that decide the matrix kernels.
     pub cpu: String,
@@ -230,6 +234,7 @@ mod tests {
                 name: "e".into(),
                 loaded: false,
                 precision: "bf16".into(),
+                precision_reason: "--precision bf16".into(),
                 device: "cpu".into(),
                 cpu: "x".into(),
                 max_tokens: None,

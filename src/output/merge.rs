@@ -283,6 +283,29 @@ fn copy_document(
     Ok(())
 }
 
+/// When the parts' manifests record more than one encoder precision (a cluster whose
+/// nodes chose differently under `--precision auto`, or parts run with different flags):
+/// each precision with the parts that used it, e.g. `bf16: a.csv, b.csv; fp32: c.csv`.
+/// Scores of the same sentence then differ slightly between parts (see
+/// docs/performance.md). Parts without a manifest, or whose encoder did not run, are left
+/// out.
+pub fn mixed_precisions(parts: &[PathBuf]) -> Result<Option<String>, Error> {
+    let mut by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for part in parts {
+        if let Some(m) = Manifest::beside(part)?.filter(|m| m.encoder.loaded) {
+            by.entry(m.encoder.precision)
+                .or_default()
+                .push(part.display().to_string());
+        }
+    }
+    Ok((by.len() > 1).then(|| {
+        by.iter()
+            .map(|(p, parts)| format!("{p}: {}", parts.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }))
+}
+
 /// The `shard` a part's manifest records, if it has a manifest with one.
 fn shard_of(part: &Path) -> Result<Option<(u64, u64)>, Error> {
     Ok(Manifest::beside(part)?

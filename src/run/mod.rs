@@ -24,7 +24,7 @@ use crate::error::Error;
 use crate::input::shard::Shard;
 use crate::input::{IngestOptions, InputError, Reader};
 use crate::model::batch::BatchLimits;
-use crate::model::{Device, Precision};
+use crate::model::{Device, PrecisionRequest};
 use crate::output::Output;
 use crate::score::ScorerOptions;
 use crate::text::TextOptions;
@@ -80,8 +80,9 @@ pub struct RunConfig {
     /// 0: every core.
     pub threads: usize,
     pub batch: BatchLimits,
-    /// The encoder's number format (`--precision`).
-    pub precision: Precision,
+    /// The encoder's number format as asked for (`--precision`; `auto` is resolved by the
+    /// plan, [`crate::model::precision::resolve`]).
+    pub precision: PrecisionRequest,
     /// Where the encoder runs (`--device`, resolved).
     pub device: Device,
     pub limit: Option<u64>,

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::input::{self, Format, InputError, InputFile};
 use crate::model::encoder::{self, EncoderSpec};
 use crate::model::files;
+use crate::model::precision::{self, Choice};
 use crate::output::csv;
 use crate::output::Output;
 use crate::score::{self, ScorerInfo};
@@ -32,6 +33,8 @@ pub(super) struct Plan {
     /// Where an interrupted run stopped (`--resume`).
     pub checkpoint: Option<Checkpoint>,
     pub models_dir: PathBuf,
+    /// The encoder's number format and why, when it runs (`--precision`, `auto` resolved).
+    pub precision: Option<Choice>,
     /// The encoder's settings (read from its small JSON files), when it runs.
     pub spec: Option<EncoderSpec>,
     /// Every model file the run reads, to fingerprint in the manifest.
@@ -47,11 +50,6 @@ impl Plan {
         if cfg.resume && out_file.is_none() {
             return Err(Error::Usage("--resume needs -o FILE, not stdout".into()));
         }
-        let fingerprint = resume::fingerprint(cfg);
-        let checkpoint = match (&out_file, cfg.resume) {
-            (Some(out), true) => resume::load(out, &fingerprint)?,
-            _ => None,
-        };
         let selected = score::select(cfg.scorers.as_deref())?;
         let need_encoder = selected.iter().any(|s| s.needs_embedding) || cfg.embeddings.is_some();
         let models_dir = files::resolve(cfg.models.as_deref()).path;
@@ -59,6 +57,22 @@ impl Plan {
             (None, Vec::new())
         } else {
             model_files(cfg, &selected, need_encoder, &models_dir)?
+        };
+        let precision = match &spec {
+            Some(_) => Some(precision::resolve(cfg.precision, cfg.device, &models_dir)?),
+            None => None,
+        };
+        let spec = spec.map(|mut s| {
+            s.precision = precision.as_ref().expect("resolved with the spec").precision;
+            s
+        });
+        // The precision `auto` resolved to shapes the output: a resume on a machine (or a
+        // cache) that chose otherwise is refused like any other changed option.
+        let fingerprint =
+            resume::fingerprint(cfg, precision.as_ref().map(|c| c.precision.as_str()));
+        let checkpoint = match (&out_file, cfg.resume) {
+            (Some(out), true) => resume::load(out, &fingerprint)?,
+            _ => None,
         };
         let files = input::expand_inputs(&cfg.inputs, &cfg.ingest);
         let has_jsonl = files
@@ -81,6 +95,7 @@ impl Plan {
             fingerprint,
             checkpoint,
             models_dir,
+            precision,
             spec,
             used,
         })
@@ -141,7 +156,6 @@ fn model_files(
     // a lexicon scorer itself, so they are left empty.
     let spec = if need_encoder {
         let mut spec = EncoderSpec::read(&enc_dir)?;
-        spec.precision = cfg.precision;
         spec.device = cfg.device;
         Some(spec)
     } else {

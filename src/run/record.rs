@@ -54,7 +54,15 @@ fn build(cfg: &RunConfig, plan: &Plan, loaded: &Loaded, summary: &Summary) -> Ma
         encoder: EncoderRecord {
             name: encoder::MODEL_NAME.into(),
             loaded: plan.need_encoder,
-            precision: cfg.precision.as_str().into(),
+            precision: plan
+                .precision
+                .as_ref()
+                .map_or("none", |c| c.precision.as_str())
+                .into(),
+            precision_reason: plan
+                .precision
+                .as_ref()
+                .map_or_else(|| "the encoder did not run".into(), |c| c.reason.clone()),
             device: cfg.device.name(),
             cpu: model::cpu_summary(),
             max_tokens: loaded.tokenizer.as_ref().map(|t| t.max_tokens()),

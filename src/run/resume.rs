@@ -42,16 +42,16 @@ pub fn checkpoint_path(out: &Path) -> PathBuf {
     sibling(out, ".checkpoint.json")
 }
 
-/// A digest of everything that shapes the output; thread count, progress and the stop
-/// flag do not.
-pub fn fingerprint(cfg: &RunConfig) -> String {
+/// A digest of everything that shapes the output, the precision the run resolved to
+/// included; thread count, progress and the stop flag do not.
+pub fn fingerprint(cfg: &RunConfig, precision: Option<&str>) -> String {
     let mut c = cfg.clone();
     c.threads = 0;
     c.quiet = false;
     c.resume = false;
     c.stop = None;
     c.command_line = Vec::new();
-    let digest = Sha256::digest(format!("{}|{c:?}", crate::VERSION).as_bytes());
+    let digest = Sha256::digest(format!("{}|{c:?}|{precision:?}", crate::VERSION).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

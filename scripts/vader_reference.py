@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score the VADER validation sentences with the Python reference implementation.
 
-detente's lexicon scorer (src/score/vader.rs) is a port of vaderSentiment 3.3.2.
+detente's lexicon scorer (src/score/lexicon/) is a port of vaderSentiment 3.3.2.
 This script produces the reference scores that the port is checked against.
 
 Input: the vaderSentiment 3.3.2 source distribution, which ships

@@ -13,9 +13,8 @@ pub mod actors;
 pub mod lexicon;
 pub mod sentiment;
 pub mod tension;
-mod vader;
 
-pub use vader::{Polarity, Vader};
+pub use lexicon::{Polarity, Vader};
 
 /// One CSV cell of a score column.
 #[derive(Debug, Clone, PartialEq)]

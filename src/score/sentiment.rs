@@ -9,7 +9,7 @@ use std::path::Path;
 
 use ndarray::ArrayView1;
 
-use super::vader::{Polarity, Vader};
+use super::lexicon::{Polarity, Vader};
 use super::{Cell, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
 use crate::model::heads::{self, Heads};

@@ -1,13 +1,25 @@
 //! The `lexicon` scorer: VADER (Hutto & Gilbert 2014), the lexicon sentiment baseline
 //! that political and media researchers know and cite, so that transformer scores can be
-//! checked against the number they trust. The algorithm lives in `score::vader`; this
-//! file adapts it to the [`Scorer`] trait. It needs no embedding, so a run with only
-//! this scorer never loads libtorch models.
+//! checked against the number they trust. This file adapts it to the [`Scorer`] trait; the
+//! algorithm, reproduced from vaderSentiment 3.3.2, lives in the files beside it:
+//! `vader` (the analyzer and its tokenizer), `rules` (VADER's rules), `words` (the word
+//! table and the lexicon files' parsing), `tables` (the reference's constant word lists),
+//! `scan` (the byte scanner) and `py` (Python-semantics shims). It needs no embedding, so
+//! a run with only this scorer never loads libtorch models.
 use std::path::Path;
 
-use super::vader::Vader;
 use super::{Cell, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
+
+mod py;
+mod rules;
+mod scan;
+mod tables;
+mod vader;
+mod words;
+
+pub use rules::Polarity;
+pub use vader::Vader;
 
 pub const LEXICON: &str = "vader/vader_lexicon.txt";
 pub const EMOJI: &str = "vader/emoji_utf8_lexicon.txt";

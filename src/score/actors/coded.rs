@@ -1,0 +1,256 @@
+//! One sentence coded: who did what to whom, as CAMEO-style actor codes (`KORGOV`, `JPN`,
+//! `IGOUNO`): its phrases, their roles, the document's bindings updated, and the states
+//! it names with the byte ranges of their mentions.
+use super::bindings::{bind, Bindings};
+use super::gazetteer::Gazetteer;
+use super::names::Names;
+use super::roles::roles;
+
+/// A sentence's directed actors.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Coded {
+    /// States involved, in order of first mention (names and people alike).
+    pub states: Vec<String>,
+    /// For each of `states`, the byte ranges of the phrases that name it (a state, its
+    /// capital, a person or office of it), in order.
+    pub mentions: Vec<Vec<std::ops::Range<usize>>>,
+    pub source: Vec<String>,
+    pub target: Vec<String>,
+    pub source_text: Vec<String>,
+    pub target_text: Vec<String>,
+}
+
+impl Names {
+    /// Codes one sentence; with `bindings`, also reads and updates what earlier sentences
+    /// of its document bound.
+    pub fn code(
+        &self,
+        gazetteer: &Gazetteer,
+        text: &str,
+        date: &str,
+        bindings: Option<&mut Bindings>,
+    ) -> Coded {
+        let mut phrases = self.phrases(gazetteer, text, date, bindings.as_deref());
+        let (source, target) = roles(text, &phrases);
+        // A target with no state of its own ("protesters") is the source's state's.
+        if let (Some(&t), Some(&s)) = (target.first(), source.first()) {
+            if phrases[t].code.is_empty() {
+                let state = phrases[s].state.clone().unwrap_or_default();
+                phrases[t].code = format!("{state}{}", phrases[t].sector);
+                phrases[t].state = Some(state);
+            }
+        }
+        if let Some(b) = bindings {
+            bind(b, &phrases);
+        }
+        let mut states: Vec<String> = Vec::new();
+        let mut mentions: Vec<Vec<std::ops::Range<usize>>> = Vec::new();
+        for p in phrases.iter().filter(|p| !p.code.is_empty()) {
+            let own = p.state.iter().filter(|_| p.states.is_empty());
+            for s in p.states.iter().chain(own) {
+                let k = match states.iter().position(|x| x == s) {
+                    Some(k) => k,
+                    None => {
+                        states.push(s.clone());
+                        mentions.push(Vec::new());
+                        states.len() - 1
+                    }
+                };
+                mentions[k].push(p.start..p.end);
+            }
+        }
+        let texts = |ids: &[usize]| {
+            ids.iter()
+                .map(|&i| text[phrases[i].start..phrases[i].end].to_string())
+                .collect()
+        };
+        let codes = |ids: &[usize]| ids.iter().map(|&i| phrases[i].code.clone()).collect();
+        Coded {
+            states,
+            mentions,
+            source: codes(&source),
+            target: codes(&target),
+            source_text: texts(&source),
+            target_text: texts(&target),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn coder() -> &'static (Gazetteer, Names) {
+        static C: std::sync::OnceLock<(Gazetteer, Names)> = std::sync::OnceLock::new();
+        C.get_or_init(|| {
+            let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+            let hint = "the actors scorer needs scripts/bootstrap to have run";
+            (
+                Gazetteer::load(&models).unwrap_or_else(|e| panic!("{e}: {hint}")),
+                Names::load(&models, Gazetteer::load(&models).unwrap().codes())
+                    .unwrap_or_else(|e| panic!("{e}: {hint}")),
+            )
+        })
+    }
+
+    /// "SOURCE > TARGET" of a sentence coded alone.
+    fn roles_of(text: &str, date: &str) -> String {
+        let (g, n) = coder();
+        let c = n.code(g, text, date, None);
+        format!("{} > {}", c.source.join(";"), c.target.join(";"))
+    }
+
+    #[test]
+    fn active_reported_speech_and_passive() {
+        assert_eq!(
+            roles_of("China accused Japan of stoking tension.", ""),
+            "CHN > JPN"
+        );
+        assert_eq!(
+            roles_of("Seoul said Tokyo must withdraw its claim.", ""),
+            "KOR > JPN"
+        );
+        assert_eq!(
+            roles_of(
+                "Japan was accused by North Korea of rehearsing an invasion.",
+                ""
+            ),
+            "PRK > JPN"
+        );
+        assert_eq!(
+            roles_of(
+                "Hit by Israeli strikes overnight, Iran launched missiles at Israel.",
+                ""
+            ),
+            "IRN > ISR"
+        );
+        // Words before "by" that change length when lowercased ("İ") move no offset.
+        assert_eq!(
+            roles_of("The İİİ embassy in Ankara was attacked by Iran.", ""),
+            "IRN > TURGOV"
+        );
+    }
+
+    #[test]
+    fn places_compounds_and_between() {
+        assert_eq!(
+            roles_of(
+                "At talks in Geneva, Iran told the United States it would not yield.",
+                ""
+            ),
+            "IRN > USA"
+        );
+        assert_eq!(
+            roles_of(
+                "Israel said it would not attend the conference in Cairo.",
+                ""
+            ),
+            "ISR > "
+        );
+        assert_eq!(
+            roles_of(
+                "France and Germany pressed Russia to pull its troops back.",
+                ""
+            ),
+            "FRA;DEU > RUS"
+        );
+        assert_eq!(
+            roles_of("Talks between Ethiopia and Egypt broke down again.", ""),
+            "ETH > EGY"
+        );
+    }
+
+    #[test]
+    fn offices_people_and_organisations() {
+        assert_eq!(
+            roles_of(
+                "South Korean police arrested 30 protesters near the embassy.",
+                ""
+            ),
+            // The dictionaries code protesters as opposition.
+            "KORCOP > KOROPP"
+        );
+        assert_eq!(
+            roles_of(
+                "Japan's foreign minister met Chinese President Xi Jinping.",
+                "2015-03-01"
+            ),
+            "JPNGOV > CHNGOV"
+        );
+        assert_eq!(
+            roles_of(
+                "The UN Security Council condemned North Korea's launch.",
+                ""
+            ),
+            "IGOUNO > PRK"
+        );
+        assert_eq!(
+            roles_of("Hamas fired rockets at Israel.", ""),
+            "IMGHMS > ISR"
+        );
+        // No actor at all.
+        assert_eq!(roles_of("Oil prices rose on Monday.", ""), " > ");
+    }
+
+    #[test]
+    fn a_person_takes_the_role_held_on_the_date_or_the_most_recent() {
+        let (g, n) = coder();
+        let code = |text: &str, date: &str| n.code(g, text, date, None).source.join(";");
+        // Kaja Kallas: Estonia's prime minister, then the EU's foreign-policy chief.
+        assert_eq!(code("Kaja Kallas warned Moscow.", "2022-05-01"), "ESTGOV");
+        assert_eq!(
+            code("Kaja Kallas warned Moscow.", "2025-01-10"),
+            "IGOEUREEC"
+        );
+        assert_eq!(code("Kaja Kallas warned Moscow.", ""), "IGOEUREEC");
+        // A surname alone, but not inside another name.
+        assert_eq!(
+            code("Xi said the two sides should cooperate.", "2020-01-01"),
+            "CHNGOV"
+        );
+        assert_eq!(
+            code("But Park has refused to meet Japan's leader.", "2015-10-01"),
+            "KORGOV"
+        );
+        assert_eq!(code("Protesters gathered in Central Park.", ""), "");
+    }
+
+    #[test]
+    fn a_first_mention_binds_later_short_ones() {
+        let (g, n) = coder();
+        let mut b = Bindings::default();
+        let first = n.code(
+            g,
+            "Japan's foreign minister Taro Aso arrived in Seoul.",
+            "",
+            Some(&mut b),
+        );
+        assert_eq!(first.source.join(";"), "JPNGOV");
+        let later = n.code(
+            g,
+            "The foreign minister said Seoul should apologise.",
+            "",
+            Some(&mut b),
+        );
+        assert_eq!(later.source.join(";"), "JPNGOV");
+        assert_eq!(later.target.join(";"), "KOR");
+        // Alone, the same sentence has no source.
+        let alone = n.code(
+            g,
+            "The foreign minister said Seoul should apologise.",
+            "",
+            None,
+        );
+        assert_eq!(alone.source.join(";"), "KOR");
+    }
+
+    #[test]
+    fn actors_include_states_reached_through_people_not_organisations() {
+        let (g, n) = coder();
+        let states = |t: &str| n.code(g, t, "2014-06-01", None).states.join(";");
+        assert_eq!(states("Shinzo Abe met Park Geun-hye."), "JPN;KOR");
+        assert_eq!(states("NATO warned Russia."), "RUS");
+    }
+}

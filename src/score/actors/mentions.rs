@@ -1,0 +1,231 @@
+//! A sentence's actor mentions, joined into phrases. Resolution finds every mention:
+//!
+//! - states, from the gazetteer (names, demonyms, capitals, seats of government);
+//! - named people, from dated roles (`people.tsv`, derived from the PETRARCH2
+//!   dictionaries, and `people_current.tsv` for 2016 on): the role held on the document's
+//!   date, or without a date the most recent one; a surname alone (`Xi`, `Park`) for the
+//!   people of `people_current.tsv`, or for anyone named in full earlier in the document;
+//! - organisations and non-state armed groups (`organisations.tsv`), which stay
+//!   organisations (`IGO…`, `NGO…`, `IMG…`);
+//! - generic agents (`agents.tsv`: police → COP, troops → MIL, minister → GOV), which
+//!   take the state beside them ("Japanese Prime Minister", "Seoul's defence ministry",
+//!   "police in Seoul") or, alone, the state bound to them earlier in the document;
+//!
+//! and joins neighbouring ones into phrases.
+use super::bindings::Bindings;
+use super::gazetteer::{Gazetteer, FREE_BEFORE};
+use super::names::{role_on, Named, Names};
+use super::phrase::Phrase;
+use super::words::{at_word_boundaries, capitalised, last_word, word_before};
+
+/// Words before a state that make it the place of the event ("talks in Geneva"); "at"
+/// makes an organisation one ("at the UN"), but before a state it marks the target
+/// ("fired rockets at Israel").
+const PLACE_WORDS: &[&str] = &["in", "near", "outside", "inside", "throughout", "within"];
+
+/// One raw mention before phrases are formed.
+#[derive(Debug, Clone)]
+enum Kind {
+    /// A state's name; "the two Koreas" names two.
+    State(Vec<String>),
+    /// A full name: the code and the name.
+    Person(String),
+    /// A surname alone.
+    Surname(String),
+    Organisation(String),
+    Agent(String),
+}
+
+struct Raw {
+    start: usize,
+    end: usize,
+    kind: Kind,
+}
+
+impl Names {
+    fn raw_mentions(
+        &self,
+        gazetteer: &Gazetteer,
+        text: &str,
+        date: &str,
+        bindings: Option<&Bindings>,
+    ) -> Vec<Raw> {
+        let mut raw: Vec<Raw> = gazetteer
+            .mentions(text)
+            .into_iter()
+            .map(|m| Raw {
+                start: m.start,
+                end: m.end,
+                kind: Kind::State(m.codes),
+            })
+            .collect();
+        for m in self.automaton.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if !at_word_boundaries(text, start, end) {
+                continue;
+            }
+            let found = &text[start..end];
+            let id = m.pattern().as_usize();
+            let kind = match &self.named[id] {
+                Named::Person(roles) if capitalised(found) => {
+                    let Some(role) = role_on(roles, date) else {
+                        continue;
+                    };
+                    Kind::Person(role.code.clone())
+                }
+                Named::Surname(exact, roles) if found == exact => {
+                    let Some(role) = role_on(roles, date) else {
+                        continue;
+                    };
+                    Kind::Surname(role.code.clone())
+                }
+                Named::Organisation(code) if capitalised(found) => {
+                    // Short names ("UN", "WHO", "NATO") only in capitals: "who" is not the
+                    // WHO.
+                    if self.texts[id].len() <= 4 && found != found.to_uppercase() {
+                        continue;
+                    }
+                    Kind::Organisation(code.clone())
+                }
+                Named::Agent(sector) => Kind::Agent(sector.clone()),
+                _ => continue,
+            };
+            raw.push(Raw { start, end, kind });
+        }
+        if let Some(b) = bindings {
+            for (surname, code) in &b.surnames {
+                for (start, _) in text.match_indices(surname.as_str()) {
+                    let end = start + surname.len();
+                    if at_word_boundaries(text, start, end) {
+                        raw.push(Raw {
+                            start,
+                            end,
+                            kind: Kind::Surname(code.clone()),
+                        });
+                    }
+                }
+            }
+        }
+        // Of overlapping mentions the leftmost, then the longest, wins.
+        raw.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut kept: Vec<Raw> = Vec::with_capacity(raw.len());
+        for r in raw {
+            if kept.last().is_some_and(|k| r.start < k.end) {
+                continue;
+            }
+            // A surname right after a capitalised word that is not itself a mention
+            // ("Central Park", "Shinzo Abe" already taken whole) is someone else's name.
+            if matches!(r.kind, Kind::Surname(_)) {
+                let before = text[..r.start].strip_suffix(' ').map(last_word);
+                let after_mention = kept.last().is_some_and(|k| k.end + 1 == r.start);
+                let free = |w: &str| FREE_BEFORE.contains(&w.to_lowercase().as_str());
+                if before.is_some_and(|w| capitalised(w) && !free(w)) && !after_mention {
+                    continue;
+                }
+            }
+            kept.push(r);
+        }
+        kept
+    }
+
+    /// The actor phrases of a sentence, left to right.
+    pub fn phrases(
+        &self,
+        gazetteer: &Gazetteer,
+        text: &str,
+        date: &str,
+        bindings: Option<&Bindings>,
+    ) -> Vec<Phrase> {
+        let raw = self.raw_mentions(gazetteer, text, date, bindings);
+        let mut groups: Vec<Vec<&Raw>> = Vec::new();
+        for r in &raw {
+            let joined = groups.last().is_some_and(|g| {
+                let last = g.last().expect("groups are never empty");
+                let gap = text[last.end..r.start].trim().to_lowercase();
+                let agent_only = g.iter().all(|m| matches!(m.kind, Kind::Agent(_)));
+                matches!(
+                    gap.as_str(),
+                    "" | "'s" | "\u{2019}s" | "of" | "of the" | "-"
+                ) || (agent_only && matches!(r.kind, Kind::State(_)) && gap == "in")
+            });
+            if joined {
+                groups.last_mut().expect("checked").push(r);
+            } else {
+                groups.push(vec![r]);
+            }
+        }
+        groups
+            .into_iter()
+            .map(|g| {
+                let mut p = phrase(text, &g, bindings);
+                p.state = self.state_of(&p.code).map(str::to_string);
+                p
+            })
+            .collect()
+    }
+}
+
+/// One phrase from its mentions: a person's or organisation's own code, else the state's
+/// code with the agent's sector.
+fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
+    let (start, end) = (g[0].start, g[g.len() - 1].end);
+    let mut state = None;
+    let mut sector = None;
+    let mut own = None;
+    let mut person = None;
+    let mut agents = Vec::new();
+    let mut states: Vec<String> = Vec::new();
+    for m in g {
+        match &m.kind {
+            Kind::Person(code) => {
+                own = own.or(Some(code.clone()));
+                person = Some(text[m.start..m.end].to_string());
+            }
+            Kind::Surname(code) => own = own.or(Some(code.clone())),
+            Kind::Organisation(code) => own = own.or(Some(code.clone())),
+            Kind::State(codes) => {
+                state = state.or(codes.first().cloned());
+                states.extend(codes.iter().cloned());
+            }
+            Kind::Agent(s) => {
+                sector = sector.or(Some(s.clone()));
+                agents.push(text[m.start..m.end].to_lowercase());
+            }
+        }
+    }
+    let only_place = own.is_none() && sector.is_none()
+        || own.is_some() && g.len() == 1 && matches!(g[0].kind, Kind::Organisation(_));
+    let before = word_before(text, start);
+    let organisation = own.is_some();
+    let place =
+        only_place && (PLACE_WORDS.contains(&before.as_str()) || organisation && before == "at");
+    let code = match (own, state, &sector) {
+        (Some(code), _, _) => code,
+        (None, Some(state), Some(sector)) => format!("{state}{sector}"),
+        (None, Some(state), None) => state,
+        (None, None, Some(_)) => {
+            // "the minister", bound by an earlier "Japan's foreign minister".
+            let agent = text[start..end].to_lowercase();
+            let definite = text
+                .get(start.saturating_sub(4)..start)
+                .is_some_and(|w| w.eq_ignore_ascii_case("the "));
+            bindings
+                .filter(|_| definite)
+                .and_then(|b| b.agents.get(&agent))
+                .cloned()
+                .unwrap_or_default()
+        }
+        (None, None, None) => String::new(),
+    };
+    Phrase {
+        start,
+        end,
+        code,
+        state: None,
+        states,
+        sector: sector.unwrap_or_default(),
+        place,
+        person,
+        agents,
+    }
+}

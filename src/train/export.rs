@@ -10,8 +10,9 @@ use tch::{nn::Module, Kind, Tensor};
 
 use super::data;
 use super::stack;
-use super::{bert, metrics, Context, Job, Trained};
+use super::{metrics, Context, Job, Trained};
 use crate::error::Error;
+use crate::model::bert;
 use crate::model::heads::{HeadsConfig, LoraConfig, RootConfig, SentimentConfig, TensionConfig};
 use crate::score::sentiment::stack_features;
 

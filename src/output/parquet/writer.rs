@@ -1,13 +1,5 @@
-//! Parquet tables (`-o FILE.parquet`): the same rows and columns as the CSV, with real
-//! types, so that pandas and polars need no type guessing.
-//!
-//! A column's type follows from its documented name ([`kind_of`], the README's column
-//! tables): integers for indices, offsets and counts, floats for scores, booleans for
-//! flags, dictionary-encoded strings for repeated values, plain strings for sentence
-//! text and messages. Every column is nullable: an empty CSV cell is a null. Scores are
-//! stored as the CSV prints them (6 decimals), so both files hold the same values.
-//! Compression is zstd; rows are buffered and written as one row group per checkpoint (a
-//! chunk of the run), or per [`ROW_GROUP_ROWS`] rows, so memory stays bounded.
+//! Writing a Parquet table: rows buffered per column, written as row groups, and the
+//! checkpoints that let `--resume` carry on an interrupted file.
 //!
 //! Parquet has no append, so `--resume` works like this: at each checkpoint the writer
 //! closes its row group and records two things, the length of the `.partial` file (the
@@ -28,175 +20,22 @@ use std::sync::Arc;
 use arrow_array::builder::{
     BooleanBuilder, Float64Builder, Int64Builder, StringBuilder, StringDictionaryBuilder,
 };
-use arrow_array::cast::AsArray;
-use arrow_array::types::{Int32Type, Int64Type};
-use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::SchemaRef;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::{encode_arrow_schema, ArrowSchemaConverter, ArrowWriter};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::{FileMetaData, KeyValue, ParquetMetaData, ParquetMetaDataWriter};
 use parquet::file::properties::WriterProperties;
 
-use super::csv::format_score;
-use super::{commit, partial_path, sibling};
+use super::schema::{kind_of, schema, Kind};
 use crate::error::Error;
+use crate::output::{commit, partial_path, sibling};
 
 /// Rows buffered before a row group is written even without a checkpoint (`merge`,
 /// `aggregate`, very large chunks).
 pub const ROW_GROUP_ROWS: usize = 1 << 17;
-
-/// A column's Parquet (Arrow) type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `INT64`.
-    Int,
-    /// `DOUBLE`.
-    Float,
-    /// `BOOLEAN`.
-    Bool,
-    /// A dictionary-encoded string (Arrow `Dictionary<Int32, Utf8>`).
-    Dict,
-    /// A plain string (`BYTE_ARRAY` UTF8).
-    Text,
-}
-
-impl Kind {
-    fn data_type(self) -> DataType {
-        match self {
-            Kind::Int => DataType::Int64,
-            Kind::Float => DataType::Float64,
-            Kind::Bool => DataType::Boolean,
-            Kind::Dict => DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
-            Kind::Text => DataType::Utf8,
-        }
-    }
-
-    /// As the manifest and the README name it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Kind::Int => "int64",
-            Kind::Float => "double",
-            Kind::Bool => "boolean",
-            Kind::Dict => "dictionary<int32, string>",
-            Kind::Text => "string",
-        }
-    }
-}
-
-/// Integer columns of every table detente writes (sentences, `--docs`, `--errors`,
-/// `aggregate`).
-const INT_COLUMNS: [&str; 10] = [
-    "paragraph",
-    "sentence",
-    "start",
-    "end",
-    "n_tokens",
-    "line",
-    "n_paragraphs",
-    "n_sentences",
-    "n_set_aside",
-    "n_docs",
-];
-const BOOL_COLUMNS: [&str; 3] = ["truncated", "forced_split", "actors_inherited"];
-/// Strings that rarely repeat: stored plain, not as a dictionary.
-const TEXT_COLUMNS: [&str; 5] = [
-    "text",
-    "message",
-    "source_text",
-    "target_text",
-    "actor_sentiment",
-];
-const FLOAT_COLUMNS: [&str; 21] = [
-    "sentiment_lexicon",
-    "lexicon_pos",
-    "lexicon_neu",
-    "lexicon_neg",
-    "sentiment",
-    "event_confidence",
-    "cameo_confidence",
-    "goldstein",
-    "tension",
-    "p_statement",
-    "p_verbal_cooperation",
-    "p_material_cooperation",
-    "p_verbal_conflict",
-    "p_material_conflict",
-    "tension_mean",
-    "tension_max",
-    "share_tense",
-    "tension_p90",
-    "goldstein_mean",
-    "sentiment_mean",
-    "sentiment_lexicon_mean",
-];
-/// Documented string columns that repeat (dictionary-encoded); any column not named here
-/// or above (`--keep-fields`, `aggregate`'s keys) is a dictionary string too.
-const DICT_COLUMNS: [&str; 16] = [
-    "doc_id",
-    "date",
-    "title",
-    "source",
-    "target",
-    "dateline",
-    "credit",
-    "lang",
-    "set_aside",
-    "kind",
-    "sentiment_label",
-    "event_class",
-    "cameo_root",
-    "cameo_name",
-    "actors",
-    "dyad",
-];
-
-/// The type of a column, by its documented name.
-pub fn kind_of(column: &str) -> Kind {
-    if INT_COLUMNS.contains(&column) {
-        Kind::Int
-    } else if BOOL_COLUMNS.contains(&column) {
-        Kind::Bool
-    } else if TEXT_COLUMNS.contains(&column) {
-        Kind::Text
-    } else if FLOAT_COLUMNS.contains(&column) {
-        Kind::Float
-    } else {
-        Kind::Dict
-    }
-}
-
-/// Whether `column` is one that [`kind_of`] names explicitly (a unit test checks every
-/// scorer column is).
-pub fn is_documented(column: &str) -> bool {
-    [
-        &INT_COLUMNS[..],
-        &BOOL_COLUMNS,
-        &TEXT_COLUMNS,
-        &FLOAT_COLUMNS,
-        &DICT_COLUMNS,
-    ]
-    .iter()
-    .any(|names| names.contains(&column))
-}
-
-/// The Arrow schema of a table with this header.
-pub fn schema(header: &[String]) -> SchemaRef {
-    Arc::new(Schema::new(
-        header
-            .iter()
-            .map(|name| Field::new(name, kind_of(name).data_type(), true))
-            .collect::<Vec<_>>(),
-    ))
-}
-
-/// `name: type` for each column, for the manifest.
-pub fn describe_schema(header: &[String]) -> Vec<(String, String)> {
-    header
-        .iter()
-        .map(|n| (n.clone(), kind_of(n).describe().to_string()))
-        .collect()
-}
 
 /// One column being filled.
 enum Builder {
@@ -259,7 +98,7 @@ impl Builder {
     }
 }
 
-fn parquet_err(what: &str, e: impl std::fmt::Display) -> Error {
+pub(super) fn parquet_err(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Parquet {
         what: what.to_string(),
         message: e.to_string(),
@@ -484,147 +323,10 @@ fn from_hex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// A Parquet table read row by row, each cell as the CSV would hold it (integers in
-/// decimal, floats with 6 decimals, `true`/`false`, a null as an empty cell): what
-/// `merge`, `aggregate` and `report` read.
-pub struct ParquetIn {
-    reader: ParquetRecordBatchReader,
-    header: Vec<String>,
-    batch: Option<RecordBatch>,
-    next: usize,
-    what: String,
-}
-
-impl ParquetIn {
-    pub fn open(path: &Path) -> Result<ParquetIn, Error> {
-        let what = path.display().to_string();
-        let file = File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let builder =
-            ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| parquet_err(&what, e))?;
-        let header = builder
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect();
-        let reader = builder
-            .with_batch_size(8192)
-            .build()
-            .map_err(|e| parquet_err(&what, e))?;
-        Ok(ParquetIn {
-            reader,
-            header,
-            batch: None,
-            next: 0,
-            what,
-        })
-    }
-
-    pub fn header(&self) -> &[String] {
-        &self.header
-    }
-
-    /// Reads the next row into `record`; `false` at the end.
-    pub fn read_record(&mut self, record: &mut csv::ByteRecord) -> Result<bool, Error> {
-        loop {
-            if let Some(b) = &self.batch {
-                if self.next < b.num_rows() {
-                    record.clear();
-                    let mut cell = String::new();
-                    for col in b.columns() {
-                        cell.clear();
-                        format_cell(col, self.next, &mut cell)
-                            .map_err(|m| parquet_err(&self.what, m))?;
-                        record.push_field(cell.as_bytes());
-                    }
-                    self.next += 1;
-                    return Ok(true);
-                }
-            }
-            match self.reader.next() {
-                None => return Ok(false),
-                Some(b) => {
-                    self.batch = Some(b.map_err(|e| parquet_err(&self.what, e))?);
-                    self.next = 0;
-                }
-            }
-        }
-    }
-}
-
-/// One cell as the CSV holds it.
-fn format_cell(col: &ArrayRef, i: usize, out: &mut String) -> Result<(), String> {
-    use std::fmt::Write as _;
-    if col.is_null(i) {
-        return Ok(());
-    }
-    match col.data_type() {
-        DataType::Int64 => {
-            let _ = write!(out, "{}", col.as_primitive::<Int64Type>().value(i));
-        }
-        DataType::Int32 => {
-            let _ = write!(out, "{}", col.as_primitive::<Int32Type>().value(i));
-        }
-        DataType::Float64 => {
-            let v = col
-                .as_primitive::<arrow_array::types::Float64Type>()
-                .value(i);
-            let mut s = String::new();
-            format_score(v, &mut s);
-            out.push_str(&s);
-        }
-        DataType::Boolean => out.push_str(if col.as_boolean().value(i) {
-            "true"
-        } else {
-            "false"
-        }),
-        DataType::Utf8 => out.push_str(col.as_string::<i32>().value(i)),
-        DataType::LargeUtf8 => out.push_str(col.as_string::<i64>().value(i)),
-        DataType::Dictionary(key, _) if **key == DataType::Int32 => {
-            let dict = col.as_dictionary::<Int32Type>();
-            format_cell(dict.values(), dict.keys().value(i) as usize, out)?;
-        }
-        other => return Err(format!("unsupported column type {other}")),
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::reader::ParquetIn;
     use super::*;
-    use crate::score::{registry, ScorerOptions};
-
-    #[test]
-    fn every_scorer_column_has_a_documented_type() {
-        let all = ScorerOptions {
-            lexicon_detail: true,
-            class_probs: true,
-            actors_carry: true,
-        };
-        for info in registry() {
-            for c in (info.columns)(&all)
-                .iter()
-                .map(String::as_str)
-                .chain(info.document_columns.iter().copied())
-            {
-                assert!(
-                    is_documented(c),
-                    "column '{c}' of {} has no Parquet type",
-                    info.name
-                );
-            }
-        }
-        for c in super::super::csv::BASE_COLUMNS
-            .iter()
-            .chain(&super::super::csv::DOC_COLUMNS)
-            .chain(&super::super::csv::ERROR_COLUMNS)
-        {
-            assert!(is_documented(c), "column '{c}' has no Parquet type");
-        }
-    }
 
     #[test]
     fn rows_beyond_a_row_group_start_another() {

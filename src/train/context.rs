@@ -1,0 +1,136 @@
+//! What training loads once: the base encoder, the data sets, VADER, and the frozen
+//! layers' cached states of every sentence set; the dev split and the root configuration
+//! read from them.
+use std::path::PathBuf;
+use std::time::Instant;
+
+use tch::Kind;
+
+use super::cache::{self, Cache};
+use super::recipe::Recipe;
+use super::{data, export, Job};
+use crate::error::Error;
+use crate::model::bert::{self, Bert};
+use crate::model::tokenize::SentenceTokenizer;
+use crate::score::Vader;
+
+/// Everything training needs, loaded once.
+pub struct Context {
+    pub recipe: Recipe,
+    pub base: Bert,
+    pub sentiment: data::Sentiment,
+    pub tension: data::Labelled,
+    /// The silver root of each tension sentence, if any.
+    pub roots: Vec<Option<usize>>,
+    /// Political-news sentences with one sentiment (0 negative, 1 neutral, 2 positive).
+    pub news: data::Labelled,
+    pub cameo: data::Cameo,
+    pub vader: Vader,
+    pub sent_cache: Cache,
+    pub nyt_cache: Cache,
+    pub ten_cache: Cache,
+    pub news_cache: Cache,
+    /// The codebook's example sentences.
+    pub cameo_cache: Cache,
+}
+
+fn encoder_dir(models: &std::path::Path) -> PathBuf {
+    models.join(crate::model::encoder::MODEL_NAME)
+}
+
+pub fn tokenizer(models: &std::path::Path, max_tokens: usize) -> Result<SentenceTokenizer, Error> {
+    SentenceTokenizer::from_file(
+        &encoder_dir(models).join(crate::model::encoder::TOKENIZER),
+        max_tokens,
+    )
+}
+
+impl Context {
+    pub fn load(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Context, Error> {
+        let r = job.recipe.clone();
+        let dir = encoder_dir(&job.models);
+        let (config, vars) = bert::load_vars(
+            &dir.join(crate::model::encoder::CONFIG),
+            &dir.join(crate::model::encoder::WEIGHTS),
+            tch::Device::Cpu,
+        )?;
+        let base = Bert::new(&vars.variables(), &config, Kind::Float)?;
+        if r.start >= base.layers() {
+            return Err(Error::Usage(format!(
+                "--start {} leaves no layer to tune (the encoder has {})",
+                r.start,
+                base.layers()
+            )));
+        }
+        let sentiment = data::load_sentiment(&job.data.hutto, r.seed)?;
+        let tension = data::load_tension(&job.data.tension)?;
+        let roots = data::load_roots(&job.data.roots, &tension)?;
+        let (news, mixed) = data::load_news(&job.data.news)?;
+        let cameo = data::load_cameo(&job.data.cameo_codes(), &job.data.cameo_goldstein())?;
+        let vader = crate::score::lexicon::load_vader(&job.models)?;
+        log(&format!(
+            "data: {} sentiment training sentences ({} in the dev split), {} NYT test sentences, {} tension sentences ({} with a silver root), {} news sentences ({mixed} with mixed targets left out), {} codebook examples",
+            sentiment.train.texts.len(),
+            sentiment.dev.iter().filter(|&&d| d).count(),
+            sentiment.nyt.texts.len(),
+            tension.texts.len(),
+            roots.iter().flatten().count(),
+            news.texts.len(),
+            cameo.examples.len()
+        ));
+        let tok = tokenizer(&job.models, cache::CACHE_TOKENS)?;
+        let t0 = Instant::now();
+        let weights = encoder_dir(&job.models).join(crate::model::encoder::WEIGHTS);
+        let weights_sha = crate::model::files::sha256_file(&weights)?;
+        let build = |texts: &[String]| -> Result<Cache, Error> {
+            let ids = cache::tokenize(&tok, texts)?;
+            match &job.cache {
+                Some(dir) => Cache::load_or_build(&base, &ids, r.start, dir, &weights_sha),
+                None => Ok(Cache::build(&base, &ids, r.start)),
+            }
+        };
+        let sent_cache = build(&sentiment.train.texts)?;
+        let nyt_cache = build(&sentiment.nyt.texts)?;
+        let ten_cache = build(&tension.texts)?;
+        let news_cache = build(&news.texts)?;
+        let examples: Vec<String> = cameo.examples.iter().map(|x| x.text.clone()).collect();
+        let cameo_cache = build(&examples)?;
+        log(&format!(
+            "frozen layers 0-{} cached in {:.0} s",
+            r.start as i64 - 1,
+            t0.elapsed().as_secs_f64()
+        ));
+        Ok(Context {
+            recipe: r,
+            base,
+            sentiment,
+            tension,
+            roots,
+            news,
+            cameo,
+            vader,
+            sent_cache,
+            nyt_cache,
+            ten_cache,
+            news_cache,
+            cameo_cache,
+        })
+    }
+
+    /// The root configuration the export writes (names, classes, Goldstein values,
+    /// conflict weights), which scoring reads back.
+    pub fn roots(&self) -> Vec<crate::model::heads::RootConfig> {
+        export::roots(&self.cameo)
+    }
+
+    pub fn dev_split(&self) -> (Vec<usize>, Vec<usize>) {
+        let dev = &self.sentiment.dev;
+        let held: Vec<usize> = (0..dev.len()).filter(|&i| dev[i]).collect();
+        let train: Vec<usize> = if self.recipe.hold_out_dev {
+            (0..dev.len()).filter(|&i| !dev[i]).collect()
+        } else {
+            (0..dev.len()).collect()
+        };
+        (train, held)
+    }
+}

@@ -1,0 +1,243 @@
+//! The fit loop: one model (LoRA delta and heads) trained multi-task from the cached
+//! frozen states, with seeded batches of sentiment, tension and news sentences.
+use std::time::Instant;
+
+use tch::{nn, nn::Module, nn::OptimizerConfig, Tensor};
+
+use super::cache;
+use super::context::Context;
+use super::data;
+use super::rng::Rng;
+use crate::model::bert::{self, Lora};
+
+/// What the tension heads give for one sentence.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    pub class_p: Vec<f64>,
+    pub root_logits: Vec<f64>,
+}
+
+/// Items drawn in batches from reshuffled passes over a small set (which is thereby
+/// oversampled relative to the sentiment sentences).
+struct Pool<'a> {
+    items: &'a [usize],
+    left: Vec<usize>,
+}
+
+impl<'a> Pool<'a> {
+    fn new(items: &'a [usize]) -> Pool<'a> {
+        Pool {
+            items,
+            left: Vec::new(),
+        }
+    }
+
+    fn draw(&mut self, rng: &mut Rng, n: usize) -> Option<Vec<usize>> {
+        if n == 0 || self.items.len() < n {
+            return None;
+        }
+        if self.left.len() < n {
+            self.left = rng
+                .permutation(self.items.len())
+                .into_iter()
+                .map(|k| self.items[k])
+                .collect();
+        }
+        Some(self.left.split_off(self.left.len() - n))
+    }
+}
+
+/// A trained model: the delta and the heads.
+pub struct Trained {
+    pub vs: nn::VarStore,
+    pub lora: Lora,
+    pub h_sent: nn::Linear,
+    pub h_ten: nn::Linear,
+    pub h_root: nn::Linear,
+    pub h_news: nn::Linear,
+    pub seconds: f64,
+}
+
+impl Context {
+    /// The tuned layers over cached frozen states `x`, mean-pooled.
+    pub(super) fn encode(&self, lora: &Lora, x: Tensor, mask: &Tensor, train: bool) -> Tensor {
+        let h = bert::run_layers(
+            &self.base,
+            Some(lora),
+            x,
+            mask,
+            self.recipe.start,
+            self.base.layers(),
+            train,
+        );
+        bert::pool(&h, mask)
+    }
+
+    /// Trains on the sentiment sentences `s_train`, tension sentences `t_train` and news
+    /// sentences `n_train`.
+    // `loss = loss + …` builds a new tensor; `+=` would add in place on the graph.
+    #[allow(clippy::assign_op_pattern)]
+    pub fn fit(
+        &self,
+        s_train: &[usize],
+        t_train: &[usize],
+        n_train: &[usize],
+        log: &mut dyn FnMut(&str),
+    ) -> Trained {
+        let r = &self.recipe;
+        tch::manual_seed(r.seed as i64);
+        let mut rng = Rng::new(r.seed);
+        let vs = nn::VarStore::new(tch::Device::Cpu);
+        let lora = Lora::new(
+            &(vs.root().set_group(0) / "lora"),
+            &self.base,
+            r.start,
+            r.rank,
+            r.alpha,
+        );
+        let zero = nn::LinearConfig {
+            ws_init: nn::Init::Const(0.0),
+            bs_init: Some(nn::Init::Const(0.0)),
+            bias: true,
+        };
+        let heads = vs.root().set_group(1);
+        let h = self.base.hidden;
+        let t = Trained {
+            h_sent: nn::linear(&heads / "sentiment", h, 1, zero),
+            h_ten: nn::linear(&heads / "tension", h, data::CLASSES.len() as i64, zero),
+            h_root: nn::linear(&heads / "root", h, data::ROOT_CLASS.len() as i64, zero),
+            h_news: nn::linear(&heads / "news", h, data::NEWS_CLASSES.len() as i64, zero),
+            lora,
+            vs,
+            seconds: 0.0,
+        };
+        let mut opt = nn::AdamW::default().build(&t.vs, r.lr).expect("AdamW");
+        opt.set_weight_decay_group(0, 0.0);
+        opt.set_weight_decay_group(1, r.head_weight_decay);
+
+        let steps = ((s_train.len() as f64 * r.epochs) / r.sbs as f64).ceil() as usize;
+        let warm = ((r.warmup * steps as f64) as usize).max(1);
+        let factor = |s: usize| {
+            let up = (s + 1) as f64 / warm as f64;
+            let down = ((steps - s) as f64 / (steps - warm) as f64).max(0.0);
+            up.min(down)
+        };
+        let lengths = self.sent_cache.lengths();
+        let mut sent_batches: Vec<Vec<usize>> = Vec::new();
+        let (mut ten_pool, mut news_pool) = (Pool::new(t_train), Pool::new(n_train));
+        let ratings = &self.sentiment.train.ratings;
+        let t0 = Instant::now();
+        let (mut ls, mut lt, mut lr, mut ln) = (0.0, 0.0, 0.0, 0.0);
+        let ema = |avg: &mut f64, x: &Tensor| {
+            *avg = 0.98 * *avg + 0.02 * f64::try_from(x).unwrap_or(f64::NAN);
+        };
+        for step in 0..steps {
+            if sent_batches.is_empty() {
+                sent_batches = self.sentiment_epoch(&mut rng, s_train, &lengths);
+            }
+            let si = sent_batches.pop().expect("refilled");
+            let (x, m) = self.sent_cache.batch(&si, r.max_len);
+            let target: Vec<f32> = si.iter().map(|&i| (ratings[i] / 4.0) as f32).collect();
+            let pred = t
+                .h_sent
+                .forward(&self.encode(&t.lora, x, &m, true))
+                .squeeze_dim(-1);
+            let loss_s = pred.mse_loss(&Tensor::from_slice(&target), tch::Reduction::Mean);
+            ema(&mut ls, &loss_s);
+            let mut loss = loss_s;
+            if let Some(ti) = ten_pool.draw(&mut rng, r.tbs).filter(|_| r.w_ten > 0.0) {
+                let (loss_t, loss_r) = self.tension_loss(&t, &ti);
+                ema(&mut lt, &loss_t);
+                loss = loss + loss_t * r.w_ten;
+                if let Some(loss_r) = loss_r.filter(|_| r.w_root > 0.0) {
+                    ema(&mut lr, &loss_r);
+                    loss = loss + loss_r * r.w_root;
+                }
+            }
+            if let Some(ni) = news_pool.draw(&mut rng, r.nbs).filter(|_| r.w_news > 0.0) {
+                let (x, m) = self.news_cache.batch(&ni, r.max_len);
+                let labels: Vec<i64> = ni.iter().map(|&i| self.news.labels[i] as i64).collect();
+                let logits = t.h_news.forward(&self.encode(&t.lora, x, &m, true));
+                let loss_n = logits.cross_entropy_for_logits(&Tensor::from_slice(&labels));
+                ema(&mut ln, &loss_n);
+                loss = loss + loss_n * r.w_news;
+            }
+            opt.set_lr_group(0, r.lr * factor(step));
+            opt.set_lr_group(1, r.head_lr * factor(step));
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+            if step % 100 == 0 || step + 1 == steps {
+                log(&format!(
+                    "step {step}/{steps} mse {ls:.4} ce class {lt:.4} root {lr:.4} news {ln:.4} {:.0} s",
+                    t0.elapsed().as_secs_f64()
+                ));
+            }
+        }
+        Trained {
+            seconds: t0.elapsed().as_secs_f64(),
+            ..t
+        }
+    }
+
+    /// The class cross-entropy of a batch of tension sentences, and the root
+    /// cross-entropy within each sentence's gold class over those with a silver root
+    /// (`None` when none has).
+    fn tension_loss(&self, t: &Trained, ti: &[usize]) -> (Tensor, Option<Tensor>) {
+        let (x, m) = self.ten_cache.batch(ti, self.recipe.max_len);
+        let e = self.encode(&t.lora, x, &m, true);
+        let labels: Vec<i64> = ti.iter().map(|&i| self.tension.labels[i] as i64).collect();
+        let loss_t = t
+            .h_ten
+            .forward(&e)
+            .cross_entropy_for_logits(&Tensor::from_slice(&labels));
+        let with: Vec<(usize, usize)> = ti
+            .iter()
+            .enumerate()
+            .filter_map(|(b, &i)| self.roots[i].map(|r| (b, r)))
+            .collect();
+        if with.is_empty() {
+            return (loss_t, None);
+        }
+        let rows: Vec<i64> = with.iter().map(|&(b, _)| b as i64).collect();
+        let logits = t
+            .h_root
+            .forward(&e.index_select(0, &Tensor::from_slice(&rows)));
+        // Roots outside the gold class are masked out: a softmax within the class.
+        let outside: Vec<bool> = with
+            .iter()
+            .flat_map(|&(_, r)| {
+                let c = data::ROOT_CLASS[r];
+                data::ROOT_CLASS.iter().map(move |&k| k != c)
+            })
+            .collect();
+        let outside = Tensor::from_slice(&outside).view([with.len() as i64, -1]);
+        let target: Vec<i64> = with.iter().map(|&(_, r)| r as i64).collect();
+        let loss_r = logits
+            .masked_fill(&outside, -1e9)
+            .cross_entropy_for_logits(&Tensor::from_slice(&target));
+        (loss_t, Some(loss_r))
+    }
+
+    /// One pass over the sentiment sentences in batches of similar length: shuffled, cut
+    /// into chunks of 20 batches, each chunk sorted by length and cut into full batches,
+    /// the batches shuffled. Returned in reverse order of use.
+    fn sentiment_epoch(
+        &self,
+        rng: &mut Rng,
+        s_train: &[usize],
+        lengths: &[usize],
+    ) -> Vec<Vec<usize>> {
+        let sbs = self.recipe.sbs;
+        let mut order = s_train.to_vec();
+        rng.shuffle(&mut order);
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        for chunk in order.chunks(sbs * 20) {
+            let sorted = cache::by_length(lengths, chunk);
+            batches.extend(sorted.chunks_exact(sbs).map(<[usize]>::to_vec));
+        }
+        rng.shuffle(&mut batches);
+        batches.reverse();
+        batches
+    }
+}

@@ -3,7 +3,7 @@
 //!
 //!     cargo run --release --example lexicon_throughput -- SENTENCES.txt [REPEAT]
 //!
-//! `scripts/lexicon_bench` runs it beside the Python reference on the same sentences.
+//! `scripts/bench/lexicon` runs it beside the Python reference on the same sentences.
 use std::time::Instant;
 
 use detente::score::Vader;

@@ -58,7 +58,7 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     news: Option<PathBuf>,
     /// The silver CAMEO roots of the tension sentences (written by
-    /// scripts/experiments/silver_roots.py).
+    /// scripts/build/silver_roots.py).
     #[arg(long, default_value = train::data::ROOTS_FILE, value_name = "FILE")]
     roots: PathBuf,
     /// The metrics file (JSON; default: $DETENTE_HOME/train/metrics.json).

@@ -299,7 +299,7 @@ impl ActorHead {
         } else if sha != config.heads_sha256 {
             Some(format!(
                 "fit on the encoder of heads.safetensors {}, but {} is {sha}: refit it \
-                 (scripts/train_actor_sentiment)",
+                 (scripts/build/actor_sentiment)",
                 config.heads_sha256,
                 heads_path.display()
             ))

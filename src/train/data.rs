@@ -254,7 +254,7 @@ pub fn load_cameo(codes: &Path, goldstein: &Path) -> Result<Cameo, Error> {
 }
 
 /// The silver CAMEO root of each tension sentence (`datasets/cameo_quad_roots.tsv`, written
-/// by `scripts/experiments/silver_roots.py`): a root index 0–19 within the sentence's gold
+/// by `scripts/build/silver_roots.py`): a root index 0–19 within the sentence's gold
 /// class, or none. Rows follow the tension file's non-blank lines in order; each row's hash
 /// of its sentence must match, so a different tension file is an error, not a silent shift.
 pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>, Error> {
@@ -284,7 +284,7 @@ pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>,
             return Err(bad(
                 path,
                 i + 1,
-                format!("row {} does not match tension sentence {} (rebuild it with scripts/experiments/silver_roots.py)", k + 1, k + 1),
+                format!("row {} does not match tension sentence {} (rebuild it with scripts/build/silver_roots.py)", k + 1, k + 1),
             ));
         }
         out.push(match f[3] {

@@ -227,7 +227,8 @@ fn cosine(a: &[f32], b: &[f32]) -> f64 {
     dot / (na * nb)
 }
 
-/// Embeddings of the binary against sentence-transformers (scripts/reference_embeddings.py).
+/// Embeddings of the binary against sentence-transformers
+/// (scripts/fixtures/reference_embeddings.py).
 #[test]
 fn encoder_matches_sentence_transformers() {
     models();
@@ -1678,7 +1679,7 @@ fn train_names_the_file_and_line_of_bad_training_data() {
 }
 
 /// `actor_sentiment` against its reference (`tests/fixtures/actor_reference.jsonl`, written
-/// by `scripts/experiments/actor_sentiment.py --write`: the Python encoder, the mentions'
+/// by `scripts/build/actor_sentiment_fit.py --write`: the Python encoder, the mentions'
 /// token states pooled, the exported head, fp32): the same states in the same order as
 /// `actors`, each cell p(positive) − p(negative) to its three printed decimals, and the same
 /// cells whatever the batch size.

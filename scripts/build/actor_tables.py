@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the actor tables of models/actors/ from the PETRARCH2 dictionaries.
 
-    python3 scripts/actors/build_tables.py [DICT_DIR [OUT_DIR]]
+    python3 scripts/build/actor_tables.py [DICT_DIR [OUT_DIR]]
 
 DICT_DIR holds Phoenix.Countries.actors.txt, Phoenix.International.actors.txt,
 Phoenix.MilNonState.actors.txt and Phoenix.agents.txt (openeventdata/petrarch2, MIT licence).
@@ -62,7 +62,7 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROG = "build_tables"
+PROG = "actor_tables"
 
 COUNTRIES = "Phoenix.Countries.actors.txt"
 INTERNATIONAL = "Phoenix.International.actors.txt"

@@ -20,7 +20,8 @@ import time
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+SCRIPTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(SCRIPTS, "reference"))  # the Python reference, score.py
 import score as S  # noqa: E402
 
 COLUMNS = ["sentiment", "tension", "event_confidence"]

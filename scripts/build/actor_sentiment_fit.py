@@ -12,8 +12,11 @@ them out), and which are the case a per-actor score exists for. Baselines on the
 targets: the sentence's own `sentiment_label` (the news head) given to every target, and
 the majority class.
 
-  actor_sentiment.py [--models DIR] [--data newsmtsc_train.jsonl] [--threads N]
-                     [--write DIR --fixture FILE]
+  actor_sentiment_fit.py [--models DIR] [--data newsmtsc_train.jsonl] [--threads N]
+                         [--write DIR --fixture FILE]
+
+scripts/build/actor_sentiment runs it with the shipped recipe's arguments: it is the recipe
+of models/actor_sentiment/ and tests/fixtures/actor_reference.jsonl.
 
 --mixed-weights W... adds a 5-fold CV (by sentence) over the mixed sentences whose
 training folds also hold the other mixed sentences' targets, weighted W: the recipe of the

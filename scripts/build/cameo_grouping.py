@@ -1,7 +1,7 @@
 """Do the five labels of cameo_quad_train.tsv follow CAMEO's root -> quad-class table?
 (docs/cameo-grouping.md)
 
-    python3 scripts/experiments/cameo_grouping.py [--datasets DIR] [--cameo DIR]
+    python3 scripts/build/cameo_grouping.py [--datasets DIR] [--cameo DIR]
         [--min-n 8] [--all-tokens] [--examples ROOT]
 
 Gives every labelled sentence a silver CAMEO root from the PETRARCH2 verb dictionary

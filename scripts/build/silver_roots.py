@@ -1,10 +1,10 @@
 """Silver CAMEO root labels for the tension training sentences, constrained by their gold class.
 
-    python3 scripts/experiments/silver_roots.py [--datasets DIR] [--out datasets/cameo_quad_roots.tsv]
+    python3 scripts/build/silver_roots.py [--datasets DIR] [--out datasets/cameo_quad_roots.tsv]
 
 `detente train` learns the root classifier's within-class part from this table (models/heads.md).
 For each line of cameo_quad_train.tsv, the PETRARCH2 verb dictionary codes every verb of the
-sentence as scripts/experiments/cameo_grouping.py does (its docstring has the rules). The silver
+sentence as scripts/build/cameo_grouping.py does (its docstring has the rules). The silver
 root is the root most of the sentence's coded verbs share *among the roots of its gold class*
 under detente's grouping (docs/cameo-grouping.md):
 
@@ -73,7 +73,7 @@ def main():
         n_root[gold, root is not None] += 1
     with open(args.out, 'w', encoding='utf-8') as f:
         f.write('# Silver CAMEO roots of ../shared/datasets/cameo_quad_train.tsv, constrained by the gold class\n'
-                '# (scripts/experiments/silver_roots.py; PETRARCH2 verb dictionary, MIT). No sentence text.\n')
+                '# (scripts/build/silver_roots.py; PETRARCH2 verb dictionary, MIT). No sentence text.\n')
         f.write('line\tsha256\tgold\troot\tvia\tverbs\n')
         for r in rows:
             f.write('\t'.join(map(str, r)) + '\n')

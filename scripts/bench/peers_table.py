@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Prints scripts/bench's results table from its work folder (header, times, parity checks,
-matmul probes, the fp32 outputs for the token counts, the peers' own timing lines).
+"""Prints the results table of scripts/bench/peers from its work folder (header, times,
+parity checks, matmul probes, the fp32 outputs for the token counts, the peers' own timing
+lines).
 
-  bench_table.py WORK_DIR
+  peers_table.py WORK_DIR
 """
 import csv
 import json

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Dense matmul throughput through libtorch (torch 2.4, the same library detente links)
 at the shapes of all-MiniLM-L6-v2's linear layers: the denominator of the hardware bound
-that scripts/bench prints (bench_table.py has the FLOPs per sentence).
+that scripts/bench/peers prints (peers_table.py has the FLOPs per sentence).
 
   gemm_probe.py [--threads N] [--dtype fp32|bf16] [--seconds S]
 

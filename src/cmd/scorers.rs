@@ -16,11 +16,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let models = detente::model::files::resolve(args.models.as_deref());
     println!("models: {} (from {})", models.path.display(), models.origin);
     let all = score::registry();
-    let opts = ScorerOptions {
-        lexicon_detail: true,
-        class_probs: true,
-        actors_carry: true,
-    };
+    let opts = ScorerOptions::all();
     for s in all {
         let installed = s.file_paths(&models.path).iter().all(|p| p.is_file());
         println!();
@@ -34,7 +30,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         );
         println!("  {}", s.description);
-        println!("  columns: {}", (s.columns)(&opts).join(", "));
+        let typed = |cols: &[score::Column]| -> String {
+            cols.iter()
+                .map(|c| format!("{} ({})", c.name, c.kind.describe()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!("  columns: {}", typed(&(s.columns)(&opts)));
+        if !s.document_columns.is_empty() {
+            println!("  --docs columns: {}", typed(s.document_columns));
+        }
         println!(
             "  needs the sentence encoder: {}",
             if s.needs_embedding { "yes" } else { "no" }

@@ -163,7 +163,7 @@ fn span_groups<'a>(
     infos: &'a [DocText],
     text: &(dyn Fn(&ChunkSentence) -> &'a str + Sync),
 ) -> Vec<SpanGroups> {
-    let Some(scorer) = loaded.scorers.iter().find(|s| s.uses_spans()) else {
+    let Some(pass) = loaded.scorers.iter().find_map(|s| s.span_pass()) else {
         return Vec::new();
     };
     let mut docs: Vec<&[ChunkSentence]> = Vec::new();
@@ -187,7 +187,7 @@ fn span_groups<'a>(
                         date: &infos[c.doc].date,
                     })
                     .collect();
-                let mut g = scorer.spans(&s);
+                let mut g = pass.spans(&s);
                 g.resize(s.len(), SpanGroups::default());
                 g
             })

@@ -112,7 +112,7 @@ fn header(cfg: &RunConfig, selected: &[ScorerInfo], has_jsonl: bool) -> Vec<Stri
     };
     let mut header: Vec<String> = base.iter().map(|s| s.to_string()).collect();
     for s in selected {
-        header.extend((s.columns)(&cfg.scorer_options));
+        header.extend(s.column_names(&cfg.scorer_options));
     }
     if has_jsonl {
         header.push("title".to_string());

@@ -47,7 +47,7 @@ fn build(cfg: &RunConfig, plan: &Plan, loaded: &Loaded, summary: &Summary) -> Ma
             .iter()
             .map(|s| ScorerRecord {
                 name: s.name.into(),
-                columns: (s.columns)(&cfg.scorer_options),
+                columns: s.column_names(&cfg.scorer_options),
                 needs_embedding: s.needs_embedding,
             })
             .collect(),

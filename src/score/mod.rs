@@ -1,20 +1,27 @@
 //! Scorers: everything that turns a sentence into score columns sits behind [`Scorer`],
 //! so the run never knows which models exist, nor which column means what: the columns a
 //! scorer adds to the sentence rows, and to the `--docs` rows ([`Scorer::summarize`]),
-//! are its own. A scorer that reads the sentence
-//! embedding says so with [`Scorer::needs_embedding`]; the encoder then runs once per
-//! sentence and every such scorer shares its output. A run whose scorers need no
+//! are its own, declared once with their types in the [`registry`]. A scorer that reads
+//! the sentence embedding says so ([`Scorer::needs_embedding`]); the encoder then runs
+//! once per sentence and every such scorer shares its output. A run whose scorers need no
 //! embedding never loads libtorch models.
-use std::path::{Path, PathBuf};
-
-use crate::error::Error;
-
+//!
+//! The files: [`registry`] (the built-in scorers and their options), [`column`] (a
+//! column's name and type), [`passes`] (the passes over documents and paragraphs), and
+//! one file or folder per scorer: [`lexicon`], [`sentiment`], [`tension`], [`actors`]
+//! (with `actor_sentiment` in [`actors::sentiment`]).
 pub mod actors;
+pub mod column;
 pub mod lexicon;
+pub mod passes;
+pub mod registry;
 pub mod sentiment;
 pub mod tension;
 
+pub use column::{column_kind, Column, ColumnKind};
 pub use lexicon::{Polarity, Vader};
+pub use passes::{document_columns, finish_document, finish_paragraphs, summarize_documents};
+pub use registry::{registry, select, BuildFn, ScorerInfo, ScorerOptions};
 
 /// One CSV cell of a score column.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +32,7 @@ pub enum Cell {
 }
 
 /// Named groups of byte ranges of one sentence, each group pooled into one vector by the
-/// encoder ([`Scorer::spans`]).
+/// encoder ([`SpanPass::spans`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SpanGroups {
     pub keys: Vec<String>,
@@ -39,7 +46,7 @@ pub struct Sentence<'a> {
     pub text: &'a str,
     /// The L2-normalised sentence embedding, present when the scorer needs it.
     pub embedding: Option<&'a [f32]>,
-    /// The keys of the groups that [`Scorer::spans`] asked for, and their pooled token
+    /// The keys of the groups that [`SpanPass::spans`] asked for, and their pooled token
     /// states: one L2-normalised vector of the embedding's length per key, in order.
     /// Empty when none.
     pub span_keys: &'a [String],
@@ -49,261 +56,107 @@ pub struct Sentence<'a> {
     pub date: &'a str,
 }
 
-pub trait Scorer: Send + Sync {
-    fn name(&self) -> &str;
-    /// Column names, in the order `score` pushes cells.
-    fn columns(&self) -> &[String];
-    fn needs_embedding(&self) -> bool;
-    /// Pushes exactly `columns().len()` cells.
-    fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>);
-    /// Whether [`Scorer::spans`] asks for pooled token states. At most one scorer of a run
-    /// may (the registry's `actor_sentiment`).
-    fn uses_spans(&self) -> bool {
-        false
+/// What every scorer is, as the registry declares it for the run's options: its name,
+/// its sentence columns in order, and whether it reads the embedding. A scorer keeps one
+/// (made by [`Identity::of`] in its `build`) and hands it out from [`Scorer::identity`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    pub name: &'static str,
+    pub columns: Vec<String>,
+    pub needs_embedding: bool,
+}
+
+impl Identity {
+    /// The registry's declaration of scorer `name` for these options.
+    ///
+    /// # Panics
+    ///
+    /// If `name` is not a registry name: a scorer's `build` names itself.
+    pub fn of(name: &'static str, opts: &ScorerOptions) -> Identity {
+        let info = registry()
+            .into_iter()
+            .find(|i| i.name == name)
+            .unwrap_or_else(|| panic!("scorer '{name}' is not in the registry"));
+        Identity {
+            name,
+            columns: info.column_names(opts),
+            needs_embedding: info.needs_embedding,
+        }
     }
+}
+
+/// A scorer: turns each sentence into its cells, and may look beyond the sentence through
+/// the optional passes.
+///
+/// The run calls, for each chunk of whole documents:
+/// 1. [`SpanPass::spans`] of the one scorer that has a span pass (before encoding), for
+///    every document's sentences in order;
+/// 2. [`Scorer::score`] for every sentence (in parallel, in any order: a sentence's cells
+///    may depend on nothing but the sentence);
+/// 3. [`DocumentPass::document`] of each scorer that has one, per document;
+/// 4. [`ParagraphPass::paragraph`] of each scorer that has one, per paragraph;
+/// 5. [`Scorer::summarize`] into the `--docs` row of each document.
+///
+/// Documents are never split between chunks, so none of this depends on the chunk size,
+/// the batch size or the thread count.
+pub trait Scorer: Send + Sync {
+    /// Its name, columns and whether it reads the embedding ([`Identity::of`]).
+    fn identity(&self) -> &Identity;
+    /// Pushes exactly `columns().len()` cells for one sentence.
+    fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>);
+
+    /// The registry name (`lexicon`, `tension`, …).
+    fn name(&self) -> &str {
+        self.identity().name
+    }
+    /// Column names, in the order `score` pushes cells.
+    fn columns(&self) -> &[String] {
+        &self.identity().columns
+    }
+    /// Whether `score` reads [`Sentence::embedding`].
+    fn needs_embedding(&self) -> bool {
+        self.identity().needs_embedding
+    }
+    /// Its pass before encoding that asks for pooled token states, if it has one. At
+    /// most one scorer of a run may (the registry's `actor_sentiment`).
+    fn span_pass(&self) -> Option<&dyn SpanPass> {
+        None
+    }
+    /// Its pass over each document's sentences after `score`, if it has one.
+    fn document_pass(&self) -> Option<&dyn DocumentPass> {
+        None
+    }
+    /// Its pass over each paragraph's sentences after the document pass, if it has one.
+    fn paragraph_pass(&self) -> Option<&dyn ParagraphPass> {
+        None
+    }
+    /// The cells of this scorer's `--docs` columns ([`ScorerInfo::document_columns`]) for
+    /// one document, from this scorer's cells of each of its sentences: exactly
+    /// `document_columns.len()` cells. A scorer without `--docs` columns pushes nothing.
+    fn summarize(&self, _sentences: &[&[Cell]], _out: &mut Vec<Cell>) {}
+}
+
+/// Pooled token states: named groups of byte ranges of each sentence.
+pub trait SpanPass {
     /// Before encoding, for every sentence of one document in order (their embeddings and
     /// spans not yet there): named groups of byte ranges of the sentence whose token
     /// states the encoder pools, each group into one vector, handed back to
     /// [`Scorer::score`] in [`Sentence::span_keys`] and [`Sentence::spans`].
-    fn spans(&self, _sentences: &[Sentence<'_>]) -> Vec<SpanGroups> {
-        Vec::new()
-    }
-    /// Whether [`Scorer::paragraph`] does anything (it is then called for every paragraph).
-    fn uses_paragraph(&self) -> bool {
-        false
-    }
-    /// Called after `score` with this scorer's cells of each sentence of one paragraph, in
-    /// order, for a scorer that looks beyond the sentence (the actors carry-over).
-    fn paragraph(&self, _sentences: &mut [&mut [Cell]]) {}
-    /// Whether [`Scorer::document`] does anything (it is then called for every document).
-    fn uses_document(&self) -> bool {
-        false
-    }
-    /// Called after `score`, before [`Scorer::paragraph`], with every sentence of one
-    /// document in order and this scorer's cells of each, for a scorer whose cells of a
-    /// sentence depend on the sentences before it (the actors' first mentions binding
-    /// later short ones). Such a scorer may leave the work to this call and push
+    fn spans(&self, sentences: &[Sentence<'_>]) -> Vec<SpanGroups>;
+}
+
+/// Cells of a sentence that depend on the sentences before it in its document.
+pub trait DocumentPass {
+    /// Called after `score`, before any paragraph pass, with every sentence of one
+    /// document in order and this scorer's cells of each (the actors' first mentions
+    /// binding later short ones). Such a scorer may leave the work to this call and push
     /// placeholder cells from `score`.
-    fn document(&self, _sentences: &[Sentence<'_>], _cells: &mut [&mut [Cell]]) {}
-    /// The cells of this scorer's `--docs` columns ([`ScorerInfo::document_columns`]) for
-    /// one document, from this scorer's cells of each of its sentences: exactly
-    /// `document_columns.len()` cells.
-    fn summarize(&self, _sentences: &[&[Cell]], _out: &mut Vec<Cell>) {}
+    fn document(&self, sentences: &[Sentence<'_>], cells: &mut [&mut [Cell]]);
 }
 
-/// The `--docs` columns that scorers add, in registry order: the same for every run, so
-/// the table's header does not depend on the scorers chosen (a scorer that did not run
-/// leaves its cells empty).
-pub fn document_columns() -> Vec<&'static str> {
-    registry()
-        .iter()
-        .flat_map(|s| s.document_columns.iter().copied())
-        .collect()
-}
-
-/// The scorers' `--docs` cells of each document: `rows[i]` holds the cells of sentence `i`
-/// (all selected scorers' columns, in order), `doc_of[i]` its document (0..`n_docs`).
-pub fn summarize_documents(
-    scorers: &[Box<dyn Scorer>],
-    doc_of: &[usize],
-    rows: &[Vec<Cell>],
-    n_docs: usize,
-) -> Vec<Vec<Cell>> {
-    let mut by_doc: Vec<Vec<&[Cell]>> = vec![Vec::new(); n_docs];
-    for (row, &d) in rows.iter().zip(doc_of) {
-        by_doc[d].push(row);
-    }
-    let mut out = vec![Vec::new(); n_docs];
-    for info in registry().iter().filter(|i| !i.document_columns.is_empty()) {
-        let mut offset = 0;
-        let found = scorers.iter().find(|s| {
-            let hit = s.name() == info.name;
-            if !hit {
-                offset += s.columns().len();
-            }
-            hit
-        });
-        for (cells, sentences) in out.iter_mut().zip(&by_doc) {
-            match found {
-                Some(s) => {
-                    let width = s.columns().len();
-                    let own: Vec<&[Cell]> = sentences
-                        .iter()
-                        .map(|r| &r[offset..offset + width])
-                        .collect();
-                    s.summarize(&own, cells);
-                }
-                None => cells.extend(
-                    info.document_columns
-                        .iter()
-                        .map(|_| Cell::Text(String::new())),
-                ),
-            }
-        }
-    }
-    out
-}
-
-/// Runs [`Scorer::document`] of every scorer that uses it on one document: `sentences[i]`
-/// and `rows[i]` are its sentence `i` and that sentence's cells (all scorers' columns, in
-/// order). Documents are never split between chunks, so the result does not depend on the
-/// chunk size; documents are independent, so the caller may run them in parallel.
-pub fn finish_document(
-    scorers: &[Box<dyn Scorer>],
-    sentences: &[Sentence<'_>],
-    rows: &mut [Vec<Cell>],
-) {
-    let mut offset = 0;
-    for s in scorers {
-        let width = s.columns().len();
-        if s.uses_document() {
-            let mut cells: Vec<&mut [Cell]> = rows
-                .iter_mut()
-                .map(|r| &mut r[offset..offset + width])
-                .collect();
-            s.document(sentences, &mut cells);
-        }
-        offset += width;
-    }
-}
-
-/// Runs [`Scorer::paragraph`] of every scorer that uses it. `rows[i]` holds the cells of
-/// sentence `i` (all scorers' columns, in order); `keys[i]` names its paragraph (document,
-/// paragraph), and a paragraph's sentences are consecutive. Documents are never split
-/// between chunks, so the result does not depend on the chunk size.
-pub fn finish_paragraphs<K: PartialEq>(
-    scorers: &[Box<dyn Scorer>],
-    keys: &[K],
-    rows: &mut [Vec<Cell>],
-) {
-    let mut offset = 0;
-    for s in scorers {
-        let width = s.columns().len();
-        if s.uses_paragraph() {
-            let mut from = 0;
-            while from < rows.len() {
-                let to = from
-                    + keys[from..]
-                        .iter()
-                        .take_while(|k| **k == keys[from])
-                        .count();
-                let mut cells: Vec<&mut [Cell]> = rows[from..to]
-                    .iter_mut()
-                    .map(|r| &mut r[offset..offset + width])
-                    .collect();
-                s.paragraph(&mut cells);
-                from = to;
-            }
-        }
-        offset += width;
-    }
-}
-
-/// Options that change what scorers output.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ScorerOptions {
-    /// The lexicon scorer's `pos`/`neu`/`neg` columns.
-    pub lexicon_detail: bool,
-    /// The tension scorer's per-class probability columns.
-    pub class_probs: bool,
-    /// The actors scorer's paragraph carry-over and its `actors_inherited` column.
-    pub actors_carry: bool,
-}
-
-/// A built-in scorer, described before anything is loaded.
-/// Builds a scorer from the models folder.
-pub type BuildFn = fn(&Path, &ScorerOptions) -> Result<Box<dyn Scorer>, Error>;
-
-pub struct ScorerInfo {
-    pub name: &'static str,
-    pub description: &'static str,
-    pub needs_embedding: bool,
-    /// Files it reads, relative to the models folder.
-    pub files: &'static [&'static str],
-    /// Whether it needs the encoder tuned with the LoRA delta in `models/heads/`.
-    pub tuned_encoder: bool,
-    /// The columns it adds to the `--docs` table ([`Scorer::summarize`]).
-    pub document_columns: &'static [&'static str],
-    pub columns: fn(&ScorerOptions) -> Vec<String>,
-    pub build: BuildFn,
-}
-
-impl ScorerInfo {
-    pub fn file_paths(&self, models: &Path) -> Vec<PathBuf> {
-        self.files.iter().map(|f| models.join(f)).collect()
-    }
-}
-
-/// Every built-in scorer, in the order their columns appear.
-pub fn registry() -> Vec<ScorerInfo> {
-    vec![ScorerInfo {
-        name: "lexicon",
-        description:
-            "VADER sentiment (vaderSentiment 3.3.2, reproduced exactly): compound in [-1, 1]",
-        needs_embedding: false,
-        files: &[lexicon::LEXICON, lexicon::EMOJI],
-        tuned_encoder: false,
-        document_columns: &[],
-        columns: lexicon::columns,
-        build: lexicon::build,
-    },
-    ScorerInfo {
-        name: "sentiment",
-        description: "trained sentence sentiment: estimated mean human rating / 4 in [-1, 1], and a label",
-        needs_embedding: true,
-        files: &[crate::model::heads::CONFIG, crate::model::heads::WEIGHTS, lexicon::LEXICON, lexicon::EMOJI],
-        tuned_encoder: true,
-        document_columns: &[],
-        columns: sentiment::columns,
-        build: sentiment::build,
-    },
-    ScorerInfo {
-        name: "tension",
-        description: "diplomatic tension: event class, Goldstein [-10, 10], tension [0, 1], CAMEO root event type (20-way, within the event class)",
-        needs_embedding: true,
-        files: &[crate::model::heads::CONFIG, crate::model::heads::WEIGHTS],
-        tuned_encoder: true,
-        document_columns: &tension::DOCUMENT_COLUMNS,
-        columns: tension::columns,
-        build: tension::build,
-    },
-    ScorerInfo {
-        name: "actors",
-        description: "who does what to whom: actors = the states named (names, demonyms, capitals, seats of government, people and offices), ISO 3166-1 alpha-3 codes in order of first mention; dyad = the first two, sorted, 'AAA-BBB'; source, target = CAMEO actor codes of who acts and who is acted upon (KORGOV, JPN, IGOUNO), source_text, target_text = the words resolved; actors_inherited (--actors-carry) = taken from the paragraph",
-        needs_embedding: false,
-        files: &actors::FILES,
-        tuned_encoder: false,
-        document_columns: &[],
-        columns: actors::columns,
-        build: actors::build,
-    },
-    ScorerInfo {
-        name: "actor_sentiment",
-        description: "sentiment toward each state in `actors`: 'JPN:0.428;KOR:0.708', p(positive) - p(negative) in [-1, 1] from the token states of the state's mentions",
-        needs_embedding: true,
-        files: &actors::sentiment::FILES,
-        tuned_encoder: true,
-        document_columns: &[],
-        columns: actors::sentiment::columns,
-        build: actors::sentiment::build,
-    }]
-}
-
-/// Looks up scorers by name (`None`: all of them), keeping registry order.
-pub fn select(names: Option<&[String]>) -> Result<Vec<ScorerInfo>, Error> {
-    let all = registry();
-    let Some(names) = names else { return Ok(all) };
-    for n in names {
-        if !all.iter().any(|s| s.name == n) {
-            let known = all.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
-            return Err(Error::UnknownScorer {
-                name: n.clone(),
-                known,
-            });
-        }
-    }
-    Ok(all
-        .into_iter()
-        .filter(|s| names.iter().any(|n| n == s.name))
-        .collect())
+/// Cells of a sentence that depend on its paragraph.
+pub trait ParagraphPass {
+    /// Called with this scorer's cells of each sentence of one paragraph, in order (the
+    /// actors carry-over).
+    fn paragraph(&self, sentences: &mut [&mut [Cell]]);
 }

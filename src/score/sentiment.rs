@@ -10,7 +10,7 @@ use std::path::Path;
 use ndarray::ArrayView1;
 
 use super::lexicon::{Polarity, Vader};
-use super::{Cell, Scorer, ScorerOptions, Sentence};
+use super::{Cell, Column, Identity, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
 use crate::model::heads::{self, Heads};
 
@@ -29,8 +29,8 @@ pub fn stack_features(head: f64, p: &Polarity) -> [f64; 5] {
     [head, p.neg, p.neu, p.pos, p.compound]
 }
 
-pub fn columns(_: &ScorerOptions) -> Vec<String> {
-    vec!["sentiment".into(), "sentiment_label".into()]
+pub fn columns(_: &ScorerOptions) -> Vec<Column> {
+    vec![Column::float("sentiment"), Column::label("sentiment_label")]
 }
 
 /// The news head's classes, as `config.json` must list them.
@@ -67,7 +67,7 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
     Ok(Box::new(SentimentScorer {
         heads,
         vader,
-        columns: columns(opts),
+        id: Identity::of("sentiment", opts),
     }))
 }
 
@@ -75,18 +75,12 @@ struct SentimentScorer {
     heads: Heads,
     /// Present when the configuration stacks VADER on the head.
     vader: Option<Vader>,
-    columns: Vec<String>,
+    id: Identity,
 }
 
 impl Scorer for SentimentScorer {
-    fn name(&self) -> &str {
-        "sentiment"
-    }
-    fn columns(&self) -> &[String] {
-        &self.columns
-    }
-    fn needs_embedding(&self) -> bool {
-        true
+    fn identity(&self) -> &Identity {
+        &self.id
     }
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
         let e = ArrayView1::from(sentence.embedding.expect("the run embeds for this scorer"));

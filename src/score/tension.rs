@@ -9,7 +9,7 @@ use std::path::Path;
 
 use ndarray::ArrayView1;
 
-use super::{Cell, Scorer, ScorerOptions, Sentence};
+use super::{Cell, Column, Identity, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
 use crate::model::heads::{self, Heads};
 
@@ -18,22 +18,37 @@ use crate::model::heads::{self, Heads};
 pub const TENSE: f64 = 0.5;
 
 /// The columns the tension scorer adds to the `--docs` table.
-pub const DOCUMENT_COLUMNS: [&str; 3] = ["tension_mean", "tension_max", "share_tense"];
+pub const DOCUMENT_COLUMNS: [Column; 3] = [
+    Column::float("tension_mean"),
+    Column::float("tension_max"),
+    Column::float("share_tense"),
+];
 
-pub fn columns(opts: &ScorerOptions) -> Vec<String> {
-    let mut c: Vec<String> = [
-        "event_class",
-        "event_confidence",
-        "goldstein",
-        "tension",
-        "cameo_root",
-        "cameo_name",
-        "cameo_confidence",
-    ]
-    .map(String::from)
-    .into();
+/// The sentence columns, in order; the class probabilities ([`PROB_COLUMNS`]) follow with
+/// `--class-probs`.
+pub const COLUMNS: [Column; 7] = [
+    Column::label("event_class"),
+    Column::float("event_confidence"),
+    Column::float("goldstein"),
+    Column::float("tension"),
+    Column::label("cameo_root"),
+    Column::label("cameo_name"),
+    Column::float("cameo_confidence"),
+];
+
+/// `p_` and each of [`CLASSES`], in order.
+pub const PROB_COLUMNS: [Column; 5] = [
+    Column::float("p_statement"),
+    Column::float("p_verbal_cooperation"),
+    Column::float("p_material_cooperation"),
+    Column::float("p_verbal_conflict"),
+    Column::float("p_material_conflict"),
+];
+
+pub fn columns(opts: &ScorerOptions) -> Vec<Column> {
+    let mut c = COLUMNS.to_vec();
     if opts.class_probs {
-        c.extend(CLASSES.iter().map(|l| format!("p_{l}")));
+        c.extend(PROB_COLUMNS);
     }
     c
 }
@@ -147,14 +162,14 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
     }
     Ok(Box::new(TensionScorer {
         heads,
-        columns: columns(opts),
+        id: Identity::of("tension", opts),
         class_probs: opts.class_probs,
     }))
 }
 
 struct TensionScorer {
     heads: Heads,
-    columns: Vec<String>,
+    id: Identity,
     class_probs: bool,
 }
 
@@ -167,14 +182,8 @@ pub fn softmax(logits: &[f32]) -> Vec<f64> {
 }
 
 impl Scorer for TensionScorer {
-    fn name(&self) -> &str {
-        "tension"
-    }
-    fn columns(&self) -> &[String] {
-        &self.columns
-    }
-    fn needs_embedding(&self) -> bool {
-        true
+    fn identity(&self) -> &Identity {
+        &self.id
     }
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
         let e = ArrayView1::from(sentence.embedding.expect("the run embeds for this scorer"));
@@ -224,6 +233,12 @@ const TENSION_COLUMN: usize = 3;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn probability_columns_name_the_classes_in_order() {
+        let names: Vec<String> = CLASSES.iter().map(|c| format!("p_{c}")).collect();
+        assert_eq!(PROB_COLUMNS.map(|c| c.name.to_string()).to_vec(), names);
+    }
 
     fn roots() -> Vec<heads::RootConfig> {
         ROOT_CLASS

@@ -4,46 +4,24 @@ use std::sync::Arc;
 
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
-/// A column's Parquet (Arrow) type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `INT64`.
-    Int,
-    /// `DOUBLE`.
-    Float,
-    /// `BOOLEAN`.
-    Bool,
-    /// A dictionary-encoded string (Arrow `Dictionary<Int32, Utf8>`).
-    Dict,
-    /// A plain string (`BYTE_ARRAY` UTF8).
-    Text,
-}
+/// A column's type: declared by the scorer for a score column
+/// ([`crate::score::Column`]), by the lists below for the columns `output/` owns.
+pub use crate::score::ColumnKind as Kind;
 
-impl Kind {
-    fn data_type(self) -> DataType {
-        match self {
-            Kind::Int => DataType::Int64,
-            Kind::Float => DataType::Float64,
-            Kind::Bool => DataType::Boolean,
-            Kind::Dict => DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
-            Kind::Text => DataType::Utf8,
-        }
-    }
-
-    /// As the manifest and the README name it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Kind::Int => "int64",
-            Kind::Float => "double",
-            Kind::Bool => "boolean",
-            Kind::Dict => "dictionary<int32, string>",
-            Kind::Text => "string",
-        }
+/// The Arrow type a column of this kind is stored as.
+pub(super) fn data_type(kind: Kind) -> DataType {
+    match kind {
+        Kind::Int => DataType::Int64,
+        Kind::Float => DataType::Float64,
+        Kind::Bool => DataType::Boolean,
+        Kind::Dict => DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+        Kind::Text => DataType::Utf8,
     }
 }
 
-/// Integer columns of every table detente writes (sentences, `--docs`, `--errors`,
-/// `aggregate`).
+// The columns `output/` owns (the sentence table's fixed columns, `--docs`, `--errors`,
+// `aggregate`'s statistics), by type. Score columns are not listed here: each scorer
+// declares its own with their types (`score::registry`).
 const INT_COLUMNS: [&str; 10] = [
     "paragraph",
     "sentence",
@@ -56,86 +34,57 @@ const INT_COLUMNS: [&str; 10] = [
     "n_set_aside",
     "n_docs",
 ];
-const BOOL_COLUMNS: [&str; 3] = ["truncated", "forced_split", "actors_inherited"];
+const BOOL_COLUMNS: [&str; 2] = ["truncated", "forced_split"];
 /// Strings that rarely repeat: stored plain, not as a dictionary.
-const TEXT_COLUMNS: [&str; 5] = [
-    "text",
-    "message",
-    "source_text",
-    "target_text",
-    "actor_sentiment",
-];
-const FLOAT_COLUMNS: [&str; 21] = [
-    "sentiment_lexicon",
-    "lexicon_pos",
-    "lexicon_neu",
-    "lexicon_neg",
-    "sentiment",
-    "event_confidence",
-    "cameo_confidence",
-    "goldstein",
-    "tension",
-    "p_statement",
-    "p_verbal_cooperation",
-    "p_material_cooperation",
-    "p_verbal_conflict",
-    "p_material_conflict",
+const TEXT_COLUMNS: [&str; 2] = ["text", "message"];
+/// `aggregate`'s statistics.
+const FLOAT_COLUMNS: [&str; 6] = [
     "tension_mean",
-    "tension_max",
-    "share_tense",
     "tension_p90",
     "goldstein_mean",
     "sentiment_mean",
     "sentiment_lexicon_mean",
+    "share_tense",
 ];
-/// Documented string columns that repeat (dictionary-encoded); any column not named here
-/// or above (`--keep-fields`, `aggregate`'s keys) is a dictionary string too.
-const DICT_COLUMNS: [&str; 16] = [
+/// Documented string columns that repeat (dictionary-encoded); any column not named here,
+/// above or by a scorer (`--keep-fields`, `aggregate`'s keys) is a dictionary string too.
+const DICT_COLUMNS: [&str; 9] = [
     "doc_id",
     "date",
     "title",
     "source",
-    "target",
     "dateline",
     "credit",
     "lang",
     "set_aside",
     "kind",
-    "sentiment_label",
-    "event_class",
-    "cameo_root",
-    "cameo_name",
-    "actors",
-    "dyad",
 ];
 
-/// The type of a column, by its documented name.
-pub fn kind_of(column: &str) -> Kind {
-    if INT_COLUMNS.contains(&column) {
-        Kind::Int
-    } else if BOOL_COLUMNS.contains(&column) {
-        Kind::Bool
-    } else if TEXT_COLUMNS.contains(&column) {
-        Kind::Text
-    } else if FLOAT_COLUMNS.contains(&column) {
-        Kind::Float
-    } else {
-        Kind::Dict
-    }
-}
-
-/// Whether `column` is one that [`kind_of`] names explicitly (a unit test checks every
-/// scorer column is).
-pub fn is_documented(column: &str) -> bool {
+/// The kind of one of the columns `output/` owns.
+fn fixed_kind(column: &str) -> Option<Kind> {
     [
-        &INT_COLUMNS[..],
-        &BOOL_COLUMNS,
-        &TEXT_COLUMNS,
-        &FLOAT_COLUMNS,
-        &DICT_COLUMNS,
+        (&INT_COLUMNS[..], Kind::Int),
+        (&BOOL_COLUMNS, Kind::Bool),
+        (&TEXT_COLUMNS, Kind::Text),
+        (&FLOAT_COLUMNS, Kind::Float),
+        (&DICT_COLUMNS, Kind::Dict),
     ]
     .iter()
-    .any(|names| names.contains(&column))
+    .find(|(names, _)| names.contains(&column))
+    .map(|(_, kind)| *kind)
+}
+
+/// The type of a column, by its documented name: the fixed columns' own, else the one
+/// its scorer declares, else a dictionary string (`--keep-fields`, `aggregate`'s keys).
+pub fn kind_of(column: &str) -> Kind {
+    fixed_kind(column)
+        .or_else(|| crate::score::column_kind(column))
+        .unwrap_or(Kind::Dict)
+}
+
+/// Whether `column` has a declared type (a unit test checks every fixed column does).
+pub fn is_documented(column: &str) -> bool {
+    fixed_kind(column).is_some() || crate::score::column_kind(column).is_some()
 }
 
 /// The Arrow schema of a table with this header.
@@ -143,7 +92,7 @@ pub fn schema(header: &[String]) -> SchemaRef {
     Arc::new(Schema::new(
         header
             .iter()
-            .map(|name| Field::new(name, kind_of(name).data_type(), true))
+            .map(|name| Field::new(name, data_type(kind_of(name)), true))
             .collect::<Vec<_>>(),
     ))
 }
@@ -159,35 +108,31 @@ pub fn describe_schema(header: &[String]) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::csv;
+    use crate::output::{aggregate, csv};
     use crate::score::{registry, ScorerOptions};
 
     #[test]
-    fn every_scorer_column_has_a_documented_type() {
-        let all = ScorerOptions {
-            lexicon_detail: true,
-            class_probs: true,
-            actors_carry: true,
-        };
-        for info in registry() {
-            for c in (info.columns)(&all)
-                .iter()
-                .map(String::as_str)
-                .chain(info.document_columns.iter().copied())
-            {
-                assert!(
-                    is_documented(c),
-                    "column '{c}' of {} has no Parquet type",
-                    info.name
-                );
-            }
-        }
+    fn every_column_has_a_documented_type() {
         for c in csv::BASE_COLUMNS
             .iter()
             .chain(&csv::DOC_COLUMNS)
             .chain(&csv::ERROR_COLUMNS)
+            .chain(&aggregate::STAT_COLUMNS)
         {
             assert!(is_documented(c), "column '{c}' has no Parquet type");
+        }
+        // A name both `output/` and a scorer declare (the errors table's `source`, the
+        // `--docs` and `aggregate` statistics) has one type.
+        for info in registry() {
+            for c in (info.columns)(&ScorerOptions::all())
+                .iter()
+                .chain(info.document_columns)
+            {
+                if let Some(fixed) = fixed_kind(c.name) {
+                    assert_eq!(fixed, c.kind, "column '{}' has two types", c.name);
+                }
+                assert_eq!(kind_of(c.name), c.kind);
+            }
         }
     }
 }

@@ -7,22 +7,24 @@ use super::coded::Coded;
 use super::gazetteer::Gazetteer;
 use super::names::Names;
 use crate::error::Error;
-use crate::score::{Cell, Scorer, ScorerOptions, Sentence};
+use crate::score::{
+    Cell, Column, DocumentPass, Identity, ParagraphPass, Scorer, ScorerOptions, Sentence,
+};
 
 /// The columns, in order; `actors_inherited` (with `--actors-carry`) comes last.
-pub const COLUMNS: [&str; 6] = [
-    "actors",
-    "dyad",
-    "source",
-    "target",
-    "source_text",
-    "target_text",
+pub const COLUMNS: [Column; 6] = [
+    Column::label("actors"),
+    Column::label("dyad"),
+    Column::label("source"),
+    Column::label("target"),
+    Column::text("source_text"),
+    Column::text("target_text"),
 ];
 
-pub fn columns(opts: &ScorerOptions) -> Vec<String> {
-    let mut c: Vec<String> = COLUMNS.map(String::from).into();
+pub fn columns(opts: &ScorerOptions) -> Vec<Column> {
+    let mut c = COLUMNS.to_vec();
     if opts.actors_carry {
-        c.push("actors_inherited".to_string());
+        c.push(Column::flag("actors_inherited"));
     }
     c
 }
@@ -33,7 +35,7 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
     Ok(Box::new(ActorsScorer {
         gazetteer,
         names,
-        columns: columns(opts),
+        id: Identity::of("actors", opts),
         carry: opts.actors_carry,
     }))
 }
@@ -52,7 +54,7 @@ pub fn dyad(actors: &[String]) -> String {
 pub struct ActorsScorer {
     gazetteer: Gazetteer,
     names: Names,
-    columns: Vec<String>,
+    id: Identity,
     carry: bool,
 }
 
@@ -76,23 +78,23 @@ fn cells_of(c: &Coded, inherited: Option<bool>, out: &mut Vec<Cell>) {
 }
 
 impl Scorer for ActorsScorer {
-    fn name(&self) -> &str {
-        "actors"
+    fn identity(&self) -> &Identity {
+        &self.id
     }
-    fn columns(&self) -> &[String] {
-        &self.columns
-    }
-    fn needs_embedding(&self) -> bool {
-        false
-    }
-    /// Placeholders: every sentence is coded by [`Scorer::document`], in its document's
+    /// Placeholders: every sentence is coded by the [`DocumentPass`], in its document's
     /// order, so that earlier sentences can bind later short mentions.
     fn score(&self, _sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
         cells_of(&Coded::default(), self.carry.then_some(false), out);
     }
-    fn uses_document(&self) -> bool {
-        true
+    fn document_pass(&self) -> Option<&dyn DocumentPass> {
+        Some(self)
     }
+    fn paragraph_pass(&self) -> Option<&dyn ParagraphPass> {
+        self.carry.then_some(self as &dyn ParagraphPass)
+    }
+}
+
+impl DocumentPass for ActorsScorer {
     /// Codes the document's sentences in order, so that a first mention ("South Korean
     /// President Park Geun-hye", "Japan's foreign minister") binds the later short ones
     /// ("Park", "the minister").
@@ -107,9 +109,9 @@ impl Scorer for ActorsScorer {
             c.clone_from_slice(&new);
         }
     }
-    fn uses_paragraph(&self) -> bool {
-        self.carry
-    }
+}
+
+impl ParagraphPass for ActorsScorer {
     /// The carry-over: a sentence without actors takes the first two actors of its
     /// paragraph (in order of first mention across the paragraph), flagged inherited. Its
     /// source and target stay its own.
@@ -168,10 +170,13 @@ mod tests {
             )
             .unwrap(),
             names: Names::build(&Tables::default(), Default::default()).unwrap(),
-            columns: columns(&ScorerOptions {
-                actors_carry: true,
-                ..Default::default()
-            }),
+            id: Identity::of(
+                "actors",
+                &ScorerOptions {
+                    actors_carry: true,
+                    ..Default::default()
+                },
+            ),
             carry: true,
         };
         let texts = [

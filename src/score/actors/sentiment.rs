@@ -1,6 +1,6 @@
 //! The `actor_sentiment` scorer: how the sentence portrays each state in `actors`
-//! (`JPN:0.428;KOR:0.708`), from the same encoder pass as the other trained columns. The actors are coded before encoding
-//! (as the `actors` scorer codes them, with the document's earlier sentences binding
+//! (`JPN:0.428;KOR:0.708`), from the same encoder pass as the other trained columns. The
+//! actors are coded before encoding (as the `actors` scorer codes them, with the document's earlier sentences binding
 //! short mentions); the encoder pools the token states of each state's mentions; a
 //! linear head on [mention; sentence embedding], fit on political-news sentences labelled
 //! per target, gives p(negative), p(neutral), p(positive), and the cell is p(positive) −
@@ -10,9 +10,11 @@ use std::path::Path;
 use super::{Bindings, Gazetteer, Names};
 use crate::error::Error;
 use crate::model::heads::ActorHead;
-use crate::score::{Cell, Scorer, ScorerOptions, Sentence, SpanGroups};
+use crate::score::{
+    Cell, Column, Identity, Scorer, ScorerOptions, Sentence, SpanGroups, SpanPass,
+};
 
-pub const COLUMN: &str = "actor_sentiment";
+pub const COLUMN: Column = Column::text("actor_sentiment");
 
 /// The files it reads: the tuned encoder's heads (its LoRA delta), its own head, and the
 /// actors coder's tables.
@@ -30,8 +32,8 @@ pub const FILES: [&str; 11] = [
     super::FILES[6],
 ];
 
-pub fn columns(_opts: &ScorerOptions) -> Vec<String> {
-    vec![COLUMN.to_string()]
+pub fn columns(_opts: &ScorerOptions) -> Vec<Column> {
+    vec![COLUMN]
 }
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
@@ -49,7 +51,7 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
         gazetteer,
         names,
         head,
-        columns: columns(opts),
+        id: Identity::of("actor_sentiment", opts),
     }))
 }
 
@@ -57,7 +59,7 @@ pub struct ActorSentimentScorer {
     gazetteer: Gazetteer,
     names: Names,
     head: ActorHead,
-    columns: Vec<String>,
+    id: Identity,
 }
 
 impl ActorSentimentScorer {
@@ -79,18 +81,25 @@ impl ActorSentimentScorer {
 }
 
 impl Scorer for ActorSentimentScorer {
-    fn name(&self) -> &str {
-        "actor_sentiment"
+    fn identity(&self) -> &Identity {
+        &self.id
     }
-    fn columns(&self) -> &[String] {
-        &self.columns
+    fn span_pass(&self) -> Option<&dyn SpanPass> {
+        Some(self)
     }
-    fn needs_embedding(&self) -> bool {
-        true
+    fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
+        let cell = sentence
+            .span_keys
+            .iter()
+            .zip(self.values(sentence))
+            .map(|(code, v)| format!("{code}:{v:.3}"))
+            .collect::<Vec<_>>()
+            .join(";");
+        out.push(Cell::Text(cell));
     }
-    fn uses_spans(&self) -> bool {
-        true
-    }
+}
+
+impl SpanPass for ActorSentimentScorer {
     /// Codes the document's sentences in order, as the `actors` scorer does (a first
     /// mention binds later short ones): each sentence's states and their mentions.
     fn spans(&self, sentences: &[Sentence<'_>]) -> Vec<SpanGroups> {
@@ -107,15 +116,5 @@ impl Scorer for ActorSentimentScorer {
                 }
             })
             .collect()
-    }
-    fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
-        let cell = sentence
-            .span_keys
-            .iter()
-            .zip(self.values(sentence))
-            .map(|(code, v)| format!("{code}:{v:.3}"))
-            .collect::<Vec<_>>()
-            .join(";");
-        out.push(Cell::Text(cell));
     }
 }

@@ -8,7 +8,7 @@
 //! a run with only this scorer never loads libtorch models.
 use std::path::Path;
 
-use super::{Cell, Scorer, ScorerOptions, Sentence};
+use super::{Cell, Column, Identity, Scorer, ScorerOptions, Sentence};
 use crate::error::Error;
 
 mod py;
@@ -24,17 +24,17 @@ pub use vader::Vader;
 pub const LEXICON: &str = "vader/vader_lexicon.txt";
 pub const EMOJI: &str = "vader/emoji_utf8_lexicon.txt";
 
-pub fn columns(opts: &ScorerOptions) -> Vec<String> {
-    let mut c = vec!["sentiment_lexicon".to_string()];
+pub fn columns(opts: &ScorerOptions) -> Vec<Column> {
+    let mut c = vec![Column::float("sentiment_lexicon")];
     if opts.lexicon_detail {
-        c.extend(["lexicon_pos", "lexicon_neu", "lexicon_neg"].map(String::from));
+        c.extend(["lexicon_pos", "lexicon_neu", "lexicon_neg"].map(Column::float));
     }
     c
 }
 
 pub struct LexiconScorer {
     vader: Vader,
-    columns: Vec<String>,
+    id: Identity,
     detail: bool,
 }
 
@@ -50,20 +50,14 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
     let vader = load_vader(models)?;
     Ok(Box::new(LexiconScorer {
         vader,
-        columns: columns(opts),
+        id: Identity::of("lexicon", opts),
         detail: opts.lexicon_detail,
     }))
 }
 
 impl Scorer for LexiconScorer {
-    fn name(&self) -> &str {
-        "lexicon"
-    }
-    fn columns(&self) -> &[String] {
-        &self.columns
-    }
-    fn needs_embedding(&self) -> bool {
-        false
+    fn identity(&self) -> &Identity {
+        &self.id
     }
     fn score(&self, sentence: &Sentence<'_>, out: &mut Vec<Cell>) {
         let p = self.vader.polarity_scores(sentence.text);

@@ -1,0 +1,138 @@
+//! The built-in scorers, described before anything is loaded: name, what it computes,
+//! its columns and their types, the files it reads, and how to build it. `detente
+//! scorers` prints this table; the run plan checks names and files against it.
+use std::path::{Path, PathBuf};
+
+use super::column::Column;
+use super::{actors, lexicon, sentiment, tension, Scorer};
+use crate::error::Error;
+
+/// Options that change what scorers output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScorerOptions {
+    /// The lexicon scorer's `pos`/`neu`/`neg` columns.
+    pub lexicon_detail: bool,
+    /// The tension scorer's per-class probability columns.
+    pub class_probs: bool,
+    /// The actors scorer's paragraph carry-over and its `actors_inherited` column.
+    pub actors_carry: bool,
+}
+
+impl ScorerOptions {
+    /// Every optional column on (`detente scorers`, the column types).
+    pub fn all() -> ScorerOptions {
+        ScorerOptions {
+            lexicon_detail: true,
+            class_probs: true,
+            actors_carry: true,
+        }
+    }
+}
+
+/// Builds a scorer from the models folder.
+pub type BuildFn = fn(&Path, &ScorerOptions) -> Result<Box<dyn Scorer>, Error>;
+
+/// A built-in scorer, described before anything is loaded.
+pub struct ScorerInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub needs_embedding: bool,
+    /// Files it reads, relative to the models folder.
+    pub files: &'static [&'static str],
+    /// Whether it needs the encoder tuned with the LoRA delta in `models/heads/`.
+    pub tuned_encoder: bool,
+    /// The columns it adds to the `--docs` table ([`Scorer::summarize`]), with their types.
+    pub document_columns: &'static [Column],
+    /// The columns it adds to the sentence rows for these options, in the order it pushes
+    /// cells, with their types: the one declaration of each score column.
+    pub columns: fn(&ScorerOptions) -> Vec<Column>,
+    pub build: BuildFn,
+}
+
+impl ScorerInfo {
+    pub fn file_paths(&self, models: &Path) -> Vec<PathBuf> {
+        self.files.iter().map(|f| models.join(f)).collect()
+    }
+
+    /// The names of its sentence columns for these options.
+    pub fn column_names(&self, opts: &ScorerOptions) -> Vec<String> {
+        (self.columns)(opts)
+            .iter()
+            .map(|c| c.name.to_string())
+            .collect()
+    }
+}
+
+/// Every built-in scorer, in the order their columns appear.
+pub fn registry() -> Vec<ScorerInfo> {
+    vec![ScorerInfo {
+        name: "lexicon",
+        description:
+            "VADER sentiment (vaderSentiment 3.3.2, reproduced exactly): compound in [-1, 1]",
+        needs_embedding: false,
+        files: &[lexicon::LEXICON, lexicon::EMOJI],
+        tuned_encoder: false,
+        document_columns: &[],
+        columns: lexicon::columns,
+        build: lexicon::build,
+    },
+    ScorerInfo {
+        name: "sentiment",
+        description: "trained sentence sentiment: estimated mean human rating / 4 in [-1, 1], and a label",
+        needs_embedding: true,
+        files: &[crate::model::heads::CONFIG, crate::model::heads::WEIGHTS, lexicon::LEXICON, lexicon::EMOJI],
+        tuned_encoder: true,
+        document_columns: &[],
+        columns: sentiment::columns,
+        build: sentiment::build,
+    },
+    ScorerInfo {
+        name: "tension",
+        description: "diplomatic tension: event class, Goldstein [-10, 10], tension [0, 1], CAMEO root event type (20-way, within the event class)",
+        needs_embedding: true,
+        files: &[crate::model::heads::CONFIG, crate::model::heads::WEIGHTS],
+        tuned_encoder: true,
+        document_columns: &tension::DOCUMENT_COLUMNS,
+        columns: tension::columns,
+        build: tension::build,
+    },
+    ScorerInfo {
+        name: "actors",
+        description: "who does what to whom: actors = the states named (names, demonyms, capitals, seats of government, people and offices), ISO 3166-1 alpha-3 codes in order of first mention; dyad = the first two, sorted, 'AAA-BBB'; source, target = CAMEO actor codes of who acts and who is acted upon (KORGOV, JPN, IGOUNO), source_text, target_text = the words resolved; actors_inherited (--actors-carry) = taken from the paragraph",
+        needs_embedding: false,
+        files: &actors::FILES,
+        tuned_encoder: false,
+        document_columns: &[],
+        columns: actors::columns,
+        build: actors::build,
+    },
+    ScorerInfo {
+        name: "actor_sentiment",
+        description: "sentiment toward each state in `actors`: 'JPN:0.428;KOR:0.708', p(positive) - p(negative) in [-1, 1] from the token states of the state's mentions",
+        needs_embedding: true,
+        files: &actors::sentiment::FILES,
+        tuned_encoder: true,
+        document_columns: &[],
+        columns: actors::sentiment::columns,
+        build: actors::sentiment::build,
+    }]
+}
+
+/// Looks up scorers by name (`None`: all of them), keeping registry order.
+pub fn select(names: Option<&[String]>) -> Result<Vec<ScorerInfo>, Error> {
+    let all = registry();
+    let Some(names) = names else { return Ok(all) };
+    for n in names {
+        if !all.iter().any(|s| s.name == n) {
+            let known = all.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
+            return Err(Error::UnknownScorer {
+                name: n.clone(),
+                known,
+            });
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter(|s| names.iter().any(|n| n == s.name))
+        .collect())
+}

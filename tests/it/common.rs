@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: running the binary on small hand-made inputs,
-//! reading its CSVs, finding the models and the shared data sets.
+//! reading its CSVs and comparing them within a tolerance, finding the models and the
+//! shared data sets.
 #![allow(dead_code)]
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -144,4 +145,59 @@ pub fn hostile_corpus(w: &Workdir) -> PathBuf {
     }
     w.write("corpus/zz-hostile.txt", HOSTILE_ARTICLE.as_bytes());
     w.path("corpus")
+}
+
+/// How far an fp32 score printed with 6 decimals may differ between two CPUs: their
+/// matrix kernels (AVX-512, AMX, AVX2) sum in different orders, which moves a score by
+/// about 1e-6 (seen: `tension_max` 0.241137 against 0.241136 on an AMX machine). Golden
+/// files are compared with it; on one machine the output is identical however the run is
+/// cut (tests/invariance.rs), and bf16 scores are compared with fp32 ones elsewhere.
+pub const ACROSS_CPUS: f64 = 1e-5;
+
+/// Whether two `KEY:number;KEY:number` cells (`actor_sentiment`) name the same keys in the
+/// same order with numbers within `tol` plus one unit of their last printed decimal (each
+/// side is rounded on its own, so values `tol` apart may print one unit further apart).
+/// `None` when the cells are not such lists.
+fn keyed_numbers_close(a: &str, b: &str, tol: f64) -> Option<bool> {
+    let parse = |c: &str| -> Option<Vec<(String, f64, usize)>> {
+        c.split(';')
+            .map(|kv| {
+                let (k, v) = kv.split_once(':')?;
+                let decimals = v.split_once('.')?.1.len();
+                Some((k.to_string(), v.parse().ok()?, decimals))
+            })
+            .collect()
+    };
+    let (x, y) = (parse(a)?, parse(b)?);
+    Some(
+        x.len() == y.len()
+            && x.iter().zip(&y).all(|((ka, va, d), (kb, vb, _))| {
+                ka == kb && (va - vb).abs() <= tol + 10f64.powi(-(*d as i32)) + 1e-12
+            }),
+    )
+}
+
+/// Compares two CSVs field by field: numbers within `tol` (also inside `actor_sentiment`'s
+/// `KEY:number` lists, see [`keyed_numbers_close`]), everything else exactly.
+pub fn assert_csv_close(expected: &Path, actual: &Path, tol: f64) {
+    let (eh, erows) = read_csv(expected);
+    let (ah, arows) = read_csv(actual);
+    assert_eq!(eh, ah, "headers differ");
+    assert_eq!(
+        erows.len(),
+        arows.len(),
+        "row counts differ: {} vs {}",
+        expected.display(),
+        actual.display()
+    );
+    for (i, (e, a)) in erows.iter().zip(&arows).enumerate() {
+        for (j, (ev, av)) in e.iter().zip(a).enumerate() {
+            let close = match (ev.parse::<f64>(), av.parse::<f64>()) {
+                (Ok(x), Ok(y)) if ev.contains('.') => (x - y).abs() <= tol,
+                _ if tol > 0.0 && ev != av => keyed_numbers_close(ev, av, tol).unwrap_or(false),
+                _ => ev == av,
+            };
+            assert!(close, "row {i}, column {}: expected\n  {ev}\ngot\n  {av}\nexpected row: {e:?}\nactual row:   {a:?}", eh[j]);
+        }
+    }
 }

@@ -3,14 +3,19 @@
 //! the Golden Rules. They need the models that `scripts/bootstrap` installs. Tests that
 //! measure on the shared data sets (`DETENTE_DATASETS`, else `../shared/datasets`) skip
 //! without them, each saying so (see [`common::dataset`]).
+mod actors;
 mod aggregate;
-mod cli;
 mod common;
+mod device;
+mod documents;
+mod errors;
 mod events;
 mod invariance;
 mod notebook;
+mod parity;
 mod parquet_tables;
 mod report;
+mod resume;
 mod segment_cases;
 mod segment_golden;
 mod shard;

@@ -9,7 +9,7 @@ use crate::common::root;
 fn notebook_draws_its_figures_from_the_sample_output() {
     let figures = tempfile::tempdir().unwrap();
     // The golden CSV is the sample corpus scored with the default scorers (checked
-    // against a fresh run by tests/it/cli.rs).
+    // against a fresh run by tests/it/parity.rs).
     let csv = root().join("tests/fixtures/golden/sample.csv");
     let out = Command::new(root().join("scripts/notebook/run"))
         .arg(&csv)

@@ -137,7 +137,7 @@ pub trait Scorer: Send + Sync {
 }
 
 /// Pooled token states: named groups of byte ranges of each sentence.
-pub trait SpanPass {
+pub trait SpanPass: Send + Sync {
     /// Before encoding, for every sentence of one document in order (their embeddings and
     /// spans not yet there): named groups of byte ranges of the sentence whose token
     /// states the encoder pools, each group into one vector, handed back to
@@ -146,7 +146,7 @@ pub trait SpanPass {
 }
 
 /// Cells of a sentence that depend on the sentences before it in its document.
-pub trait DocumentPass {
+pub trait DocumentPass: Send + Sync {
     /// Called after `score`, before any paragraph pass, with every sentence of one
     /// document in order and this scorer's cells of each (the actors' first mentions
     /// binding later short ones). Such a scorer may leave the work to this call and push
@@ -155,7 +155,7 @@ pub trait DocumentPass {
 }
 
 /// Cells of a sentence that depend on its paragraph.
-pub trait ParagraphPass {
+pub trait ParagraphPass: Send + Sync {
     /// Called with this scorer's cells of each sentence of one paragraph, in order (the
     /// actors carry-over).
     fn paragraph(&self, sentences: &mut [&mut [Cell]]);

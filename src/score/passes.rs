@@ -1,9 +1,9 @@
 //! The passes over a run's rows that look beyond one sentence, in the order the run makes
-//! them: each scorer's [`DocumentPass`] over a document's sentences, its
-//! [`ParagraphPass`] over a paragraph's, and [`Scorer::summarize`] into the `--docs` row.
+//! them: each scorer's [`DocumentPass`](super::DocumentPass) over a document's sentences,
+//! its [`ParagraphPass`](super::ParagraphPass) over a paragraph's, and [`Scorer::summarize`] into the `--docs` row.
 //! They work on the scorers' slices of each row, so a scorer sees only its own cells.
 use super::registry::registry;
-use super::{Cell, DocumentPass, ParagraphPass, Scorer, Sentence};
+use super::{Cell, Scorer, Sentence};
 
 /// The `--docs` columns that scorers add, in registry order: the same for every run, so
 /// the table's header does not depend on the scorers chosen (a scorer that did not run
@@ -58,7 +58,7 @@ pub fn summarize_documents(
     out
 }
 
-/// Runs the [`DocumentPass`] of every scorer that has one on one document: `sentences[i]`
+/// Runs the [`DocumentPass`](super::DocumentPass) of every scorer that has one on one document: `sentences[i]`
 /// and `rows[i]` are its sentence `i` and that sentence's cells (all scorers' columns, in
 /// order). Documents are never split between chunks, so the result does not depend on the
 /// chunk size; documents are independent, so the caller may run them in parallel.
@@ -81,7 +81,7 @@ pub fn finish_document(
     }
 }
 
-/// Runs the [`ParagraphPass`] of every scorer that has one. `rows[i]` holds the cells of
+/// Runs the [`ParagraphPass`](super::ParagraphPass) of every scorer that has one. `rows[i]` holds the cells of
 /// sentence `i` (all scorers' columns, in order); `keys[i]` names its paragraph (document,
 /// paragraph), and a paragraph's sentences are consecutive. Documents are never split
 /// between chunks, so the result does not depend on the chunk size.

@@ -9,10 +9,13 @@
 //! `models/heads.md` for the recipe and the figures.
 pub mod cache;
 pub mod data;
+pub mod evaluate;
 pub mod export;
 pub mod metrics;
+pub mod pool;
 pub mod rng;
 pub mod stack;
+pub mod table;
 
 use std::path::PathBuf;
 use std::time::Instant;

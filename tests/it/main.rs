@@ -6,6 +6,7 @@
 mod aggregate;
 mod cli;
 mod common;
+mod evaluate;
 mod events;
 mod invariance;
 mod notebook;

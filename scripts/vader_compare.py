@@ -18,7 +18,7 @@ Prints: how many sentences agree within --tol (default 1e-4) on compound (and on
 neg/neu/pos when OURS has them), every remaining difference, and the Pearson r of
 compound against the human mean per set, for detente and for the reference, next to
 the figures published with VADER (its ICWSM 2014 paper, table 4, shipped in the
-same archive as vader_icwsm2014_final.pdf).
+same archive as vader_icwsm2014_final.pdf); `detente evaluate` (--bin) computes the r.
 Exit status 1 when the agreement is below --min-agree (default 0.999).
 
 Usage:
@@ -29,7 +29,7 @@ Usage:
 """
 import argparse
 import json
-import math
+import os
 import sys
 
 # Correlation (Pearson r) of VADER's compound score with the human mean, as published.
@@ -80,13 +80,24 @@ def read_jsonl(path, keys):
     return rows
 
 
-def pearson(xs, ys):
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else float("nan")
+def pearson_per_set(ref, ours, binary):
+    """Pearson r of detente's and the reference's compound against the human mean, per set,
+    as `detente evaluate` computes it: {set: (n, r_ours, r_ref)}."""
+    import csv, os, subprocess, tempfile
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "compound.csv")
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "set", "human", "detente", "python"])
+            for k, (r, o) in enumerate(zip(ref, ours)):
+                w.writerow([k, r["set"], r["human_mean"], o["compound"], r["compound"]])
+        out = subprocess.run([binary, "evaluate", path, "--id", "id", "--by", "set", "--json",
+                              "--number", "detente=human", "--number", "python=human"],
+                             check=True, capture_output=True, text=True).stdout
+    ours_r, ref_r = json.loads(out)["metrics"]
+    nan = lambda x: float("nan") if x is None else x  # noqa: E731
+    return {a["group"]: (a["n"], nan(a["pearson"]), nan(b["pearson"]))
+            for a, b in zip(ours_r["groups"], ref_r["groups"])}
 
 
 def read_detente_csv(path):
@@ -110,6 +121,11 @@ def main():
                          "vader_compound, lexicon_compound, compound)")
     ap.add_argument("--tol", type=float, default=1e-4)
     ap.add_argument("--min-agree", type=float, default=0.999)
+    ap.add_argument("--bin", default=os.environ.get("DETENTE_BIN") or
+                    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                 "target", "release", "detente"),
+                    help="the detente binary that computes the correlations (`detente evaluate`; "
+                         "default $DETENTE_BIN, else target/release/detente)")
     args = ap.parse_args()
 
     _h, ref = read_tsv(args.ref)
@@ -158,14 +174,11 @@ def main():
 
     print("Pearson r of compound vs human mean:")
     print("  %-15s %6s %8s %8s %9s" % ("set", "n", "detente", "python", "published"))
+    per_set = pearson_per_set(ref, ours, args.bin)
     for s in SET_ORDER:
-        idx = [k for k, r in enumerate(ref) if r["set"] == s]
-        if not idx:
-            continue
-        human = [float(ref[k]["human_mean"]) for k in idx]
-        r_ours = pearson([float(ours[k]["compound"]) for k in idx], human)
-        r_ref = pearson([float(ref[k]["compound"]) for k in idx], human)
-        print("  %-15s %6d %8.3f %8.3f %9.3f" % (s, len(idx), r_ours, r_ref, PUBLISHED_R[s]))
+        if s in per_set:
+            n, r_ours, r_ref = per_set[s]
+            print("  %-15s %6d %8.3f %8.3f %9.3f" % (s, n, r_ours, r_ref, PUBLISHED_R[s]))
 
     frac = agree["compound"] / n
     if frac < args.min_agree:

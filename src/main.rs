@@ -32,6 +32,8 @@ enum Command {
     Report(cmd::report::Args),
     /// Train, measure and export the trained scorers' weights (models/heads/), with a fixed seed.
     Train(cmd::train::Args),
+    /// Measure a scored table against gold labels joined by id: Pearson/Spearman, accuracy and macro-F1, AUC, reliability.
+    Evaluate(cmd::evaluate::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => cmd::merge::run(args),
         Command::Report(args) => cmd::report::run(args),
         Command::Train(args) => cmd::train::run(args),
+        Command::Evaluate(args) => cmd::evaluate::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,38 +1,54 @@
-"""Scores an own-labelled state test set: actor_sentiment against per-state gold labels."""
-import csv, sys, itertools
-V={'negative':-1,'neutral':0,'positive':1}
-def rank(x):
-    o=sorted(range(len(x)),key=lambda i:x[i]); r=[0]*len(x); i=0
-    while i<len(o):
-        j=i
-        while j+1<len(o) and x[o[j+1]]==x[o[i]]: j+=1
-        for k in range(i,j+1): r[o[k]]=(i+j)/2
-        i=j+1
-    return r
-def spearman(a,b):
-    ra,rb=rank(a),rank(b); n=len(a); ma,mb=sum(ra)/n,sum(rb)/n
-    c=sum((x-ma)*(y-mb) for x,y in zip(ra,rb)); return c/(sum((x-ma)**2 for x in ra)*sum((y-mb)**2 for y in rb))**.5
-def f1(g,p):
-    out=[]
-    for c in (-1,0,1):
-        tp=sum(1 for a,b in zip(g,p) if a==c and b==c); fp=sum(1 for a,b in zip(g,p) if a!=c and b==c); fn=sum(1 for a,b in zip(g,p) if a==c and b!=c)
-        out.append(2*tp/(2*tp+fp+fn) if tp else 0)
-    return sum(out)/3, out
-gold=[l.rstrip('\n').split('\t') for l in open(sys.argv[1])][1:]
-rows=list(csv.DictReader(open(sys.argv[2])))
-G,A,S,L,pairs=[],[],[],[],[]
-LV={'negative':-1,'neutral':0,'positive':1}
-for (t,lab),r in zip(gold,rows):
-    g={k:V[v] for k,v in (x.split(':') for x in lab.split(';'))}
-    p={k:float(v) for k,v in (x.split(':') for x in r['actor_sentiment'].split(';') if x)}
-    assert set(g)==set(p),(t,g,p)
-    for k in g:
-        G.append(g[k]); A.append(p[k]); S.append(float(r['sentiment'])); L.append(LV[r['sentiment_label']])
-    for a,b in itertools.combinations(g,2):
-        if g[a]!=g[b]: pairs.append((g[a]-g[b])*(p[a]-p[b])>0)
-band=lambda v:-1 if v<-1/3 else (1 if v>1/3 else 0)
-print(f"states {len(G)} (neg {G.count(-1)}, neu {G.count(0)}, pos {G.count(1)}); pairs with different gold {len(pairs)}")
-print(f"Spearman actor_sentiment {spearman(A,G):.3f}; sentence sentiment {spearman(S,G):.3f}; sentence_label {spearman(L,G):.3f}")
-print(f"pairwise order right: actor_sentiment {sum(pairs)/len(pairs):.3f} ({sum(pairs)}/{len(pairs)}); any sentence-level score 0.5 (ties)")
-m,per=f1(G,[band(v) for v in A]); print(f"macro-F1 actor_sentiment (|v|>1/3 band) {m:.3f} {[round(x,3) for x in per]}")
-m,per=f1(G,L); print(f"macro-F1 sentence_label for every state {m:.3f} {[round(x,3) for x in per]}")
+"""Scores an own-labelled state test set: actor_sentiment against per-state gold labels.
+
+    python3 scripts/experiments/eval_actor_states.py GOLD.tsv OUT.csv
+
+GOLD.tsv: `text<TAB>labels` (`KOR:negative;JPN:neutral`), one row per sentence; OUT.csv:
+`detente score --format lines --no-split` of its sentences, in the same order. Each state
+becomes one row of a table that `detente evaluate` measures (Spearman, macro-F1; the binary
+is $DETENTE_BIN, else target/release/detente); the pairwise order is counted here.
+"""
+import csv, itertools, json, os, subprocess, sys, tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+V = {'negative': -1, 'neutral': 0, 'positive': 1}
+
+
+def main(gold_path, scored_path):
+    gold = [l.rstrip('\n').split('\t') for l in open(gold_path, encoding='utf-8')][1:]
+    rows = list(csv.DictReader(open(scored_path, encoding='utf-8')))
+    states, pairs = [], []
+    for k, ((t, lab), r) in enumerate(zip(gold, rows)):
+        g = {s: V[v] for s, v in (x.split(':') for x in lab.split(';'))}
+        p = {s: float(v) for s, v in (x.split(':') for x in r['actor_sentiment'].split(';') if x)}
+        assert set(g) == set(p), (t, g, p)
+        for s in g:
+            states.append({'id': f'{k}:{s}', 'gold': g[s], 'gold_label': [l for l in V if V[l] == g[s]][0],
+                           'actor_sentiment': p[s], 'sentiment': r['sentiment'],
+                           'label_value': V[r['sentiment_label']], 'sentiment_label': r['sentiment_label']})
+        for a, b in itertools.combinations(g, 2):
+            if g[a] != g[b]:
+                pairs.append((g[a] - g[b]) * (p[a] - p[b]) > 0)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'states.csv')
+        with open(path, 'w', newline='', encoding='utf-8') as f:
+            w = csv.DictWriter(f, fieldnames=list(states[0]))
+            w.writeheader()
+            w.writerows(states)
+        binary = os.environ.get('DETENTE_BIN') or os.path.join(REPO, 'target/release/detente')
+        out = subprocess.run([binary, 'evaluate', path, '--id', 'id', '--band', repr(1 / 3), '--json',
+                              '--number', 'actor_sentiment=gold', '--number', 'sentiment=gold',
+                              '--number', 'label_value=gold', '--label', 'sentiment_label=gold_label'],
+                             check=True, capture_output=True, text=True).stdout
+    (a, s, l, lab) = [m['groups'][0] for m in json.loads(out)['metrics']]
+    G = [x['gold'] for x in states]
+    print(f"states {len(G)} (neg {G.count(-1)}, neu {G.count(0)}, pos {G.count(1)}); pairs with different gold {len(pairs)}")
+    print(f"Spearman actor_sentiment {a['spearman']:.3f}; sentence sentiment {s['spearman']:.3f}; sentence_label {l['spearman']:.3f}")
+    print(f"pairwise order right: actor_sentiment {sum(pairs) / len(pairs):.3f} ({sum(pairs)}/{len(pairs)}); any sentence-level score 0.5 (ties)")
+    print(f"macro-F1 actor_sentiment (|v|>1/3 band) {a['macro_f1_3']:.3f}")
+    print(f"macro-F1 sentence_label for every state {lab['macro_f1']:.3f} {[round(f, 3) for _, f in lab['per_class_f1']]}")
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(*sys.argv[1:])

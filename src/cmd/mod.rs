@@ -16,6 +16,7 @@ use detente::score::ScorerOptions;
 use detente::text::TextOptions;
 
 pub mod aggregate;
+pub mod evaluate;
 pub mod merge;
 pub mod report;
 pub mod score;

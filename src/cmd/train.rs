@@ -81,12 +81,23 @@ pub struct Args {
     /// Recompute the frozen layers instead of keeping them in $DETENTE_HOME/train.
     #[arg(long)]
     no_cache: bool,
+    /// Train nothing: pool the fold-K.csv and news-fold-K.csv files that --cv wrote to DIR
+    /// (however the folds were split between processes) and print the tables of
+    /// models/heads.md. The roots come from the models folder's heads/config.json.
+    #[arg(long, value_name = "DIR", conflicts_with = "cv")]
+    pool_folds: Option<PathBuf>,
     /// libtorch threads (default: all cores).
     #[arg(long, default_value_t = 0, value_name = "N")]
     threads: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(dir) = &args.pool_folds {
+        let models = detente::model::files::resolve(args.models.as_deref()).path;
+        let config = detente::model::heads::config(&models)?;
+        print!("{}", train::pool::pool(dir, &config.tension.roots)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let home = detente::model::files::cache_dir()
         .ok_or_else(|| detente::Error::Usage("neither DETENTE_HOME nor HOME is set".into()))?;
     let datasets = || -> anyhow::Result<PathBuf> {

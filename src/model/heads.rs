@@ -164,9 +164,14 @@ fn read_config<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> 
     })
 }
 
+/// What `config.json` says (the classes, the roots), without the tensors.
+pub fn config(models: &Path) -> Result<HeadsConfig, Error> {
+    read_config(&models.join(CONFIG))
+}
+
 /// `config.json` and the tensors of `heads.safetensors`.
 fn read(models: &Path) -> Result<(HeadsConfig, Tensors), Error> {
-    let config = read_config(&models.join(CONFIG))?;
+    let config = config(models)?;
     Ok((config, read_tensors(&models.join(WEIGHTS))?))
 }
 

@@ -59,29 +59,21 @@ pub fn accuracy(gold: &[usize], pred: &[usize]) -> f64 {
 
 /// Area under the ROC curve of `score` for `positive` (Mann–Whitney, ties count half).
 pub fn auc(score: &[f64], positive: &[bool]) -> f64 {
-    let mut order: Vec<usize> = (0..score.len()).collect();
-    order.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
-    let mut ranks = vec![0.0; score.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && score[order[j + 1]] == score[order[i]] {
-            j += 1;
-        }
-        for &k in &order[i..=j] {
-            ranks[k] = (i + j) as f64 / 2.0 + 1.0;
-        }
-        i = j + 1;
-    }
     let np = positive.iter().filter(|&&p| p).count() as f64;
     let nn = positive.len() as f64 - np;
-    let rank_sum: f64 = ranks
+    // `ranks` counts from 0; the Mann–Whitney statistic counts from 1.
+    let rank_sum: f64 = ranks(score)
         .iter()
         .zip(positive)
         .filter(|(_, &p)| p)
-        .map(|(r, _)| r)
+        .map(|(r, _)| r + 1.0)
         .sum();
     (rank_sum - np * (np + 1.0) / 2.0) / (np * nn)
+}
+
+/// The share of `true` (NaN when empty).
+pub fn rate(hits: &[bool]) -> f64 {
+    hits.iter().filter(|&&h| h).count() as f64 / hits.len() as f64
 }
 
 /// Negative (0), neutral (1) or positive (2) at ±`t`.
@@ -154,34 +146,49 @@ pub struct ReliabilityBin {
     pub accuracy: f64,
 }
 
+/// The confidence bands of [`reliability`].
+pub const RELIABILITY_EDGES: [f64; 7] = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0 + 1e-9];
+
 /// Accuracy of the most probable class per band of its probability.
 pub fn reliability(probs: &[Vec<f64>], gold: &[usize]) -> Vec<ReliabilityBin> {
-    let edges = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0 + 1e-9];
+    let (conf, right): (Vec<f64>, Vec<bool>) = probs
+        .iter()
+        .zip(gold)
+        .map(|(p, &g)| {
+            let best = argmax(p);
+            (p[best], best == g)
+        })
+        .unzip();
+    reliability_of(&conf, &right, &RELIABILITY_EDGES)
+}
+
+/// How often a prediction is right per band of its confidence: one bin per pair of
+/// neighbouring `edges` (each band includes its lower edge, not its upper one).
+pub fn reliability_of(conf: &[f64], right: &[bool], edges: &[f64]) -> Vec<ReliabilityBin> {
     edges
         .windows(2)
         .map(|w| {
-            let (mut n, mut conf, mut right) = (0, 0.0, 0);
-            for (p, &g) in probs.iter().zip(gold) {
-                let best = argmax(p);
-                if p[best] >= w[0] && p[best] < w[1] {
+            let (mut n, mut sum, mut hits) = (0, 0.0, 0);
+            for (&c, &r) in conf.iter().zip(right) {
+                if c >= w[0] && c < w[1] {
                     n += 1;
-                    conf += p[best];
-                    right += usize::from(best == g);
+                    sum += c;
+                    hits += usize::from(r);
                 }
             }
             ReliabilityBin {
                 from: w[0],
                 to: w[1].min(1.0),
                 n,
-                mean_confidence: if n > 0 { conf / n as f64 } else { 0.0 },
-                accuracy: if n > 0 { right as f64 / n as f64 } else { 0.0 },
+                mean_confidence: if n > 0 { sum / n as f64 } else { 0.0 },
+                accuracy: if n > 0 { hits as f64 / n as f64 } else { 0.0 },
             }
         })
         .collect()
 }
 
-/// Ranks with ties given their mean rank.
-fn ranks(x: &[f64]) -> Vec<f64> {
+/// Ranks from 0, with ties given their mean rank.
+pub fn ranks(x: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..x.len()).collect();
     order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
     let mut r = vec![0.0; x.len()];
@@ -287,6 +294,40 @@ pub fn news(probs: &[Vec<f64>], gold: &[usize]) -> serde_json::Value {
     })
 }
 
+/// Agreement of predicted with gold labels named by strings (any number of classes).
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelMetrics {
+    pub n: usize,
+    pub accuracy: f64,
+    /// Over the classes present in gold or prediction.
+    pub macro_f1: f64,
+    /// F1 of each class seen in gold or prediction, in sorted order.
+    pub per_class_f1: Vec<(String, f64)>,
+}
+
+pub fn labels(gold: &[String], pred: &[String]) -> LabelMetrics {
+    let mut classes: Vec<&String> = gold.iter().chain(pred).collect();
+    classes.sort();
+    classes.dedup();
+    let index = |v: &[String]| -> Vec<usize> {
+        v.iter()
+            .map(|x| classes.binary_search(&x).expect("collected above"))
+            .collect()
+    };
+    let (g, p) = (index(gold), index(pred));
+    let per = per_class_f1(&g, &p, classes.len());
+    LabelMetrics {
+        n: gold.len(),
+        accuracy: accuracy(&g, &p),
+        macro_f1: macro_f1(&g, &p, classes.len()),
+        per_class_f1: classes
+            .iter()
+            .zip(per)
+            .map(|(c, f)| ((*c).clone(), f.expect("every class is seen")))
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,5 +347,55 @@ mod tests {
         // scipy.stats.spearmanr([1, 2, 2, 5], [3, 1, 4, 9]) = 0.6324555320336759
         let rho = spearman(&[1.0, 2.0, 2.0, 5.0], &[3.0, 1.0, 4.0, 9.0]);
         assert!((rho - 0.6324555320336759).abs() < 1e-12, "{rho}");
+    }
+
+    #[test]
+    fn auc_counts_ties_half_and_ranks_average_them() {
+        assert_eq!(ranks(&[3.0, 1.0, 3.0, 2.0]), [2.5, 0.0, 2.5, 1.0]);
+        // pairs (pos, neg): (0.8, 0.2) win, (0.8, 0.8) tie, (0.3, 0.2) win, (0.3, 0.8) loss
+        assert_eq!(
+            auc(&[0.8, 0.3, 0.2, 0.8], &[true, true, false, false]),
+            0.625
+        );
+        assert_eq!(rate(&[true, false, true, true]), 0.75);
+    }
+
+    #[test]
+    fn reliability_bands_include_the_lower_edge_only() {
+        let bins = reliability_of(
+            &[0.1, 0.5, 0.55, 0.99, 1.0],
+            &[false, true, false, true, true],
+            &RELIABILITY_EDGES,
+        );
+        let n: Vec<usize> = bins.iter().map(|b| b.n).collect();
+        assert_eq!(n, [1, 2, 0, 0, 0, 2]);
+        assert_eq!(bins[1].accuracy, 0.5);
+        assert!((bins[1].mean_confidence - 0.525).abs() < 1e-12);
+        assert_eq!((bins[5].from, bins[5].to), (0.95, 1.0));
+        // The same figures from class probabilities: the most probable class and its p.
+        let probs = vec![vec![0.6, 0.4], vec![0.3, 0.7], vec![0.96, 0.04]];
+        let bins = reliability(&probs, &[1, 1, 0]);
+        let n: Vec<usize> = bins.iter().map(|b| b.n).collect();
+        assert_eq!(n, [0, 1, 1, 0, 0, 1]);
+        assert_eq!(bins[1].accuracy, 0.0);
+        assert_eq!(bins[2].accuracy, 1.0);
+    }
+
+    #[test]
+    fn string_labels_score_as_their_indices() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        // The indices of known_values, named: 0 → a, 1 → b, 2 → c.
+        let m = labels(
+            &s(&["a", "b", "c", "a", "b", "c"]),
+            &s(&["a", "c", "b", "a", "a", "b"]),
+        );
+        assert_eq!(m.n, 6);
+        assert!((m.macro_f1 - 0.26666666666666666).abs() < 1e-12);
+        assert_eq!(m.accuracy, 2.0 / 6.0);
+        assert_eq!(m.per_class_f1[0].0, "a");
+        assert!((m.per_class_f1[0].1 - 0.8).abs() < 1e-12);
+        // A class only predicted counts, with F1 0.
+        let m = labels(&s(&["x", "x"]), &s(&["x", "y"]));
+        assert_eq!(m.per_class_f1, [("x".into(), 2.0 / 3.0), ("y".into(), 0.0)]);
     }
 }

@@ -15,12 +15,15 @@ pub mod cache;
 mod context;
 mod cv;
 pub mod data;
+pub mod evaluate;
 pub mod export;
 mod fit;
 pub mod metrics;
+pub mod pool;
 mod recipe;
 pub mod rng;
 pub mod stack;
+pub mod table;
 mod validate;
 
 use std::path::PathBuf;

@@ -57,6 +57,9 @@ fn directed_actors_meet_the_targets_on_the_gold_set() {
     let (h, got) = read_csv(&out);
     let col = |n: &str| h.iter().position(|c| c == n).unwrap();
     let (id, source, target) = (col("doc_id"), col("source"), col("target"));
+    let (source_text, target_text) = (col("source_text"), col("target_text"));
+    // The dev rows with a role wrong, to print (the test rows stay unread).
+    let mut wrong = Vec::new();
     assert_eq!(got.len(), rows.len());
     // (split, role, kind) → (right, all)
     let mut tally: BTreeMap<(String, &str, String), (usize, usize)> = BTreeMap::new();
@@ -79,6 +82,20 @@ fn directed_actors_meet_the_targets_on_the_gold_set() {
             add(r["split"], "target", kind, t);
         }
         add(r["split"], "both", "all", s && t);
+        if r["split"] == "dev" && !(s && t) {
+            wrong.push(format!(
+                "{} [{}] {}\n   gold {} > {}   got {} > {}  ({} > {})",
+                r["id"],
+                r["kind"],
+                r["sentence"],
+                r["source"],
+                r["target"],
+                g[source],
+                g[target],
+                g[source_text],
+                g[target_text]
+            ));
+        }
     }
     println!("split  role    kind           right/all  accuracy");
     for ((split, role, kind), (right, all)) in &tally {
@@ -86,6 +103,10 @@ fn directed_actors_meet_the_targets_on_the_gold_set() {
             "{split:6} {role:7} {kind:13} {right:4}/{all:<4}  {:.3}",
             *right as f64 / *all as f64
         );
+    }
+    println!("\ndev rows with a role wrong ({}):", wrong.len());
+    for w in &wrong {
+        println!("{w}");
     }
     let acc = |role: &str| {
         let (r, a) = tally[&("all".to_string(), role, "all".to_string())];

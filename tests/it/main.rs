@@ -9,6 +9,7 @@ mod common;
 mod device;
 mod documents;
 mod errors;
+mod evaluate;
 mod events;
 mod invariance;
 mod notebook;

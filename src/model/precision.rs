@@ -5,7 +5,7 @@
 //! Xeon with AVX512_BF16 and no AMX (docs/performance.md). So `auto`, the default, measures
 //! instead of guessing. On the first run on a machine it times the encoder's matrix
 //! products in each precision the heads are validated for ([`Validity`], the table
-//! `scripts/precision_check` writes beside the heads), picks the fastest, and caches the
+//! `scripts/build/precision_check` writes beside the heads), picks the fastest, and caches the
 //! timings keyed by CPU model and flags, device and libtorch version ([`cache_path`]).
 //! Every later run on that machine reads the cache and makes the same choice, so output
 //! stays identical run to run. The manifest records the choice and why.
@@ -81,7 +81,7 @@ pub const MIN_GAIN: f64 = 1.10;
 /// How far (absolute) a model-card figure may move from its fp32 value for a precision to
 /// count as valid.
 pub const TOLERANCE: f64 = 0.01;
-/// The validity table, relative to the models folder (written by `scripts/precision_check`).
+/// The validity table, relative to the models folder (written by `scripts/build/precision_check`).
 pub const VALIDITY: &str = "heads/precision.tsv";
 
 /// Which precisions keep every model-card figure within [`TOLERANCE`] of fp32, as measured
@@ -123,7 +123,7 @@ impl Validity {
         if table.heads_sha256 != sha {
             return Ok(only_fp32(format!(
                 "{VALIDITY} was measured on other heads than {}: only fp32 is validated \
-                 (rerun scripts/precision_check)",
+                 (rerun scripts/build/precision_check)",
                 super::heads::WEIGHTS
             )));
         }
@@ -481,7 +481,7 @@ mod tests {
 
     #[test]
     fn validity_table_parses_and_rejects_bad_lines() {
-        let t = "# measured by scripts/precision_check\n# heads.safetensors sha256 abc\n\
+        let t = "# measured by scripts/build/precision_check\n# heads.safetensors sha256 abc\n\
                  bf16\tnyt_r\t0.6655\t0.6656\n\nbf16\ttension_auc\t0.9978\t0.9978\n";
         let table = parse_validity(t).unwrap();
         assert_eq!(table.heads_sha256, "abc");

@@ -22,8 +22,8 @@ same archive as vader_icwsm2014_final.pdf); `detente evaluate` (--bin) computes 
 Exit status 1 when the agreement is below --min-agree (default 0.999).
 
 Usage:
-  python3 scripts/vader_compare.py vader_reference_full.tsv detente_scores.tsv
-  python3 scripts/vader_compare.py vader_reference_full.tsv detente.jsonl --format jsonl
+  python3 scripts/evaluate/vader_compare.py vader_reference_full.tsv detente_scores.tsv
+  python3 scripts/evaluate/vader_compare.py vader_reference_full.tsv detente.jsonl --format jsonl
   # one way to feed detente the sentences, one per line, in reference order:
   #   tail -n +2 vader_reference_full.tsv | cut -f8 > sentences.txt
 """
@@ -122,7 +122,7 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-4)
     ap.add_argument("--min-agree", type=float, default=0.999)
     ap.add_argument("--bin", default=os.environ.get("DETENTE_BIN") or
-                    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                    os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                                  "target", "release", "detente"),
                     help="the detente binary that computes the correlations (`detente evaluate`; "
                          "default $DETENTE_BIN, else target/release/detente)")

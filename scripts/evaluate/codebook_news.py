@@ -10,7 +10,7 @@ gold labels into the scored table (`--keep-fields`), for `detente evaluate` to m
     trains on these, so this is a figure for models that did not (the previous model,
     VADER); `detente train --cv` gives the honest one.
 
-    python3 scripts/experiments/eval_codebook_news.py DIR     # writes DIR/codebook.jsonl, DIR/news.jsonl
+    python3 scripts/evaluate/codebook_news.py DIR     # writes DIR/codebook.jsonl, DIR/news.jsonl
     detente score DIR/codebook.jsonl --no-split --keep-fields root,class,gs,kind -o DIR/codebook.csv
     detente evaluate DIR/codebook.csv --by kind --label cameo_root=root --label event_class=class \
         --number goldstein=gs        # root accuracy (all; without 01-02: the 03-20 row), Spearman

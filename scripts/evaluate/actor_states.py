@@ -1,6 +1,6 @@
 """Scores an own-labelled state test set: actor_sentiment against per-state gold labels.
 
-    python3 scripts/experiments/eval_actor_states.py GOLD.tsv OUT.csv
+    python3 scripts/evaluate/actor_states.py GOLD.tsv OUT.csv
 
 GOLD.tsv: `text<TAB>labels` (`KOR:negative;JPN:neutral`), one row per sentence; OUT.csv:
 `detente score --format lines --no-split` of its sentences, in the same order. Each state

@@ -60,9 +60,13 @@ pub enum Error {
 
 impl Error {
     /// The conversion of an I/O failure on `path` into [`Error::Io`], for `map_err`:
-    /// `std::fs::read(&p).map_err(Error::io(&p))?`.
-    pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+    /// `std::fs::read(&p).map_err(Error::io(&p))?`, or kept for several calls on one file
+    /// (`let io = Error::io(&p);` … `.map_err(&io)?`).
+    pub fn io(path: impl Into<PathBuf>) -> impl Fn(std::io::Error) -> Error {
         let path = path.into();
-        move |source| Error::Io { path, source }
+        move |source| Error::Io {
+            path: path.clone(),
+            source,
+        }
     }
 }

@@ -14,6 +14,7 @@ mod error;
 mod files;
 mod reader;
 pub mod shard;
+pub mod tsv;
 
 pub use decode::{decode, decode_text};
 pub use error::{InputError, InputErrorKind};

@@ -107,10 +107,7 @@ pub fn load_vars(
     weights: &Path,
     device: tch::Device,
 ) -> Result<(BertConfig, nn::VarStore), Error> {
-    let text = std::fs::read_to_string(config_path).map_err(|source| Error::Io {
-        path: config_path.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(config_path).map_err(Error::io(config_path))?;
     let config: BertConfig = serde_json::from_str(&text).map_err(|e| Error::Model {
         path: config_path.to_path_buf(),
         message: e.to_string(),

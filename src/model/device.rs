@@ -5,9 +5,6 @@
 
 use crate::error::Error;
 
-/// Re-exported where it was declared before `--precision auto`.
-pub use super::precision::Precision;
-
 /// Where the encoder computes: libtorch's device, wrapped so that nothing outside the
 /// model layer names libtorch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

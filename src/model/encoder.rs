@@ -42,10 +42,7 @@ impl EncoderSpec {
     pub fn read(dir: &Path) -> Result<EncoderSpec, Error> {
         let json = |rel: &str| -> Result<serde_json::Value, Error> {
             let path = dir.join(rel);
-            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let text = std::fs::read_to_string(&path).map_err(Error::io(&path))?;
             serde_json::from_str(&text).map_err(|e| Error::Model {
                 path,
                 message: e.to_string(),

@@ -89,15 +89,12 @@ pub fn require(files: &[PathBuf], needed_by: &str) -> Result<(), Error> {
 
 /// Lower-case hex sha256 of a file.
 pub fn sha256_file(path: &Path) -> Result<String, Error> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut f = std::fs::File::open(path).map_err(io)?;
+    let io = Error::io(path);
+    let mut f = std::fs::File::open(path).map_err(&io)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     loop {
-        let n = f.read(&mut buf).map_err(io)?;
+        let n = f.read(&mut buf).map_err(&io)?;
         if n == 0 {
             break;
         }

@@ -154,10 +154,7 @@ fn linear(tensors: &Tensors, name: &str, inputs: usize, path: &Path) -> Result<L
 
 /// A JSON config file, parsed into `T`.
 fn read_config<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
     serde_json::from_str(&text).map_err(|e| Error::Model {
         path: path.to_path_buf(),
         message: e.to_string(),

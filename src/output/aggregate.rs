@@ -18,6 +18,7 @@ use sketches_ddsketch::{Config, DDSketch};
 
 use crate::error::Error;
 use crate::output::csv::score_text;
+use crate::output::mean::Mean;
 use crate::output::{Output, TableIn, TableOut};
 use crate::text::dates;
 
@@ -143,25 +144,6 @@ pub fn check_keys(keys: &[Key]) -> Result<(), Error> {
     Ok(())
 }
 
-/// A running mean over the rows where a value is present.
-#[derive(Debug, Clone, Copy, Default)]
-struct Mean {
-    sum: f64,
-    n: u64,
-}
-
-impl Mean {
-    fn add(&mut self, v: Option<f64>) {
-        if let Some(v) = v {
-            self.sum += v;
-            self.n += 1;
-        }
-    }
-    fn get(&self) -> Option<f64> {
-        (self.n > 0).then(|| self.sum / self.n as f64)
-    }
-}
-
 /// One group's running statistics.
 struct Acc {
     n_docs: u64,
@@ -197,14 +179,14 @@ impl Acc {
             self.n_docs += 1;
         }
         self.n_sentences += 1;
-        self.tension.add(v.tension);
+        self.tension.add_some(v.tension);
         if let Some(t) = v.tension {
             self.tension_sketch.add(t);
             self.tense += (t >= TENSE) as u64;
         }
-        self.goldstein.add(v.goldstein);
-        self.sentiment.add(v.sentiment);
-        self.lexicon.add(v.lexicon);
+        self.goldstein.add_some(v.goldstein);
+        self.sentiment.add_some(v.sentiment);
+        self.lexicon.add_some(v.lexicon);
     }
 
     fn p90(&self) -> Option<f64> {
@@ -367,7 +349,8 @@ impl Aggregator {
             .collect();
         let mut out = TableOut::create(output, &header)?;
         for (key, acc) in &self.groups {
-            let share = (acc.tension.n > 0).then(|| acc.tense as f64 / acc.tension.n as f64);
+            let n = acc.tension.count();
+            let share = (n > 0).then(|| acc.tense as f64 / n as f64);
             let stats = [
                 acc.n_docs.to_string(),
                 acc.n_sentences.to_string(),

@@ -182,18 +182,12 @@ impl Manifest {
     pub fn write(&self, path: &Path) -> Result<(), Error> {
         let mut text = serde_json::to_string_pretty(self).expect("manifests serialize");
         text.push('\n');
-        std::fs::write(path, text).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+        std::fs::write(path, text).map_err(Error::io(path))
     }
 
     /// Reads the manifest at `path`.
     pub fn read(path: &Path) -> Result<Manifest, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
         serde_json::from_str(&text).map_err(|e| Error::Table {
             path: path.to_path_buf(),
             line: None,

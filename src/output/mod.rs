@@ -16,6 +16,7 @@ use crate::error::Error;
 pub mod aggregate;
 pub mod csv;
 pub mod manifest;
+mod mean;
 pub mod merge;
 pub mod npy;
 pub mod parquet;
@@ -100,8 +101,5 @@ pub(crate) fn open_partial(path: &Path, keep: Option<u64>) -> Result<File, Error
 
 /// Moves `FILE.partial` into place.
 pub(crate) fn commit(path: &Path) -> Result<(), Error> {
-    std::fs::rename(partial_path(path), path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::rename(partial_path(path), path).map_err(Error::io(path))
 }

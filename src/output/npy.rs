@@ -33,10 +33,7 @@ impl NpyOut {
         let mut file = BufWriter::new(open_partial(path, keep)?);
         if rows.is_none() {
             file.write_all(&npy_header(0, dim))
-                .map_err(|source| Error::Io {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
+                .map_err(Error::io(path))?;
         }
         Ok(NpyOut {
             file,
@@ -48,10 +45,7 @@ impl NpyOut {
 
     /// Flushes and returns the number of complete rows.
     pub fn checkpoint(&mut self) -> Result<usize, Error> {
-        self.file.flush().map_err(|source| Error::Io {
-            path: self.path.clone(),
-            source,
-        })?;
+        self.file.flush().map_err(Error::io(&self.path))?;
         Ok(self.rows)
     }
 
@@ -61,25 +55,19 @@ impl NpyOut {
         for v in values {
             self.file
                 .write_all(&v.to_le_bytes())
-                .map_err(|source| Error::Io {
-                    path: self.path.clone(),
-                    source,
-                })?;
+                .map_err(Error::io(&self.path))?;
         }
         self.rows += values.len() / self.dim;
         Ok(())
     }
 
     pub fn finish(mut self) -> Result<usize, Error> {
-        let io = |source| Error::Io {
-            path: self.path.clone(),
-            source,
-        };
-        self.file.seek(SeekFrom::Start(0)).map_err(io)?;
+        let io = Error::io(&self.path);
+        self.file.seek(SeekFrom::Start(0)).map_err(&io)?;
         self.file
             .write_all(&npy_header(self.rows, self.dim))
-            .map_err(io)?;
-        self.file.flush().map_err(io)?;
+            .map_err(&io)?;
+        self.file.flush().map_err(&io)?;
         drop(self.file);
         commit(&self.path)?;
         Ok(self.rows)

@@ -83,11 +83,8 @@ pub fn save(out: &Path, cp: &Checkpoint) -> Result<(), Error> {
     let path = checkpoint_path(out);
     let tmp = sibling(&path, ".tmp");
     let text = serde_json::to_string(cp).expect("checkpoints serialize");
-    std::fs::write(&tmp, text).map_err(|source| Error::Io {
-        path: tmp.clone(),
-        source,
-    })?;
-    std::fs::rename(&tmp, &path).map_err(|source| Error::Io { path, source })
+    std::fs::write(&tmp, text).map_err(Error::io(&tmp))?;
+    std::fs::rename(&tmp, &path).map_err(Error::io(path))
 }
 
 /// Removes the checkpoint after a finished run.

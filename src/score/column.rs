@@ -1,8 +1,7 @@
-//! A score column's name and type, declared once by the scorer that fills it: the run
-//! writes the name into the header, and the Parquet writer (`output::parquet`) stores the
-//! column in the type declared here, so a new score column needs no line anywhere else.
-use super::registry::{registry, ScorerOptions};
-
+//! A score column's name and type, declared once by the scorer that fills it (in its
+//! [`super::registry`] entry): the run writes the name into the header, and the Parquet
+//! writer (`output::parquet`) stores the column in the type declared there, so a new
+//! score column needs no line anywhere else.
 /// The type of a column's values (Parquet stores it as such; CSV writes it as text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
@@ -50,46 +49,5 @@ impl Column {
     }
     pub const fn flag(name: &'static str) -> Column {
         Column { name, kind: ColumnKind::Bool }
-    }
-}
-
-/// The declared type of a scorer's column (sentence or `--docs`), whatever options the
-/// run had; `None` for a name no scorer declares.
-pub fn column_kind(name: &str) -> Option<ColumnKind> {
-    registry().iter().find_map(|info| {
-        (info.columns)(&ScorerOptions::all())
-            .iter()
-            .chain(info.document_columns)
-            .find(|c| c.name == name)
-            .map(|c| c.kind)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_scorer_column_is_declared_once_with_one_type() {
-        let mut seen: Vec<Column> = Vec::new();
-        for info in registry() {
-            for c in (info.columns)(&ScorerOptions::all())
-                .iter()
-                .chain(info.document_columns)
-            {
-                assert!(
-                    !seen.iter().any(|s| s.name == c.name),
-                    "column '{}' is declared by two scorers",
-                    c.name
-                );
-                seen.push(*c);
-                assert_eq!(column_kind(c.name), Some(c.kind));
-            }
-        }
-        assert_eq!(column_kind("tension"), Some(ColumnKind::Float));
-        assert_eq!(column_kind("cameo_root"), Some(ColumnKind::Dict));
-        assert_eq!(column_kind("p_material_conflict"), Some(ColumnKind::Float));
-        assert_eq!(column_kind("actors_inherited"), Some(ColumnKind::Bool));
-        assert_eq!(column_kind("no_such_column"), None);
     }
 }

@@ -18,10 +18,10 @@ pub mod registry;
 pub mod sentiment;
 pub mod tension;
 
-pub use column::{column_kind, Column, ColumnKind};
+pub use column::{Column, ColumnKind};
 pub use lexicon::{Polarity, Vader};
 pub use passes::{document_columns, finish_document, finish_paragraphs, summarize_documents};
-pub use registry::{registry, select, BuildFn, ScorerInfo, ScorerOptions};
+pub use registry::{column_kind, registry, select, BuildFn, ScorerInfo, ScorerOptions};
 
 /// One CSV cell of a score column.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 //! scorers` prints this table; the run plan checks names and files against it.
 use std::path::{Path, PathBuf};
 
-use super::column::Column;
+use super::column::{Column, ColumnKind};
 use super::{actors, lexicon, sentiment, tension, Scorer};
 use crate::error::Error;
 
@@ -135,4 +135,45 @@ pub fn select(names: Option<&[String]>) -> Result<Vec<ScorerInfo>, Error> {
         .into_iter()
         .filter(|s| names.iter().any(|n| n == s.name))
         .collect())
+}
+
+/// The declared type of a scorer's column (sentence or `--docs`), whatever options the
+/// run had; `None` for a name no scorer declares.
+pub fn column_kind(name: &str) -> Option<ColumnKind> {
+    registry().iter().find_map(|info| {
+        (info.columns)(&ScorerOptions::all())
+            .iter()
+            .chain(info.document_columns)
+            .find(|c| c.name == name)
+            .map(|c| c.kind)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scorer_column_is_declared_once_with_one_type() {
+        let mut seen: Vec<Column> = Vec::new();
+        for info in registry() {
+            for c in (info.columns)(&ScorerOptions::all())
+                .iter()
+                .chain(info.document_columns)
+            {
+                assert!(
+                    !seen.iter().any(|s| s.name == c.name),
+                    "column '{}' is declared by two scorers",
+                    c.name
+                );
+                seen.push(*c);
+                assert_eq!(column_kind(c.name), Some(c.kind));
+            }
+        }
+        assert_eq!(column_kind("tension"), Some(ColumnKind::Float));
+        assert_eq!(column_kind("cameo_root"), Some(ColumnKind::Dict));
+        assert_eq!(column_kind("p_material_conflict"), Some(ColumnKind::Float));
+        assert_eq!(column_kind("actors_inherited"), Some(ColumnKind::Bool));
+        assert_eq!(column_kind("no_such_column"), None);
+    }
 }

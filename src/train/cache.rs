@@ -86,10 +86,7 @@ impl Cache {
             .map(|b| format!("{b:02x}"))
             .collect();
         let path = dir.join(format!("frozen-{fp}.safetensors"));
-        let io = |source| Error::Io {
-            path: path.clone(),
-            source,
-        };
+        let io = Error::io(&path);
         if path.is_file() {
             let t = Tensor::read_safetensors(&path).map_err(|e| Error::Model {
                 path: path.clone(),
@@ -118,7 +115,7 @@ impl Cache {
             }
         }
         let cache = Cache::build(base, ids, start);
-        std::fs::create_dir_all(dir).map_err(io)?;
+        std::fs::create_dir_all(dir).map_err(&io)?;
         let lengths: Vec<i64> = cache.states.iter().map(|s| s.size()[0]).collect();
         let all = Tensor::cat(&cache.states, 0);
         let tmp = path.with_extension("tmp");
@@ -130,7 +127,7 @@ impl Cache {
             path: tmp.clone(),
             message: e.to_string(),
         })?;
-        std::fs::rename(&tmp, &path).map_err(io)?;
+        std::fs::rename(&tmp, &path).map_err(&io)?;
         Ok(cache)
     }
 

@@ -148,12 +148,9 @@ fn write_fold(
     extra: &[(&str, Vec<String>)],
     texts: &[String],
 ) -> Result<(), Error> {
-    let io = |source: std::io::Error| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = Error::io(path);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        std::fs::create_dir_all(dir).map_err(&io)?;
     }
     let csv_err = |source: csv::Error| Error::Csv {
         what: path.display().to_string(),

@@ -40,10 +40,7 @@ fn bad(path: &Path, line: usize, message: impl Into<String>) -> Error {
 }
 
 fn read(path: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(Error::io(path))?;
     String::from_utf8(bytes).map_err(|e| bad(path, 0, format!("not UTF-8: {e}")))
 }
 
@@ -261,21 +258,12 @@ pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>,
     use sha2::{Digest, Sha256};
     let text = read(path)?;
     let mut out = Vec::new();
-    let mut header = false;
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        if !header {
-            header = true;
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
+    for (line, f) in crate::input::tsv::rows(&text) {
         let k = out.len();
         if f.len() < 4 || k >= tension.texts.len() {
             return Err(bad(
                 path,
-                i + 1,
+                line,
                 "expected line, sha256, gold, root (one row per tension sentence)",
             ));
         }
@@ -283,7 +271,7 @@ pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>,
         if !sha.starts_with(f[1]) || f[1].len() < 8 || f[2] != tension.labels[k].to_string() {
             return Err(bad(
                 path,
-                i + 1,
+                line,
                 format!("row {} does not match tension sentence {} (rebuild it with scripts/build/silver_roots.py)", k + 1, k + 1),
             ));
         }
@@ -294,12 +282,12 @@ pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>,
                     .parse::<usize>()
                     .ok()
                     .filter(|r| (1..=ROOT_CLASS.len()).contains(r))
-                    .ok_or_else(|| bad(path, i + 1, format!("root {r:?} is not 01-20")))?
+                    .ok_or_else(|| bad(path, line, format!("root {r:?} is not 01-20")))?
                     - 1;
                 if ROOT_CLASS[root] != tension.labels[k] {
                     return Err(bad(
                         path,
-                        i + 1,
+                        line,
                         format!("root {r} is not in class {}", tension.labels[k]),
                     ));
                 }

@@ -201,10 +201,7 @@ fn write_reference(
     sentiment: &SentimentConfig,
     job: &Job,
 ) -> Result<(), Error> {
-    let text = std::fs::read_to_string(&job.parity).map_err(|source| Error::Io {
-        path: job.parity.clone(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(&job.parity).map_err(Error::io(&job.parity))?;
     let spec = crate::model::encoder::EncoderSpec::read(
         &job.models.join(crate::model::encoder::MODEL_NAME),
     )?;

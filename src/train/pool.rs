@@ -19,15 +19,12 @@ const ROOT_EDGES: [f64; 7] = [0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0 + 1e-9];
 
 /// The fold files `DIR/PREFIX<K>.csv`, read in name order into one table.
 fn read_folds(dir: &Path, prefix: &str) -> Result<Option<Table>, Error> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
+    let io = Error::io(dir);
     let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io)?
+        .map_err(&io)?
         .map(|e| e.map(|e| e.path()))
         .collect::<Result<_, _>>()
-        .map_err(io)?;
+        .map_err(&io)?;
     paths.retain(|p| {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         name.strip_prefix(prefix)

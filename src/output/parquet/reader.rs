@@ -26,10 +26,7 @@ pub struct ParquetIn {
 impl ParquetIn {
     pub fn open(path: &Path) -> Result<ParquetIn, Error> {
         let what = path.display().to_string();
-        let file = File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let file = File::open(path).map_err(Error::io(path))?;
         let builder =
             ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| parquet_err(&what, e))?;
         let header = builder

@@ -170,12 +170,8 @@ impl ParquetOut {
     pub fn resume(path: &Path, header: &[String], pos: &ParquetPos) -> Result<ParquetOut, Error> {
         let partial = partial_path(path);
         let old = sibling(&partial, ".resume");
-        let io = |p: &Path| {
-            let p = p.to_path_buf();
-            move |source| Error::Io { path: p, source }
-        };
         if !old.exists() {
-            std::fs::rename(&partial, &old).map_err(io(&partial))?;
+            std::fs::rename(&partial, &old).map_err(Error::io(&partial))?;
         }
         let footer = from_hex(&pos.footer).ok_or_else(|| {
             Error::Resume(format!("{}: damaged checkpoint footer", old.display()))
@@ -184,20 +180,20 @@ impl ParquetOut {
             let mut f = std::fs::OpenOptions::new()
                 .write(true)
                 .open(&old)
-                .map_err(io(&old))?;
-            f.set_len(pos.bytes).map_err(io(&old))?;
-            f.seek(SeekFrom::End(0)).map_err(io(&old))?;
-            f.write_all(&footer).map_err(io(&old))?;
+                .map_err(Error::io(&old))?;
+            f.set_len(pos.bytes).map_err(Error::io(&old))?;
+            f.seek(SeekFrom::End(0)).map_err(Error::io(&old))?;
+            f.write_all(&footer).map_err(Error::io(&old))?;
         }
         let mut out = ParquetOut::create(path, header)?;
         let what = old.display().to_string();
-        let file = File::open(&old).map_err(io(&old))?;
+        let file = File::open(&old).map_err(Error::io(&old))?;
         let builder =
             ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| parquet_err(&what, e))?;
         let groups = builder.metadata().num_row_groups();
         for g in 0..groups {
             let rows = builder.metadata().row_group(g).num_rows().max(1) as usize;
-            let file = File::open(&old).map_err(io(&old))?;
+            let file = File::open(&old).map_err(Error::io(&old))?;
             let reader = ParquetRecordBatchReaderBuilder::try_new(file)
                 .and_then(|b| b.with_row_groups(vec![g]).with_batch_size(rows).build())
                 .map_err(|e| parquet_err(&what, e))?;
@@ -217,7 +213,7 @@ impl ParquetOut {
                 pos.bytes
             )));
         }
-        std::fs::remove_file(&old).map_err(io(&old))?;
+        std::fs::remove_file(&old).map_err(Error::io(&old))?;
         Ok(out)
     }
 
@@ -266,10 +262,7 @@ impl ParquetOut {
     /// Closes the current row group, flushes the file and returns where it stands.
     pub fn checkpoint(&mut self) -> Result<ParquetPos, Error> {
         self.flush_group()?;
-        self.writer.sync().map_err(|source| Error::Io {
-            path: partial_path(&self.path),
-            source,
-        })?;
+        self.writer.sync().map_err(Error::io(partial_path(&self.path)))?;
         let groups = self.writer.flushed_row_groups().to_vec();
         let rows = groups.iter().map(|g| g.num_rows()).sum();
         let descr = ArrowSchemaConverter::new()
@@ -303,10 +296,7 @@ impl ParquetOut {
         self.writer
             .finish()
             .map_err(|e| parquet_err(&self.what, e))?;
-        self.writer.sync().map_err(|source| Error::Io {
-            path: partial_path(&self.path),
-            source,
-        })?;
+        self.writer.sync().map_err(Error::io(partial_path(&self.path)))?;
         drop(self.writer);
         commit(&self.path)
     }

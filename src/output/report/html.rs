@@ -74,13 +74,6 @@ fn class_label(class: &str) -> &str {
         .map_or("?", |(_, l)| l)
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 /// Writes the whole report as `output.partial`, then moves it into place.
 pub(super) fn write(
     output: &Path,
@@ -100,8 +93,8 @@ pub(super) fn write(
     tail(&mut page, ov, docs);
     let file = open_partial(output, None)?;
     let mut w = std::io::BufWriter::new(file);
-    w.write_all(page.as_bytes()).map_err(io(output))?;
-    w.flush().map_err(io(output))?;
+    w.write_all(page.as_bytes()).map_err(Error::io(output))?;
+    w.flush().map_err(Error::io(output))?;
     drop(w);
     commit(output)
 }
@@ -232,7 +225,7 @@ fn charts(p: &mut String, ov: &Overview, opts: &ReportOptions) {
                     y(mean.get()?),
                     m.clone(),
                     mean.get()?,
-                    mean.n,
+                    mean.count(),
                 ))
             })
             .collect();

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::aggregate::{key_values, Key};
+use super::mean::Mean;
 use super::{Manifest, TableIn};
 use crate::error::Error;
 
@@ -60,21 +61,6 @@ impl Ord for Score {
 impl PartialOrd for Score {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
-    }
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-struct Mean {
-    sum: f64,
-    n: u64,
-}
-impl Mean {
-    fn add(&mut self, v: f64) {
-        self.sum += v;
-        self.n += 1;
-    }
-    fn get(&self) -> Option<f64> {
-        (self.n > 0).then(|| self.sum / self.n as f64)
     }
 }
 

@@ -34,10 +34,7 @@ fn model_error(path: &Path, message: impl Into<String>) -> Error {
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
     serde_json::from_str(&text).map_err(|e| model_error(path, format!("not valid JSON: {e}")))
 }
 
@@ -99,10 +96,7 @@ fn is_code(c: &str) -> bool {
 /// Reads the alias table: `#` comments, a header `text codes kind guard`, then one row
 /// per name.
 pub fn read_aliases(path: &Path) -> Result<Vec<Alias>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
     parse_aliases(&text)
         .map_err(|(line, message)| model_error(path, format!("line {line}: {message}")))
 }
@@ -264,30 +258,19 @@ pub(super) fn table_error(models: &Path, file: &str, line: usize, message: &str)
 /// numbers; each must have `width` tab-separated fields.
 fn read_tsv(models: &Path, file: &str, width: usize) -> Result<Vec<(usize, Vec<String>)>, Error> {
     let path = models.join(file);
-    let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-        path: path.clone(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(&path).map_err(Error::io(&path))?;
     let mut rows = Vec::new();
-    let mut header = false;
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        if !header {
-            header = true;
-            continue;
-        }
-        let f: Vec<String> = line.split('\t').map(|s| s.trim().to_string()).collect();
+    for (line, fields) in crate::input::tsv::rows(&text) {
+        let f: Vec<String> = fields.iter().map(|s| s.trim().to_string()).collect();
         if f.len() != width {
             return Err(table_error(
                 models,
                 file,
-                i + 1,
+                line,
                 &format!("{} fields, expected {width}", f.len()),
             ));
         }
-        rows.push((i + 1, f));
+        rows.push((line, f));
     }
     Ok(rows)
 }

@@ -1,21 +1,10 @@
 //! detente reads news and diplomatic text and writes one CSV row per sentence, with the
 //! scores of every selected scorer.
 //!
-//! The crate is layered; each top-level module depends only on those listed after it,
-//! never on one listed before (ARCHITECTURE.md has the rules):
-//!
-//! ```text
-//! run      the chunk loop of `score` and `segment`: plan → outputs → load → chunks →
-//!          manifest; the one place that shares out threads (run::parallel)
-//! train    trains and exports the heads (model + score only)
-//! output   CSV tables, .npy, the typed manifest; aggregate and merge
-//! score    the Scorer trait and registry: lexicon (VADER), sentiment, tension, actors
-//! model    the only module that names libtorch: model files, device and precision,
-//!          tokenizer, batching, the one BERT forward pass, encoder workers, heads format
-//! text     article structure, paragraphs and sentences, dates, language
-//! input    files, formats and decoding (txt, lines, jsonl, csv; .gz/.zst), shards
-//! error    the error that stops a run (a leaf)
-//! ```
+//! The crate is layered: each top-level module (`input`, `text`, `model`, `score`,
+//! `output`, `train`, `run`, and the leaf `error`) uses only the layers below it.
+//! `ARCHITECTURE.md` is the one list of the layers, their arrows and where a new feature
+//! goes.
 //!
 //! The `detente` binary (`src/main.rs`, `src/cmd/`) parses the command line into these.
 

@@ -50,6 +50,11 @@ impl Plan {
         if cfg.resume && out_file.is_none() {
             return Err(Error::Usage("--resume needs -o FILE, not stdout".into()));
         }
+        let fingerprint = resume::fingerprint(cfg);
+        let checkpoint = match (&out_file, cfg.resume) {
+            (Some(out), true) => resume::load(out, &fingerprint)?,
+            _ => None,
+        };
         let selected = score::select(cfg.scorers.as_deref())?;
         let need_encoder = selected.iter().any(|s| s.needs_embedding) || cfg.embeddings.is_some();
         let models_dir = files::resolve(cfg.models.as_deref()).path;
@@ -66,14 +71,9 @@ impl Plan {
             s.precision = precision.as_ref().expect("resolved with the spec").precision;
             s
         });
-        // The precision `auto` resolved to shapes the output: a resume on a machine (or a
-        // cache) that chose otherwise is refused like any other changed option.
-        let fingerprint =
-            resume::fingerprint(cfg, precision.as_ref().map(|c| c.precision.as_str()));
-        let checkpoint = match (&out_file, cfg.resume) {
-            (Some(out), true) => resume::load(out, &fingerprint)?,
-            _ => None,
-        };
+        if let Some(cp) = &checkpoint {
+            resume::check_precision(cp, precision.as_ref().map(|c| c.precision.as_str()))?;
+        }
         let files = input::expand_inputs(&cfg.inputs, &cfg.ingest);
         let has_jsonl = files
             .iter()

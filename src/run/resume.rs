@@ -35,6 +35,24 @@ pub struct Checkpoint {
     pub docs_footer: Option<String>,
     #[serde(default)]
     pub errors_footer: Option<String>,
+    /// The precision the interrupted run computed in (`None`: no encoder).
+    #[serde(default)]
+    pub precision: Option<String>,
+}
+
+/// Refuses to resume in another precision than the interrupted run's: under `--precision
+/// auto` a changed machine or cache could choose otherwise, and the rows would mix.
+pub fn check_precision(cp: &Checkpoint, precision: Option<&str>) -> Result<(), Error> {
+    if cp.precision.is_some() && cp.precision.as_deref() != precision {
+        return Err(Error::Resume(format!(
+            "the interrupted run computed in {}, this one would in {}; resume with \
+             --precision {} (or start again without --resume)",
+            cp.precision.as_deref().unwrap_or("none"),
+            precision.unwrap_or("none"),
+            cp.precision.as_deref().unwrap_or("fp32"),
+        )));
+    }
+    Ok(())
 }
 
 /// `OUT.checkpoint.json` beside the CSV.
@@ -42,16 +60,17 @@ pub fn checkpoint_path(out: &Path) -> PathBuf {
     sibling(out, ".checkpoint.json")
 }
 
-/// A digest of everything that shapes the output, the precision the run resolved to
-/// included; thread count, progress and the stop flag do not.
-pub fn fingerprint(cfg: &RunConfig, precision: Option<&str>) -> String {
+/// A digest of everything that shapes the output; thread count, progress and the stop
+/// flag do not. (The precision `--precision auto` resolves to is checked apart, once it is
+/// known: [`check_precision`].)
+pub fn fingerprint(cfg: &RunConfig) -> String {
     let mut c = cfg.clone();
     c.threads = 0;
     c.quiet = false;
     c.resume = false;
     c.stop = None;
     c.command_line = Vec::new();
-    let digest = Sha256::digest(format!("{}|{c:?}|{precision:?}", crate::VERSION).as_bytes());
+    let digest = Sha256::digest(format!("{}|{c:?}", crate::VERSION).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -90,4 +109,32 @@ pub fn save(out: &Path, cp: &Checkpoint) -> Result<(), Error> {
 /// Removes the checkpoint after a finished run.
 pub fn clear(out: &Path) {
     let _ = std::fs::remove_file(checkpoint_path(out));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resume_in_another_precision_is_refused() {
+        let cp = |p: Option<&str>| Checkpoint {
+            fingerprint: String::new(),
+            units: 0,
+            csv_bytes: 0,
+            docs_bytes: None,
+            errors_bytes: None,
+            npy_rows: None,
+            summary: Summary::default(),
+            csv_footer: None,
+            docs_footer: None,
+            errors_footer: None,
+            precision: p.map(String::from),
+        };
+        assert!(check_precision(&cp(Some("bf16")), Some("bf16")).is_ok());
+        assert!(check_precision(&cp(None), None).is_ok());
+        // Checkpoints written before the field existed carry none: nothing to compare.
+        assert!(check_precision(&cp(None), Some("fp32")).is_ok());
+        let e = check_precision(&cp(Some("bf16")), Some("fp32")).unwrap_err();
+        assert!(e.to_string().contains("--precision bf16"), "{e}");
+    }
 }

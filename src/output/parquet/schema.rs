@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
+use crate::output::aggregate;
+
 /// A column's type: declared by the scorer for a score column
 /// ([`crate::score::Column`]), by the lists below for the columns `output/` owns.
 pub use crate::score::ColumnKind as Kind;
@@ -37,15 +39,6 @@ const INT_COLUMNS: [&str; 10] = [
 const BOOL_COLUMNS: [&str; 2] = ["truncated", "forced_split"];
 /// Strings that rarely repeat: stored plain, not as a dictionary.
 const TEXT_COLUMNS: [&str; 2] = ["text", "message"];
-/// `aggregate`'s statistics.
-const FLOAT_COLUMNS: [&str; 6] = [
-    "tension_mean",
-    "tension_p90",
-    "goldstein_mean",
-    "sentiment_mean",
-    "sentiment_lexicon_mean",
-    "share_tense",
-];
 /// Documented string columns that repeat (dictionary-encoded); any column not named here,
 /// above or by a scorer (`--keep-fields`, `aggregate`'s keys) is a dictionary string too.
 const DICT_COLUMNS: [&str; 9] = [
@@ -66,7 +59,8 @@ fn fixed_kind(column: &str) -> Option<Kind> {
         (&INT_COLUMNS[..], Kind::Int),
         (&BOOL_COLUMNS, Kind::Bool),
         (&TEXT_COLUMNS, Kind::Text),
-        (&FLOAT_COLUMNS, Kind::Float),
+        // `aggregate`'s statistics; its two counts are integers, matched above.
+        (&aggregate::STAT_COLUMNS, Kind::Float),
         (&DICT_COLUMNS, Kind::Dict),
     ]
     .iter()
@@ -108,7 +102,7 @@ pub fn describe_schema(header: &[String]) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{aggregate, csv};
+    use crate::output::csv;
     use crate::score::{registry, ScorerOptions};
 
     #[test]
@@ -121,6 +115,8 @@ mod tests {
         {
             assert!(is_documented(c), "column '{c}' has no Parquet type");
         }
+        assert_eq!(kind_of("n_docs"), Kind::Int);
+        assert_eq!(kind_of("tension_p90"), Kind::Float);
         // A name both `output/` and a scorer declare (the errors table's `source`, the
         // `--docs` and `aggregate` statistics) has one type.
         for info in registry() {

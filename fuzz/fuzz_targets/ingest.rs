@@ -3,7 +3,7 @@
 #![no_main]
 use std::sync::Arc;
 
-use detente::ingest::{decode, Format, IngestOptions, Unit};
+use detente::input::{decode, Format, IngestOptions, Unit};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         line: 3,
         id: Some(data[..half].to_vec()),
         text: data[half..].to_vec(),
+        date: None,
         kept: vec![None],
     };
     let _ = decode(unit, &opts);

@@ -1,8 +1,8 @@
 //! Any text: paragraphs and sentences keep their invariants (ordered, disjoint, trimmed,
 //! non-empty, covering every non-space byte) and nothing panics.
 #![no_main]
-use detente::ingest::ParagraphRule;
-use detente::segment::{paragraphs, sentences};
+use detente::input::ParagraphRule;
+use detente::text::segment::{paragraphs, sentences};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -301,9 +301,15 @@ pub fn cache_path(key: &str) -> Option<PathBuf> {
 /// starting at once on a fresh cache measure once: the second waits for the first's file.
 fn cached_probe(device: Device) -> Result<(Probe, String), Error> {
     let key = machine_key(device);
-    let Some(path) = cache_path(&key) else {
-        return Ok((measure(device, key)?, "measured now; no cache folder".into()));
-    };
+    match cache_path(&key) {
+        Some(path) => probe_cached_at(&path, key, device),
+        None => Ok((measure(device, key)?, "measured now; no cache folder".into())),
+    }
+}
+
+/// The probe cached at `path` for `key`, or a new one written there.
+fn probe_cached_at(path: &Path, key: String, device: Device) -> Result<(Probe, String), Error> {
+    let path = path.to_path_buf();
     let read = |path: &Path| -> Option<Probe> {
         let text = std::fs::read_to_string(path).ok()?;
         serde_json::from_str::<Probe>(&text)
@@ -321,11 +327,16 @@ fn cached_probe(device: Device) -> Result<(Probe, String), Error> {
     let dir = path.parent().expect("a file in a folder");
     std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let lock = path.with_extension("lock");
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&lock) {
             Ok(_) => break,
             Err(_) if Instant::now() < deadline => {
+                // A lock older than a probe can take was left by a killed process.
+                if lock_age(&lock).is_some_and(|age| age > Duration::from_secs(10)) {
+                    let _ = std::fs::remove_file(&lock);
+                    continue;
+                }
                 std::thread::sleep(Duration::from_millis(100));
                 if let Some(p) = read(&path) {
                     let origin =
@@ -333,7 +344,6 @@ fn cached_probe(device: Device) -> Result<(Probe, String), Error> {
                     return Ok((p, origin));
                 }
             }
-            // A lock left by a killed process: measure anyway.
             Err(_) => break,
         }
     }
@@ -345,6 +355,10 @@ fn cached_probe(device: Device) -> Result<(Probe, String), Error> {
         return Ok((probe, format!("measured now; not cached: {e}")));
     }
     Ok((probe, format!("measured now, cached in {}", path.display())))
+}
+
+fn lock_age(lock: &Path) -> Option<Duration> {
+    std::fs::metadata(lock).ok()?.modified().ok()?.elapsed().ok()
 }
 
 fn write_atomic(path: &Path, probe: &Probe) -> Result<(), Error> {
@@ -533,6 +547,28 @@ mod tests {
         let p = measure(Device::Cpu, key).unwrap();
         assert_eq!(p.gflops.len(), Precision::ALL.len());
         assert!(p.gflops.iter().all(|(_, g)| *g > 0.1), "{:?}", p.gflops);
+    }
+
+    #[test]
+    fn the_cache_is_written_once_read_after_and_a_stale_lock_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("precision/probe-test.json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        // A lock left by a killed process, older than any probe.
+        let lock = std::fs::File::create(path.with_extension("lock")).unwrap();
+        let old = std::time::SystemTime::now() - Duration::from_secs(60);
+        lock.set_modified(old).unwrap();
+        let t = Instant::now();
+        let (first, origin) = probe_cached_at(&path, "k".into(), Device::Cpu).unwrap();
+        assert!(origin.starts_with("measured now"), "{origin}");
+        assert!(t.elapsed() < Duration::from_secs(10), "waited on a stale lock");
+        assert!(!path.with_extension("lock").exists());
+        let (second, origin) = probe_cached_at(&path, "k".into(), Device::Cpu).unwrap();
+        assert!(origin.contains("cached in"), "{origin}");
+        assert_eq!(first, second);
+        // Another machine's key is measured again, not read.
+        let (_, origin) = probe_cached_at(&path, "other".into(), Device::Cpu).unwrap();
+        assert!(origin.starts_with("measured now"), "{origin}");
     }
 
     #[test]

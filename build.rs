@@ -21,7 +21,10 @@ fn main() {
             libtorch.display()
         ),
     };
-    println!("cargo:rustc-env=DETENTE_LIBTORCH_VERSION={}", libtorch_version(&view));
+    println!(
+        "cargo:rustc-env=DETENTE_LIBTORCH_VERSION={}",
+        libtorch_version(&view)
+    );
     let real = view.join("../site/torch/lib");
     let lib = real.canonicalize().unwrap_or_else(|_| view.join("lib"));
     println!("cargo:rustc-link-arg=-Wl,-rpath,{}", lib.display());
@@ -34,7 +37,10 @@ fn libtorch_version(view: &std::path::Path) -> String {
     let text = std::fs::read_to_string(header).unwrap_or_default();
     let part = |name: &str| {
         text.lines()
-            .find_map(|l| l.trim().strip_prefix(&format!("#define TORCH_VERSION_{name} ")))
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix(&format!("#define TORCH_VERSION_{name} "))
+            })
             .map(|v| v.trim().to_string())
     };
     match (part("MAJOR"), part("MINOR"), part("PATCH")) {

@@ -46,8 +46,7 @@ pub fn resolve(explicit: Option<&Path>) -> ModelsDir {
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
     let cache = cache_dir().map(|c| c.join("models"));
-    let has_models =
-        |p: &Path| p.join(MODEL_NAME).is_dir() || p.join("vader").is_dir();
+    let has_models = |p: &Path| p.join(MODEL_NAME).is_dir() || p.join("vader").is_dir();
     if has_models(&repo) {
         return ModelsDir {
             path: repo,

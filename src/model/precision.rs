@@ -184,7 +184,13 @@ fn parse_validity(text: &str) -> Result<Table, (usize, String)> {
         }
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != 4 {
-            return Err((line_no, format!("{} fields, expected 4 (precision, figure, fp32, value)", f.len())));
+            return Err((
+                line_no,
+                format!(
+                    "{} fields, expected 4 (precision, figure, fp32, value)",
+                    f.len()
+                ),
+            ));
         }
         let precision = Precision::parse(f[0])
             .ok_or_else(|| (line_no, format!("unknown precision '{}'", f[0])))?;
@@ -231,7 +237,10 @@ pub fn choose(probe: &Probe, valid: &[Precision]) -> Precision {
         .iter()
         .filter_map(|&p| probe.gflops_of(p).map(|g| (p, g)))
         .filter(|&(p, g)| p == Precision::Fp32 || g >= MIN_GAIN * fp32)
-        .fold((Precision::Fp32, fp32), |a, b| if b.1 > a.1 { b } else { a })
+        .fold(
+            (Precision::Fp32, fp32),
+            |a, b| if b.1 > a.1 { b } else { a },
+        )
         .0
 }
 
@@ -303,7 +312,10 @@ fn cached_probe(device: Device) -> Result<(Probe, String), Error> {
     let key = machine_key(device);
     match cache_path(&key) {
         Some(path) => probe_cached_at(&path, key, device),
-        None => Ok((measure(device, key)?, "measured now; no cache folder".into())),
+        None => Ok((
+            measure(device, key)?,
+            "measured now; no cache folder".into(),
+        )),
     }
 }
 
@@ -329,7 +341,11 @@ fn probe_cached_at(path: &Path, key: String, device: Device) -> Result<(Probe, S
     let lock = path.with_extension("lock");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&lock) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&lock)
+        {
             Ok(_) => break,
             Err(_) if Instant::now() < deadline => {
                 // A lock older than a probe can take was left by a killed process.
@@ -358,7 +374,12 @@ fn probe_cached_at(path: &Path, key: String, device: Device) -> Result<(Probe, S
 }
 
 fn lock_age(lock: &Path) -> Option<Duration> {
-    std::fs::metadata(lock).ok()?.modified().ok()?.elapsed().ok()
+    std::fs::metadata(lock)
+        .ok()?
+        .modified()
+        .ok()?
+        .elapsed()
+        .ok()
 }
 
 fn write_atomic(path: &Path, probe: &Probe) -> Result<(), Error> {
@@ -421,7 +442,9 @@ fn layer_gflops(p: Precision, device: Device) -> Result<f64, Error> {
     let weight = |o: i64, i: i64| -> Result<Tensor, Error> {
         Ok((Tensor::f_randn([o, i], opts)? * 0.05).f_to_kind(p.kind())?)
     };
-    let attn: Vec<Tensor> = (0..4).map(|_| weight(HIDDEN, HIDDEN)).collect::<Result<_, _>>()?;
+    let attn: Vec<Tensor> = (0..4)
+        .map(|_| weight(HIDDEN, HIDDEN))
+        .collect::<Result<_, _>>()?;
     let ffn_in = weight(FFN, HIDDEN)?;
     let ffn_out = weight(HIDDEN, FFN)?;
     let once = || -> Result<(), Error> {
@@ -444,7 +467,8 @@ fn layer_gflops(p: Precision, device: Device) -> Result<f64, Error> {
         once()?;
         best = best.min(t.elapsed().as_secs_f64());
     }
-    let flops = 2.0 * PROBE_ROWS as f64 * (4.0 * (HIDDEN * HIDDEN) as f64 + 2.0 * (HIDDEN * FFN) as f64);
+    let flops =
+        2.0 * PROBE_ROWS as f64 * (4.0 * (HIDDEN * HIDDEN) as f64 + 2.0 * (HIDDEN * FFN) as f64);
     Ok(flops / best.max(1e-9) / 1e9)
 }
 
@@ -490,7 +514,10 @@ mod tests {
         assert_eq!(choose(&probe(100.0, 105.0), &both), Precision::Fp32);
         assert_eq!(choose(&probe(100.0, 111.0), &both), Precision::Bf16);
         // A precision the cards do not validate is never chosen, however fast.
-        assert_eq!(choose(&probe(100.0, 900.0), &[Precision::Fp32]), Precision::Fp32);
+        assert_eq!(
+            choose(&probe(100.0, 900.0), &[Precision::Fp32]),
+            Precision::Fp32
+        );
     }
 
     #[test]
@@ -502,14 +529,21 @@ mod tests {
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0].figure, "nyt_r");
         assert_eq!(
-            parse_validity("# heads.safetensors sha256 a\nbf16\tx\t1\n").unwrap_err().0,
+            parse_validity("# heads.safetensors sha256 a\nbf16\tx\t1\n")
+                .unwrap_err()
+                .0,
             2
         );
-        assert!(parse_validity("# heads.safetensors sha256 a\nfp16\tx\t1\t1\n")
-            .unwrap_err()
-            .1
-            .contains("unknown precision"));
-        assert!(parse_validity("bf16\tx\t1\t1\n").is_err(), "the heads' hash is required");
+        assert!(
+            parse_validity("# heads.safetensors sha256 a\nfp16\tx\t1\t1\n")
+                .unwrap_err()
+                .1
+                .contains("unknown precision")
+        );
+        assert!(
+            parse_validity("bf16\tx\t1\t1\n").is_err(),
+            "the heads' hash is required"
+        );
     }
 
     #[test]
@@ -543,7 +577,10 @@ mod tests {
     #[test]
     fn the_probe_measures_every_precision_and_the_key_names_the_machine() {
         let key = machine_key(Device::Cpu);
-        assert!(key.contains("libtorch 2.") && key.contains("device cpu"), "{key}");
+        assert!(
+            key.contains("libtorch 2.") && key.contains("device cpu"),
+            "{key}"
+        );
         let p = measure(Device::Cpu, key).unwrap();
         assert_eq!(p.gflops.len(), Precision::ALL.len());
         assert!(p.gflops.iter().all(|(_, g)| *g > 0.1), "{:?}", p.gflops);
@@ -561,7 +598,10 @@ mod tests {
         let t = Instant::now();
         let (first, origin) = probe_cached_at(&path, "k".into(), Device::Cpu).unwrap();
         assert!(origin.starts_with("measured now"), "{origin}");
-        assert!(t.elapsed() < Duration::from_secs(10), "waited on a stale lock");
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "waited on a stale lock"
+        );
         assert!(!path.with_extension("lock").exists());
         let (second, origin) = probe_cached_at(&path, "k".into(), Device::Cpu).unwrap();
         assert!(origin.contains("cached in"), "{origin}");

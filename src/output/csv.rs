@@ -136,7 +136,9 @@ impl CsvOut {
 
     /// Flushes and returns the length of the output so far.
     pub fn checkpoint(&mut self) -> Result<u64, Error> {
-        self.writer.flush().map_err(Error::io(PathBuf::from(&self.what)))?;
+        self.writer
+            .flush()
+            .map_err(Error::io(PathBuf::from(&self.what)))?;
         Ok(self.base + self.writer.get_ref().bytes)
     }
 

@@ -156,7 +156,10 @@ impl Outputs {
             csv_footer: csv.footer,
             docs_footer: docs.and_then(|p| p.footer),
             errors_footer: errors.and_then(|p| p.footer),
-            precision: plan.precision.as_ref().map(|c| c.precision.as_str().to_string()),
+            precision: plan
+                .precision
+                .as_ref()
+                .map(|c| c.precision.as_str().to_string()),
         };
         resume::save(out, &cp)
     }

@@ -68,7 +68,10 @@ impl Plan {
             None => None,
         };
         let spec = spec.map(|mut s| {
-            s.precision = precision.as_ref().expect("resolved with the spec").precision;
+            s.precision = precision
+                .as_ref()
+                .expect("resolved with the spec")
+                .precision;
             s
         });
         if let Some(cp) = &checkpoint {

@@ -39,15 +39,27 @@ pub struct Column {
 
 impl Column {
     pub const fn float(name: &'static str) -> Column {
-        Column { name, kind: ColumnKind::Float }
+        Column {
+            name,
+            kind: ColumnKind::Float,
+        }
     }
     pub const fn label(name: &'static str) -> Column {
-        Column { name, kind: ColumnKind::Dict }
+        Column {
+            name,
+            kind: ColumnKind::Dict,
+        }
     }
     pub const fn text(name: &'static str) -> Column {
-        Column { name, kind: ColumnKind::Text }
+        Column {
+            name,
+            kind: ColumnKind::Text,
+        }
     }
     pub const fn flag(name: &'static str) -> Column {
-        Column { name, kind: ColumnKind::Bool }
+        Column {
+            name,
+            kind: ColumnKind::Bool,
+        }
     }
 }

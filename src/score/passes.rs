@@ -112,4 +112,3 @@ pub fn finish_paragraphs<K: PartialEq>(
         offset += width;
     }
 }
-

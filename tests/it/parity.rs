@@ -221,8 +221,8 @@ fn tokenizer_ids_match_hugging_face() {
 /// several sentences of one length), in both precisions.
 #[test]
 fn a_sentence_embeds_the_same_alone_and_in_a_mixed_batch() {
-    use detente::model::Precision;
     use detente::model::encoder::{Encoder, EncoderSpec};
+    use detente::model::Precision;
     println!("cpu: {}", detente::model::device::cpu_summary());
     let dir = models().join("all-MiniLM-L6-v2");
     let tok =

@@ -262,7 +262,9 @@ impl ParquetOut {
     /// Closes the current row group, flushes the file and returns where it stands.
     pub fn checkpoint(&mut self) -> Result<ParquetPos, Error> {
         self.flush_group()?;
-        self.writer.sync().map_err(Error::io(partial_path(&self.path)))?;
+        self.writer
+            .sync()
+            .map_err(Error::io(partial_path(&self.path)))?;
         let groups = self.writer.flushed_row_groups().to_vec();
         let rows = groups.iter().map(|g| g.num_rows()).sum();
         let descr = ArrowSchemaConverter::new()
@@ -296,7 +298,9 @@ impl ParquetOut {
         self.writer
             .finish()
             .map_err(|e| parquet_err(&self.what, e))?;
-        self.writer.sync().map_err(Error::io(partial_path(&self.path)))?;
+        self.writer
+            .sync()
+            .map_err(Error::io(partial_path(&self.path)))?;
         drop(self.writer);
         commit(&self.path)
     }

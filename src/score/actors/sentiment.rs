@@ -10,9 +10,7 @@ use std::path::Path;
 use super::{Bindings, Gazetteer, Names};
 use crate::error::Error;
 use crate::model::heads::ActorHead;
-use crate::score::{
-    Cell, Column, Identity, Scorer, ScorerOptions, Sentence, SpanGroups, SpanPass,
-};
+use crate::score::{Cell, Column, Identity, Scorer, ScorerOptions, Sentence, SpanGroups, SpanPass};
 
 pub const COLUMN: Column = Column::text("actor_sentiment");
 

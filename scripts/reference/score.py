@@ -12,7 +12,8 @@ src/score/tension.rs does (p(root) = p(class) * p(root | class); goldstein and t
 expectations over the roots; cameo_root is the most probable root of the event class).
 
   score.py SENTENCES.csv OUT.csv [--models DIR] [--threads N] [--precision fp32|bf16]
-           [--autocast bf16] [--batching budget|sorted64]
+           [--autocast bf16] [--batching budget|sorted64] [--quantize int8]
+           [--onnx ENCODER.onnx] [--embeddings OUT.npy]
 
 --autocast bf16 is the one-line bf16 peer of issue 14: the fp32 model with its forward
 pass under `torch.autocast('cpu', dtype=torch.bfloat16)` (matrix products in bfloat16,
@@ -20,6 +21,13 @@ norms and softmax in float32), cut into length-sorted batches of 64 sentences (p
 each batch's longest; no token budget), as a user adding autocast to a plain script would.
 --batching overrides the plan: `budget` (the default without autocast: length-sorted,
 at most 64 sentences and 4,096 tokens, as detente plans them) or `sorted64`.
+--quantize int8: the fp32 model (LoRA merged) with its linear layers quantized dynamically
+to int8 (`torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear},
+dtype=torch.qint8)`). --onnx: the encoder runs in ONNX Runtime from that file (an export
+of the same merged model: scripts/bench/onnx_export.py, fp32 or its dynamic int8
+quantization), with the same tokenizer, batches, mean pooling, normalisation and heads;
+intra-op threads = --threads, one inter-op thread. --embeddings also writes the sentence
+embeddings, N×384 float32 rows aligned with OUT.csv (for the cosine between precisions).
 
 SENTENCES.csv is a `detente score` or `detente segment` output (columns doc_id,
 paragraph, sentence, text); OUT.csv gets doc_id, paragraph, sentence, the numeric
@@ -48,12 +56,17 @@ MAX_SENTENCES = 64
 TOKEN_BUDGET = 4096
 
 
-def load_model(models, precision):
+def load_heads(models):
+    heads = load_file(os.path.join(models, "heads", "heads.safetensors"))
+    config = json.load(open(os.path.join(models, "heads", "config.json")))
+    return heads, config
+
+
+def load_model(models, precision, quantize=None):
     enc_dir = os.path.join(models, "all-MiniLM-L6-v2")
     hf_logging.set_verbosity_error()  # the checkpoint's unused pooler is expected
     model = BertModel.from_pretrained(enc_dir, add_pooling_layer=False).eval()
-    heads = load_file(os.path.join(models, "heads", "heads.safetensors"))
-    config = json.load(open(os.path.join(models, "heads", "config.json")))
+    heads, config = load_heads(models)
     scale = config["lora"]["alpha"] / config["lora"]["rank"]
     with torch.no_grad():
         for target in config["lora"]["targets"]:
@@ -61,7 +74,25 @@ def load_model(models, precision):
             layer.weight += scale * heads[f"lora.{target}.B"] @ heads[f"lora.{target}.A"]
     if precision == "bf16":
         model = model.to(torch.bfloat16)
+    if quantize == "int8":
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     return model, heads, config
+
+
+def onnx_encoder(path, threads):
+    """The encoder as a function of (input_ids, attention_mask) -> last hidden state, run by
+    ONNX Runtime from an export (scripts/bench/onnx_export.py)."""
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+
+    def forward(input_ids, attention_mask):
+        h = sess.run(None, {"input_ids": input_ids.numpy(),
+                            "attention_mask": attention_mask.numpy()})[0]
+        return torch.from_numpy(h)
+    return forward
 
 
 def tokenize(enc_dir, texts):
@@ -92,9 +123,13 @@ def sorted_batches(lengths, size=MAX_SENTENCES):
     return [order[k:k + size] for k in range(0, len(order), size)]
 
 
-def embed(model, ids, plan, autocast=None):
-    dim = model.config.hidden_size
+def embed(model, ids, plan, autocast=None, dim=None):
+    """Mean-pooled, L2-normalised embeddings; `model` is a BertModel, or a function of
+    (input_ids, attention_mask) returning the last hidden state (onnx_encoder)."""
+    dim = dim or model.config.hidden_size
     out = torch.empty(len(ids), dim)
+    forward = model if not isinstance(model, torch.nn.Module) else (
+        lambda x, m: model(input_ids=x, attention_mask=m).last_hidden_state)
 
     def amp():
         if autocast == "bf16":
@@ -110,7 +145,7 @@ def embed(model, ids, plan, autocast=None):
                 x[r, :len(ids[i])] = torch.tensor(ids[i])
                 m[r, :len(ids[i])] = 1
             with amp():
-                h = model(input_ids=x, attention_mask=m).last_hidden_state
+                h = forward(x, m)
             h = h.float()
             mf = m.unsqueeze(-1).float()
             mean = (h * mf).sum(1) / mf.sum(1).clamp(min=1e-9)
@@ -175,22 +210,39 @@ def main():
                     help="run the fp32 model's forward pass under torch.autocast('cpu', bf16)")
     ap.add_argument("--batching", choices=["budget", "sorted64"],
                     help="batch plan (default: sorted64 with --autocast, else budget)")
+    ap.add_argument("--quantize", choices=["int8"],
+                    help="dynamic int8 quantization of the fp32 model's linear layers")
+    ap.add_argument("--onnx", metavar="ENCODER.onnx",
+                    help="run the encoder in ONNX Runtime from this export")
+    ap.add_argument("--embeddings", metavar="OUT.npy",
+                    help="also write the sentence embeddings (N x 384 float32)")
     a = ap.parse_args()
-    if a.autocast and a.precision != "fp32":
-        ap.error("--autocast needs the fp32 model (--precision fp32)")
+    if (a.autocast or a.quantize or a.onnx) and a.precision != "fp32":
+        ap.error("--autocast, --quantize and --onnx need the fp32 model (--precision fp32)")
+    if sum(map(bool, (a.autocast, a.quantize, a.onnx))) > 1:
+        ap.error("--autocast, --quantize and --onnx exclude one another")
     batching = a.batching or ("sorted64" if a.autocast else "budget")
     torch.set_num_threads(a.threads)
     t0 = time.perf_counter()
     with open(a.sentences, newline="", encoding="utf-8") as f:
         rows = [(r["doc_id"], r["paragraph"], r["sentence"], r["text"]) for r in csv.DictReader(f)]
-    model, heads, config = load_model(a.models, a.precision)
+    if a.onnx:
+        heads, config = load_heads(a.models)
+        model = onnx_encoder(a.onnx, a.threads)
+        dim = heads["sentiment.weight"].shape[1]
+    else:
+        model, heads, config = load_model(a.models, a.precision, a.quantize)
+        dim = None
     t1 = time.perf_counter()
     ids = tokenize(os.path.join(a.models, "all-MiniLM-L6-v2"), [r[3] for r in rows])
     lengths = [len(i) for i in ids]
     plan = batches(lengths) if batching == "budget" else sorted_batches(lengths)
-    e = embed(model, ids, plan, a.autocast)
+    e = embed(model, ids, plan, a.autocast, dim)
     cols, labels = scores(e, heads, config, [r[3] for r in rows])
     t2 = time.perf_counter()
+    if a.embeddings:
+        import numpy as np
+        np.save(a.embeddings, e.numpy().astype(np.float32))
     with open(a.out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["doc_id", "paragraph", "sentence"] + list(cols) + list(labels))
@@ -198,7 +250,8 @@ def main():
         for k, r in enumerate(rows):
             w.writerow(list(r[:3]) + [f"{v[k]:.6f}" for v in values]
                        + [v[k] for v in labels.values()])
-    print(json.dumps({"precision": a.precision, "autocast": a.autocast, "batching": batching,
+    print(json.dumps({"precision": a.precision, "autocast": a.autocast, "quantize": a.quantize,
+                      "onnx": os.path.basename(a.onnx) if a.onnx else None, "batching": batching,
                       "batches": len(plan), "threads": a.threads,
                       "sentences": len(rows), "tokens": sum(len(i) for i in ids),
                       "load_s": round(t1 - t0, 3), "compute_s": round(t2 - t1, 3),

@@ -45,7 +45,8 @@ pub struct Args {
     /// for the heads (measured once, cached in ~/.cache/detente/precision; the manifest
     /// says which and why). fp32 reproduces the reference scores exactly; bf16 (mixed
     /// precision) is about 3× faster than fp32 on CPUs with fast bfloat16 products and
-    /// slower on others (see docs/performance.md).
+    /// slower on others; int8 (exact int8 linear layers) about 2.5× fp32's products on
+    /// CPUs with VNNI or AMX, scores further from fp32's (see docs/performance.md).
     #[arg(long, value_enum, default_value_t = PrecisionRequest::default())]
     precision: PrecisionRequest,
     /// Where the encoder runs: cpu, cuda (the first GPU; an error without one) or auto

@@ -10,6 +10,9 @@
 //! - fp32 runs the same operators with float32 matrices. libtorch's fused GELU kernel
 //!   replaces rust-bert's five-operator `x·½·(1 + erf(x/√2))`, which made fp32 about 5%
 //!   slower end to end; scores agree with rust-bert's forward within 1e-6.
+//! - int8 runs the fp32 pass with the six linear layers as exact int8 products
+//!   ([`super::int8`], [`Bert::quantize`]); attention products, softmax and norms stay
+//!   float32.
 //!
 //! Two layouts share every layer ([`Bert::layer`]); only how rows are laid out and how
 //! attention sees them differ ([`Layout`]):
@@ -33,6 +36,7 @@ use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use rust_bert::Activation;
 use tch::{nn, Kind, Tensor};
 
+use super::int8::Int8Linear;
 use crate::error::Error;
 
 /// BERT's hidden and attention-probability dropout (the model's config.json), in training.
@@ -61,6 +65,9 @@ const FFN_OUT: usize = 5;
 struct Linear {
     w: Tensor,
     b: Tensor,
+    /// The int8 form under `--precision int8` ([`Bert::quantize`]), used by the packed
+    /// layout; `w` and `b` stay for the padded one.
+    q: Option<Int8Linear>,
 }
 
 struct Norm {
@@ -205,6 +212,7 @@ impl Bert {
             Ok(Linear {
                 w: get(&format!("{p}.weight"))?.to_kind(kind),
                 b: get(&format!("{p}.bias"))?.to_kind(kind),
+                q: None,
             })
         };
         let norm = |p: &str| -> Result<Norm, Error> {
@@ -236,6 +244,18 @@ impl Bert {
             heads: config.num_attention_heads,
             hidden: config.hidden_size,
         })
+    }
+
+    /// Quantizes every linear layer to int8 (`--precision int8`, [`super::int8`]); the
+    /// packed layout then runs them with int8 products, the padded one keeps float32.
+    pub fn quantize(&mut self) {
+        for l in self
+            .layers
+            .iter_mut()
+            .flat_map(|layer| layer.lin.iter_mut())
+        {
+            l.q = Some(Int8Linear::new(&l.w, &l.b));
+        }
     }
 
     /// The number of layers.
@@ -290,6 +310,17 @@ impl Bert {
         debug_assert!(lora.is_none(), "inference merges LoRA into the weights");
         let rows = x.size()[0];
         debug_assert_eq!(rows % ROW_TILE, 0, "rows are padded to whole tiles");
+        if let Some(q) = &l.q {
+            // Exact integer products and per-row scales: a row's result is its own
+            // whatever the call's shape; tiles keep the working set small.
+            let out = Tensor::empty([rows, l.w.size()[0]], (Kind::Float, x.device()));
+            for t in 0..rows / ROW_TILE {
+                let _ = out
+                    .narrow(0, t * ROW_TILE, ROW_TILE)
+                    .copy_(&q.forward(&x.narrow(0, t * ROW_TILE, ROW_TILE)));
+            }
+            return out;
+        }
         if rows == ROW_TILE {
             return x.linear(&l.w, Some(&l.b));
         }

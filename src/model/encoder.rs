@@ -141,7 +141,10 @@ impl Encoder {
             })?;
         }
         let kind = spec.precision.kind();
-        let forward = Bert::new(&vs.variables(), &config, kind)?;
+        let mut forward = Bert::new(&vs.variables(), &config, kind)?;
+        if spec.precision == Precision::Int8 {
+            forward.quantize();
+        }
         Ok(Encoder {
             forward,
             dim: spec.dim,

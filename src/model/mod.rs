@@ -14,6 +14,7 @@ pub mod device;
 pub mod encoder;
 pub mod files;
 pub mod heads;
+pub mod int8;
 pub mod pool;
 pub mod precision;
 pub mod tokenize;

@@ -1,4 +1,4 @@
-//! Which number format the encoder computes in: `--precision fp32 | bf16 | auto`.
+//! Which number format the encoder computes in: `--precision fp32 | bf16 | int8 | auto`.
 //!
 //! No precision is fastest on every CPU: bf16 matrix products run about 3× fp32's speed on
 //! an AMD EPYC with AVX512_BF16 and more with AMX, but at half fp32's speed on an Intel
@@ -18,6 +18,7 @@ use tch::{Kind, Tensor};
 
 use super::device::Device;
 use super::files;
+use super::int8::Int8Linear;
 use crate::error::Error;
 
 /// The encoder's number format, resolved.
@@ -30,16 +31,20 @@ pub enum Precision {
     /// bfloat16 (AVX512_BF16 or AMX on the CPU, tensor cores on a GPU); layer norms,
     /// softmax, pooling, normalisation and heads in float32.
     Bf16,
+    /// The transformer's linear layers as exact int8 products ([`crate::model::int8`]):
+    /// weights per output channel, activations per row; everything else in float32.
+    Int8,
 }
 
 impl Precision {
     /// Every precision, fp32 first (the reference, and the choice on a tie).
-    pub const ALL: [Precision; 2] = [Precision::Fp32, Precision::Bf16];
+    pub const ALL: [Precision; 3] = [Precision::Fp32, Precision::Bf16, Precision::Int8];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::Fp32 => "fp32",
             Precision::Bf16 => "bf16",
+            Precision::Int8 => "int8",
         }
     }
 
@@ -47,9 +52,10 @@ impl Precision {
         Precision::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
+    /// The kind of the float matrices (int8 quantizes float32 ones at load).
     pub(crate) fn kind(self) -> Kind {
         match self {
-            Precision::Fp32 => Kind::Float,
+            Precision::Fp32 | Precision::Int8 => Kind::Float,
             Precision::Bf16 => Kind::BFloat16,
         }
     }
@@ -66,6 +72,8 @@ pub enum PrecisionRequest {
     Fp32,
     /// Mixed precision: matrix products in bfloat16.
     Bf16,
+    /// Linear layers as int8 products (weights per channel, activations per token).
+    Int8,
 }
 
 /// A resolved precision and why it was chosen (for the manifest and the user).
@@ -254,9 +262,23 @@ pub fn resolve(request: PrecisionRequest, device: Device, models: &Path) -> Resu
     match request {
         PrecisionRequest::Fp32 => return Ok(fixed(Precision::Fp32)),
         PrecisionRequest::Bf16 => return Ok(fixed(Precision::Bf16)),
+        PrecisionRequest::Int8 => return Ok(fixed(Precision::Int8)),
         PrecisionRequest::Auto => {}
     }
-    let validity = Validity::load(models)?;
+    let mut validity = Validity::load(models)?;
+    if device == Device::Cpu && !cpu_has_int8_dot() && validity.valid.contains(&Precision::Int8) {
+        // Without VNNI, oneDNN's int8 kernels saturate 16-bit partial sums: the scores are
+        // no longer those the table validated (docs/performance.md, "int8").
+        validity.valid.retain(|&p| p != Precision::Int8);
+        validity.note = [
+            validity.note.as_str(),
+            "int8 needs AVX512_VNNI, AVX_VNNI or AMX",
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    }
     let (probe, origin) = cached_probe(device)?;
     let precision = choose(&probe, &validity.valid);
     let speeds: Vec<String> = probe
@@ -412,7 +434,8 @@ const HIDDEN: i64 = 384;
 const FFN: i64 = 1536;
 
 /// Times one encoder layer's matrix products (the four attention projections and the two
-/// feed-forward ones, with the casts the mixed-precision path makes) in each precision,
+/// feed-forward ones, with the casts the mixed-precision path makes and int8's
+/// quantization and rescaling) in each precision,
 /// on one libtorch thread as each encoder worker runs; best of five after a warm-up.
 pub fn measure(device: Device, key: String) -> Result<Probe, Error> {
     let threads = tch::get_num_threads();
@@ -442,18 +465,35 @@ fn layer_gflops(p: Precision, device: Device) -> Result<f64, Error> {
     let weight = |o: i64, i: i64| -> Result<Tensor, Error> {
         Ok((Tensor::f_randn([o, i], opts)? * 0.05).f_to_kind(p.kind())?)
     };
-    let attn: Vec<Tensor> = (0..4)
-        .map(|_| weight(HIDDEN, HIDDEN))
+    // The six linear layers in [`super::bert::TARGETS`] order: four attention
+    // projections, then the feed-forward ones.
+    let shapes = [(HIDDEN, HIDDEN); 4]
+        .into_iter()
+        .chain([(FFN, HIDDEN), (HIDDEN, FFN)]);
+    let weights: Vec<Tensor> = shapes
+        .map(|(o, i)| weight(o, i))
         .collect::<Result<_, _>>()?;
-    let ffn_in = weight(FFN, HIDDEN)?;
-    let ffn_out = weight(HIDDEN, FFN)?;
+    // Under int8, the encoder's int8 layers, with their per-row quantization and rescaling.
+    let int8: Vec<Option<Int8Linear>> = weights
+        .iter()
+        .map(|w| {
+            let b = Tensor::zeros([w.size()[0]], opts);
+            (p == Precision::Int8).then(|| Int8Linear::new(w, &b))
+        })
+        .collect();
+    let lin = |k: usize, input: &Tensor| -> Result<Tensor, Error> {
+        Ok(match &int8[k] {
+            Some(q) => q.forward(input),
+            None => input.f_matmul(&weights[k].f_tr()?)?,
+        })
+    };
     let once = || -> Result<(), Error> {
         let xb = x.f_to_kind(p.kind())?;
-        for w in &attn {
-            let _ = xb.f_matmul(&w.f_tr()?)?.f_to_kind(Kind::Float)?;
+        for k in 0..4 {
+            let _ = lin(k, &xb)?.f_to_kind(Kind::Float)?;
         }
-        let f = xb.f_matmul(&ffn_in.f_tr()?)?;
-        let o = f.f_matmul(&ffn_out.f_tr()?)?.f_to_kind(Kind::Float)?;
+        let f = lin(4, &xb)?;
+        let o = lin(5, &f)?.f_to_kind(Kind::Float)?;
         if device.is_cuda() {
             tch::Cuda::synchronize(0);
         }
@@ -472,15 +512,26 @@ fn layer_gflops(p: Precision, device: Device) -> Result<f64, Error> {
     Ok(flops / best.max(1e-9) / 1e9)
 }
 
-/// A note for the user when bf16 is asked for on a CPU that has no bfloat16 instructions:
-/// libtorch then emulates them, and fp32 may well be faster.
+/// A note for the user when bf16 is asked for on a CPU that has no bfloat16 instructions
+/// (libtorch then emulates them, and fp32 may well be faster), or int8 on one without
+/// VNNI or AMX (oneDNN's int8 kernels then saturate and the scores move further).
 pub fn precision_note(request: PrecisionRequest, device: Device) -> Option<String> {
-    let native = cfg!(target_arch = "x86_64") && cpu_has_bf16();
-    (request == PrecisionRequest::Bf16 && device == Device::Cpu && !native).then(|| {
-        "--precision bf16: this CPU has no AVX512_BF16 instructions, so bfloat16 is \
-         emulated; --precision fp32 or auto may be faster"
-            .into()
-    })
+    let x86 = cfg!(target_arch = "x86_64");
+    match request {
+        _ if device != Device::Cpu => None,
+        PrecisionRequest::Bf16 if !(x86 && cpu_has_bf16()) => Some(
+            "--precision bf16: this CPU has no AVX512_BF16 instructions, so bfloat16 is \
+             emulated; --precision fp32 or auto may be faster"
+                .into(),
+        ),
+        PrecisionRequest::Int8 if !cpu_has_int8_dot() => Some(
+            "--precision int8: this CPU has no VNNI or AMX int8 instructions; its int8 \
+             products saturate and scores move further from fp32 than \
+             models/heads/precision.tsv says"
+                .into(),
+        ),
+        _ => None,
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -493,14 +544,38 @@ fn cpu_has_bf16() -> bool {
     false
 }
 
+/// Whether the CPU has exact int8 dot products (VNNI or AMX), the kernels the int8
+/// validity was measured with.
+#[cfg(target_arch = "x86_64")]
+fn cpu_has_int8_dot() -> bool {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    std::arch::is_x86_feature_detected!("avx512vnni")
+        || info
+            .split_whitespace()
+            .any(|f| f == "avx_vnni" || f == "amx_int8")
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn cpu_has_int8_dot() -> bool {
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn probe(fp32: f64, bf16: f64) -> Probe {
+        probe3(fp32, bf16, 0.0)
+    }
+
+    fn probe3(fp32: f64, bf16: f64, int8: f64) -> Probe {
         Probe {
             key: "k".into(),
-            gflops: vec![(Precision::Fp32, fp32), (Precision::Bf16, bf16)],
+            gflops: vec![
+                (Precision::Fp32, fp32),
+                (Precision::Bf16, bf16),
+                (Precision::Int8, int8),
+            ],
             measured_unix_seconds: 0,
         }
     }
@@ -518,6 +593,12 @@ mod tests {
             choose(&probe(100.0, 900.0), &[Precision::Fp32]),
             Precision::Fp32
         );
+        // int8 competes like bf16: the fastest valid one, past the margin.
+        let all = Precision::ALL;
+        assert_eq!(choose(&probe3(100.0, 300.0, 400.0), &all), Precision::Int8);
+        assert_eq!(choose(&probe3(100.0, 300.0, 400.0), &both), Precision::Bf16);
+        assert_eq!(choose(&probe3(100.0, 90.0, 108.0), &all), Precision::Fp32);
+        assert_eq!(Precision::parse("int8"), Some(Precision::Int8));
     }
 
     #[test]
@@ -560,8 +641,15 @@ mod tests {
             )
             .unwrap()
         };
-        write("bf16\tnyt_r\t0.6655\t0.6656\n", &sha);
+        write(
+            "bf16\tnyt_r\t0.6655\t0.6656\nint8\tnyt_r\t0.6655\t0.6705\n",
+            &sha,
+        );
         assert_eq!(Validity::load(dir.path()).unwrap().valid, Precision::ALL);
+        write("bf16\tnyt_r\t0.6655\t0.6656\n", &sha);
+        let v = Validity::load(dir.path()).unwrap();
+        assert_eq!(v.valid, [Precision::Fp32, Precision::Bf16]);
+        assert!(v.note.contains("int8 not measured"), "{}", v.note);
         write("bf16\tnyt_r\t0.6655\t0.6856\n", &sha);
         let v = Validity::load(dir.path()).unwrap();
         assert_eq!(v.valid, [Precision::Fp32]);

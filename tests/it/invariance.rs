@@ -4,7 +4,9 @@
 //! shards joined by `detente merge` must give byte-identical CSVs (and embeddings and
 //! `--docs` files, where one run writes them), on a
 //! corpus whose sentences run from 3 to over 200 tokens. Identity, not a tolerance: a
-//! kernel that rounds a row differently in a differently shaped batch fails here.
+//! kernel that rounds a row differently in a differently shaped batch fails here. int8's
+//! linear layers (`_int_mm`, not a oneDNN or MKL product) are exact integer sums with
+//! per-row scales: invariant by construction, checked the same way.
 use std::path::Path;
 
 use crate::common::{ok, root, run, show};
@@ -214,6 +216,13 @@ fn identical_however_cut(precision: &str) {
 #[test]
 fn bf16_scores_do_not_depend_on_how_the_run_is_cut() {
     identical_however_cut("bf16");
+}
+
+/// int8's integer products are exact and its activation scales are per row, so this holds
+/// by construction on every CPU; the test keeps it so.
+#[test]
+fn int8_scores_do_not_depend_on_how_the_run_is_cut() {
+    identical_however_cut("int8");
 }
 
 #[test]

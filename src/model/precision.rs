@@ -449,11 +449,18 @@ pub fn measure(device: Device, key: String) -> Result<Probe, Error> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    Ok(Probe {
+    // Rounded to 0.1 GFLOP/s and passed through its JSON form, so the run that measures
+    // decides from exactly the numbers every later run reads from the cache.
+    let probe = Probe {
         key,
-        gflops: result?,
+        gflops: result?
+            .into_iter()
+            .map(|(p, g)| (p, (g * 10.0).round() / 10.0))
+            .collect(),
         measured_unix_seconds: now,
-    })
+    };
+    let text = serde_json::to_string(&probe).expect("a probe serialises");
+    Ok(serde_json::from_str(&text).expect("a probe reads back"))
 }
 
 fn layer_gflops(p: Precision, device: Device) -> Result<f64, Error> {

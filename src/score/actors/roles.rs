@@ -202,7 +202,8 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
 
 /// With no recipient named, the place the act happens in or to is the target ("the
 /// president arrived in Kabul" → AFG): the first state named as a place after the source,
-/// of another state than the source's (any of a compound source), in the source's clause, and not the source's own location ("officials in
+/// of another state than the source's (any of a compound source), in the source's clause,
+/// not the host of an event or of words, and not the source's own location ("officials in
 /// Seoul", "the embassy in London": the place right after the source, one word and maybe
 /// "the" between).
 fn place_as_target(

@@ -51,6 +51,10 @@ Which entries go where:
   files do not mark which entries are persons). Those of their records that carry at least
   one dated code (UN secretaries-general, heads of IGOs, a few group leaders) also go to
   people.tsv with every role, except five dated organisations (DATED_ORGANISATIONS).
+- Names: a name followed by its abbreviation in brackets ('IRISH_REPUBLICAN_ARMY_(IRA)_')
+  is also kept without it when it has three words or more; an organisation named 'United
+  Nations ...' is also kept as 'un ...' and 'u.n. ...'. PETRARCH's legacy state prefixes ANG
+  (Angola) and KSV (Kosovo) become the ISO ones, AGO and XKX.
 - Name clean-up: a name line without '+' directly below a record that has no code yet is read
   as a synonym of it (the '+' is missing); an unclosed '(...' remark and a stray ')' are cut;
   'X,_THEN_Y' is two names; 'X,_THE' is 'the X'; names under 3 characters and names with a
@@ -72,6 +76,11 @@ AGENTS = "Phoenix.agents.txt"
 NULL_CODE = "---"
 PREPOSITIONS = {"AT", "BY", "FOR", "FROM", "IN", "OF", "ON", "TO", "WITH"}
 MIN_NAME = 3
+# 'name (abbr)': a name followed by a one-word abbreviation in brackets.
+ACRONYM = re.compile(r"(.*[^ ]) \(([a-z]{2,6})\)")
+# PETRARCH's own state codes that ISO 3166-1 writes otherwise: Angola, Kosovo (the gazetteer
+# codes Kosovo XKX). Region codes (WEU, MEA, ...) are not states and stay as they are.
+LEGACY_STATES = {"ANG": "AGO", "KSV": "XKX"}
 
 # Date restrictions in the dictionaries that are typing errors, read as their entry means
 # (PETRARCH itself reads the first six or eight digits of a date, giving another day, and never
@@ -259,9 +268,24 @@ def names_of(rec):
         # 'ANTHONY_CROSLAND,_THEN_DAVID_OWEN_' (two holders of one dated role) is two names.
         for p in re.split(r",[ _]+THEN[ _]+", phrase, flags=re.I):
             name = norm_name(p)
-            if name is not None and name not in out:
-                out.append(name)
+            if name is None:
+                continue
+            # 'IRISH_REPUBLICAN_ARMY_(IRA)_': also the name without its abbreviation, which news
+            # writes on its own, when it has three words or more ('NATIONAL_FRONT_(NF)' alone
+            # is too often another party). Not the abbreviation alone: too many are another
+            # group's or an army's ('PLA', 'ANA', 'JEM').
+            m = ACRONYM.fullmatch(name)
+            for n in ([m.group(1)] if m and len(m.group(1).split()) >= 3 else []) + [name]:
+                if len(n) >= MIN_NAME and n not in out:
+                    out.append(n)
     return out
+
+
+def state_code(code):
+    """The code with a PETRARCH legacy state prefix replaced by its ISO one ('ANGREB' ->
+    'AGOREB'); other codes as they are."""
+    prefix = code[:3]
+    return LEGACY_STATES.get(prefix, prefix) + code[3:]
 
 
 def is_place(rec):
@@ -389,7 +413,7 @@ def main(argv):
         for name in names_of(rec):
             for code, a, b, _ in rec.codes:
                 if code != NULL_CODE:
-                    people.append((name, code, a, b))
+                    people.append((name, state_code(code), a, b))
 
     for rec in read_actor_file(os.path.join(src, COUNTRIES)):
         if is_place(rec):
@@ -409,7 +433,12 @@ def main(argv):
                 continue
             stats["null-code roles dropped"] += sum(c[0] == NULL_CODE for c in rec.codes)
             for name in names_of(rec):
-                orgs.append((name, code))
+                orgs.append((name, state_code(code)))
+                # 'united nations high commissioner for refugees' is also written with the
+                # abbreviation 'UN' or 'U.N.'.
+                if name.startswith("united nations "):
+                    rest = name[len("united nations "):]
+                    orgs.extend(((f"un {rest}", code), (f"u.n. {rest}", code)))
             if (any(c[3] for c in rec.codes)
                     and rec.phrases[0].strip() not in DATED_ORGANISATIONS):
                 people_rows(rec)

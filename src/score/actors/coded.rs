@@ -188,10 +188,46 @@ mod tests {
         );
         assert_eq!(
             roles_of("Hamas fired rockets at Israel.", ""),
-            "IMGHMS > ISR"
+            // A domestic armed group keeps its home state (the PETRARCH2 non-state dictionary).
+            "PSEREBHMS > ISR"
         );
         // No actor at all.
         assert_eq!(roles_of("Oil prices rose on Monday.", ""), " > ");
+    }
+
+    #[test]
+    fn armed_groups_and_older_organisation_names() {
+        let roles_of = |text: &str| roles_of(text, "");
+        // Domestic groups: home state and sector; transnational ones: IMG.
+        assert_eq!(
+            roles_of("The Irish Republican Army attacked British soldiers."),
+            "GBRREB > GBRMIL"
+        );
+        assert_eq!(
+            roles_of("UNITA rebels shelled a town held by Angolan troops."),
+            "AGOREB > AGOMIL"
+        );
+        assert_eq!(
+            roles_of("Islamic State claimed the attack on Iraqi police."),
+            "IMGISL > IRQCOP"
+        );
+        // Older names of intergovernmental bodies and UN agencies written with "UN".
+        assert_eq!(
+            roles_of("The European Community imposed sanctions on Iraq."),
+            "IGOEUREEC > IRQ"
+        );
+        assert_eq!(
+            roles_of("The CSCE sent observers to Georgia."),
+            "IGOEUROSC > GEO"
+        );
+        assert_eq!(
+            roles_of("The OAU condemned South Africa."),
+            "IGOAFROAU > ZAF"
+        );
+        assert_eq!(
+            roles_of("The UN High Commission for Refugees appealed to Kenya."),
+            "IGOUNOREFHCR > KEN"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::fuzzy::Fuzzy;
 use super::tables::{read_aliases, read_gdelt, read_iso, Alias, ALIASES, GDELT, ISO};
 use super::words::{at_word_boundaries, first_word, last_word};
 use crate::error::Error;
@@ -34,6 +35,8 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     /// The name texts, by pattern id.
     texts: Vec<String>,
+    /// Misspelled long names.
+    fuzzy: Fuzzy,
 }
 
 impl Gazetteer {
@@ -95,10 +98,17 @@ impl Gazetteer {
             .match_kind(MatchKind::Standard)
             .build(&texts)
             .map_err(|e| format!("cannot compile the names: {e}"))?;
+        let fuzzy = Fuzzy::new(
+            texts
+                .iter()
+                .zip(&entries)
+                .map(|(t, e)| (t.as_str(), e.codes.as_slice(), e.proper)),
+        );
         Ok(Gazetteer {
             automaton,
             entries,
             texts,
+            fuzzy,
         })
     }
 
@@ -135,7 +145,7 @@ impl Gazetteer {
             .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
             .collect();
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut out = Vec::new();
+        let mut out = self.misspelled(text, &found);
         let mut taken_to = 0;
         for (start, end, id) in found {
             if start < taken_to {
@@ -148,6 +158,33 @@ impl Gazetteer {
                     start,
                     end,
                     codes: codes.clone(),
+                });
+            }
+        }
+        out.sort_by_key(|m| m.start);
+        out
+    }
+
+    /// Capitalised words outside every exact match (blocked ones included) that are a
+    /// misspelled long state name, unless a capitalised word stands next to them.
+    fn misspelled(&self, text: &str, found: &[(usize, usize, usize)]) -> Vec<Mention> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for word in text.split(|c: char| !c.is_alphabetic()) {
+            let start = at;
+            let end = start + word.len();
+            at = end + text[end..].chars().next().map_or(0, char::len_utf8);
+            if !word.chars().next().is_some_and(char::is_uppercase)
+                || found.iter().any(|f| f.0 < end && start < f.1)
+                || next_to_capitalised(text, start, end)
+            {
+                continue;
+            }
+            if let Some(codes) = self.fuzzy.codes(word) {
+                out.push(Mention {
+                    start,
+                    end,
+                    codes: codes.to_vec(),
                 });
             }
         }
@@ -443,6 +480,35 @@ mod tests {
     fn congo_without_qualifier_is_the_drc() {
         assert_eq!(actors("Congo and Rwanda"), "COD;RWA");
         assert_eq!(actors("Congo-Brazzaville"), "COG");
+    }
+
+    #[test]
+    fn older_and_informal_state_names() {
+        assert_eq!(
+            actors(
+                "Soviet troops left Czechoslovakia and East German officials met West German ones."
+            ),
+            "SUN;CSK;DDR;DEU"
+        );
+        assert_eq!(
+            actors("The USSR recognised Zaire and Upper Volta."),
+            "SUN;COD;BFA"
+        );
+        assert_eq!(actors("A delegation flew from Bonn to Rangoon."), "DEU;MMR");
+    }
+
+    #[test]
+    fn misspelled_long_names_only() {
+        assert_eq!(
+            actors("Troops left Afganistan and entered Pakistan."),
+            "AFG;PAK"
+        );
+        assert_eq!(actors("Talks with the Philipines resumed."), "PHL");
+        // Short names, and words next to another capitalised word, are matched exactly only.
+        assert_eq!(actors("Ministers from Ira and Chna met."), "");
+        assert_eq!(actors("Afganistan Airways cancelled flights."), "");
+        // A blocked look-alike is not misspelled.
+        assert_eq!(actors("Students at Columbia protested."), "");
     }
 
     #[test]

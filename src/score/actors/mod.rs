@@ -13,6 +13,7 @@
 //!
 //! - `tables`: every file under `models/actors/` and its reader;
 //! - `words`: the word helpers the matchers share;
+//! - `fuzzy`: the guarded match of misspelled long state names;
 //! - `gazetteer`: state names, demonyms, capitals and seats of government → states;
 //! - `names`: people with dated roles, organisations and agents;
 //! - `phrase`: a resolved actor phrase;
@@ -24,6 +25,7 @@
 //! - `sentiment`: the `actor_sentiment` scorer.
 mod bindings;
 mod coded;
+mod fuzzy;
 mod gazetteer;
 mod mentions;
 mod names;

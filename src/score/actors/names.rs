@@ -80,15 +80,10 @@ impl Names {
         // Later rows win (the curated table comes last): entries are sorted stably and the
         // last of equal names kept.
         for f in tables.organisations.iter().rev() {
-            // A state's rebels in the dictionaries (`LBNREB` Hezbollah) that are armed
-            // groups in their own right are IMG (curated ones already say so).
-            let code = &f[1];
-            let code = if code.len() >= 6 && &code[3..6] == "REB" && states.contains(&code[..3]) {
-                format!("IMG{code}")
-            } else {
-                code.clone()
-            };
-            entries.push((without_the(&f[0]), Named::Organisation(code)));
+            // Codes as the tables give them: a domestic armed or political group keeps its
+            // home state and sector (`LBNREB` Hezbollah, `GBRREB` the IRA); only
+            // transnational groups are `IMG`.
+            entries.push((without_the(&f[0]), Named::Organisation(f[1].clone())));
         }
         for f in &tables.agents {
             let sector: String = f[1].trim_start_matches('~').chars().take(3).collect();

@@ -3,7 +3,8 @@
 //! first phrase that is not a place ("in Geneva", "at the UN") is the source, with the
 //! phrases joined to it by "and" or commas (a compound subject), and the next phrase of
 //! another actor is the target ("Seoul said Tokyo must withdraw" → KOR, JPN). A
-//! target with no state of its own ("protesters") takes the source's state. See
+//! target with no state of its own ("protesters") takes the source's state; with no
+//! target named, the state where the act happens may be the target ("arrived in Kabul"). See
 //! `models/actors.md` for the measured accuracy and the known failure modes.
 use super::phrase::Phrase;
 use super::words::{word_before, words_back};
@@ -33,6 +34,62 @@ const CLAUSE_OPENERS: &[&str] = &[
 const PEOPLE_SECTORS: &[&str] = &[
     "CVL", "REF", "OPP", "REB", "COP", "JUD", "LEG", "BUS", "EDU", "LAB", "HLH", "REL",
 ];
+
+/// Words before a place's preposition that make the place the host of an event or of
+/// words, not what is acted on ("the conference in Cairo", "said in Geneva").
+const HOSTED: &[&str] = &[
+    "conference",
+    "talks",
+    "summit",
+    "meeting",
+    "meetings",
+    "session",
+    "forum",
+    "ceasefire",
+    "truce",
+    "statement",
+    "interview",
+    "speech",
+    "said",
+    "says",
+    "told",
+    "announced",
+    "stated",
+    "declared",
+    "added",
+    "spoke",
+    "reported",
+];
+
+/// Words between the source and a place that put the place in another clause (reported
+/// speech, a relative clause): "joked that the turkey served in Washington …"; so does a
+/// comma ("…, according to a statement released in Vienna").
+const CLAUSE_WORDS: &[&str] = &[
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "where",
+    "whether",
+    "if",
+    "said",
+    "says",
+    "told",
+    "joked",
+    "warned",
+    "asked",
+    "announced",
+    "stated",
+    "declared",
+    "added",
+    "claimed",
+];
+
+/// Whether a code is a state's domestic armed or political group (`LBNREB`, `KOROPP`).
+fn non_state(code: &str) -> bool {
+    matches!(code.get(3..6), Some("REB" | "OPP"))
+}
 
 /// Auxiliaries of a passive clause ("was attacked by").
 const AUXILIARIES: &[&str] = &[
@@ -117,10 +174,12 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
             return PEOPLE_SECTORS.contains(&p.sector.as_str()) && source_state.is_some();
         }
         // The source's own state again ("Italy's minister said Italian ports …") is not a
-        // target, unless both name different parts of it (police → protesters).
+        // target, unless both name different parts of it (police → protesters), or one is
+        // the state's rebels or opposition and the other the state (M23 → Congo).
         match (p.state.as_deref(), source_state) {
             (Some(t), Some(s)) if t == s => {
-                p.code.len() > 3 && source_code.len() > 3 && p.code[3..] != source_code[3..]
+                (p.code.len() > 3 && source_code.len() > 3 && p.code[3..] != source_code[3..])
+                    || (p.code != source_code && (non_state(&p.code) || non_state(source_code)))
             }
             _ => true,
         }
@@ -128,9 +187,48 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
     let target = match target {
         Some(t) if phrases[t].code.is_empty() => vec![t],
         Some(t) => group(text, phrases, &known, t),
-        None => Vec::new(),
+        None => {
+            let states: Vec<&str> = source
+                .iter()
+                .filter_map(|&i| phrases[i].state.as_deref())
+                .collect();
+            place_as_target(text, phrases, last, &states)
+                .into_iter()
+                .collect()
+        }
     };
     (source, target)
+}
+
+/// With no recipient named, the place the act happens in or to is the target ("the
+/// president arrived in Kabul" → AFG): the first state named as a place after the source,
+/// of another state than the source's (any of a compound source), in the source's clause,
+/// not the host of an event or of words, and not the source's own location ("officials in
+/// Seoul", "the embassy in London": the place right after the source, one word and maybe
+/// "the" between).
+fn place_as_target(
+    text: &str,
+    phrases: &[Phrase],
+    last: usize,
+    source_states: &[&str],
+) -> Option<usize> {
+    let j = (last + 1..phrases.len()).find(|&j| phrases[j].place)?;
+    let p = &phrases[j];
+    let state = p.state.as_deref()?;
+    let gap = text[phrases[last].end..p.start].to_lowercase();
+    let words: Vec<&str> = gap
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if gap.contains([',', ';', ':']) || words.iter().any(|w| CLAUSE_WORDS.contains(w)) {
+        return None;
+    }
+    let located = j == last + 1 && words.iter().filter(|w| **w != "the").count() <= 1;
+    let mut before = words_back(text, p.start).skip(1);
+    let hosted = before
+        .next()
+        .is_some_and(|(_, w)| HOSTED.contains(&w.to_lowercase().as_str()));
+    (p.code == state && !source_states.contains(&state) && !located && !hosted).then_some(j)
 }
 
 /// Where a leading adverbial clause ends (its comma), when the sentence opens with one.
@@ -158,4 +256,136 @@ fn group(text: &str, phrases: &[Phrase], known: &[usize], i: usize) -> Vec<usize
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A phrase over the first occurrence of `words` in `text`; `place` as the mention
+    /// finder would mark it.
+    fn phrase(text: &str, words: &str, code: &str, place: bool) -> Phrase {
+        let start = text.find(words).expect("the words are in the text");
+        let state = (code.len() >= 3).then(|| code[..3].to_string());
+        Phrase {
+            start,
+            end: start + words.len(),
+            code: code.to_string(),
+            states: state.iter().cloned().collect(),
+            state,
+            sector: code.get(3..).unwrap_or("").to_string(),
+            place,
+            person: None,
+            agents: Vec::new(),
+        }
+    }
+
+    fn codes(text: &str, phrases: &[Phrase]) -> String {
+        let (s, t) = roles(text, phrases);
+        let join = |ix: Vec<usize>| {
+            ix.iter()
+                .map(|&i| phrases[i].code.as_str())
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        format!("{} > {}", join(s), join(t))
+    }
+
+    #[test]
+    fn a_place_is_the_target_when_no_recipient_is_named() {
+        let t = "The French president arrived in Kabul on Monday.";
+        let p = [
+            phrase(t, "French president", "FRAGOV", false),
+            phrase(t, "Kabul", "AFG", true),
+        ];
+        assert_eq!(codes(t, &p), "FRAGOV > AFG");
+        let t = "Indian troops imposed a curfew in Sri Lanka's north.";
+        let p = [
+            phrase(t, "Indian troops", "INDMIL", false),
+            phrase(t, "Sri Lanka", "LKA", true),
+        ];
+        assert_eq!(codes(t, &p), "INDMIL > LKA");
+    }
+
+    #[test]
+    fn a_domestic_group_and_its_own_state() {
+        let t = "The M23 seized a town from Congo.";
+        let p = [
+            phrase(t, "M23", "CODREB", false),
+            phrase(t, "Congo", "COD", false),
+        ];
+        assert_eq!(codes(t, &p), "CODREB > COD");
+        let t = "Nigeria attacked Boko Haram.";
+        let p = [
+            phrase(t, "Nigeria", "NGA", false),
+            phrase(t, "Boko Haram", "NGAREB", false),
+        ];
+        assert_eq!(codes(t, &p), "NGA > NGAREB");
+        // Same state, no sector on either side: no target.
+        let t = "Japan said Japan would wait.";
+        let p = [
+            phrase(t, "Japan", "JPN", false),
+            phrase(t, "Japan would", "JPN", false),
+        ];
+        assert_eq!(codes(t, &p), "JPN > ");
+    }
+
+    #[test]
+    fn a_named_recipient_or_the_source_own_place_wins() {
+        let t = "The Chinese foreign minister met his Russian counterpart in Geneva.";
+        let p = [
+            phrase(t, "Chinese foreign minister", "CHNGOV", false),
+            phrase(t, "Russian counterpart", "RUSGOV", false),
+            phrase(t, "Geneva", "CHE", true),
+        ];
+        assert_eq!(codes(t, &p), "CHNGOV > RUSGOV");
+        // Where the source is, not where it acts.
+        let t = "Japanese diplomats in Seoul protested on Monday.";
+        let p = [
+            phrase(t, "Japanese diplomats", "JPNGOV", false),
+            phrase(t, "Seoul", "KOR", true),
+        ];
+        assert_eq!(codes(t, &p), "JPNGOV > ");
+        let t = "The mayor of Paris in the United Kingdom spoke of a plan.";
+        let p = [
+            phrase(t, "mayor of Paris", "FRAGOV", false),
+            phrase(t, "United Kingdom", "GBR", true),
+        ];
+        assert_eq!(codes(t, &p), "FRAGOV > ");
+        // A place that hosts an event or words.
+        let t = "Iran said in Geneva that it would not yield.";
+        let p = [
+            phrase(t, "Iran", "IRN", false),
+            phrase(t, "Geneva", "CHE", true),
+        ];
+        assert_eq!(codes(t, &p), "IRN > ");
+        // A place in another clause.
+        let t = "A Turkish diplomat joked that the meal served in Washington was cold.";
+        let p = [
+            phrase(t, "Turkish diplomat", "TURGOV", false),
+            phrase(t, "Washington", "USA", true),
+        ];
+        assert_eq!(codes(t, &p), "TURGOV > ");
+        let t = "The Turkish envoy spoke of progress, according to a statement released in Vienna.";
+        let p = [
+            phrase(t, "Turkish envoy", "TURGOV", false),
+            phrase(t, "Vienna", "AUT", true),
+        ];
+        assert_eq!(codes(t, &p), "TURGOV > ");
+        // Nor is the state of any part of a compound source.
+        let t = "South Korea and Japan held talks in Tokyo.";
+        let p = [
+            phrase(t, "South Korea", "KOR", false),
+            phrase(t, "Japan", "JPN", false),
+            phrase(t, "Tokyo", "JPN", true),
+        ];
+        assert_eq!(codes(t, &p), "KOR;JPN > ");
+        // The source's own state is not a target.
+        let t = "The former prime minister of Japan was born in Tokyo.";
+        let p = [
+            phrase(t, "prime minister of Japan", "JPNGOV", false),
+            phrase(t, "Tokyo", "JPN", true),
+        ];
+        assert_eq!(codes(t, &p), "JPNGOV > ");
+    }
 }

@@ -1,6 +1,6 @@
 //! `detente evaluate`: the figures of a scored table against gold labels, joined by id
 //! (see [`detente::train::evaluate`]). This file reads the scored table and the flags.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -79,7 +79,7 @@ pub struct Args {
 }
 
 /// The whole scored table in memory.
-fn read_scored(path: &PathBuf) -> anyhow::Result<Table> {
+fn read_scored(path: &Path) -> anyhow::Result<Table> {
     let mut t = TableIn::open(path)?;
     let header = t.header().to_vec();
     let mut rows = Vec::new();
@@ -96,7 +96,7 @@ fn read_scored(path: &PathBuf) -> anyhow::Result<Table> {
         );
     }
     Ok(Table {
-        path: path.clone(),
+        path: path.to_path_buf(),
         header,
         rows,
     })

@@ -7,7 +7,7 @@ use detente::model::batch::BatchLimits;
 use detente::model::device::DeviceRequest;
 use detente::model::precision::{self, PrecisionRequest};
 use detente::run::{Mode, RunConfig};
-use detente::score::ScorerOptions;
+use detente::score::{Roles, ScorerOptions};
 
 use super::InputArgs;
 
@@ -28,6 +28,12 @@ pub struct Args {
     /// paragraph, flagged in an extra column `actors_inherited`.
     #[arg(long)]
     actors_carry: bool,
+    /// actors scorer: how `source` and `target` are picked among a sentence's actor
+    /// phrases. learned: the role head on the encoder's token states, with the rules as
+    /// its inputs (models/roles.md); rules: the rules alone, without the encoder (faster
+    /// with `--scorers actors`, less accurate on real wire copy).
+    #[arg(long, value_enum, default_value_t = Roles::default())]
+    roles: Roles,
     /// Models folder (default: DETENTE_MODELS, the repository's models/, ~/.cache/detente/models).
     #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
@@ -82,6 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             lexicon_detail: args.lexicon_detail,
             class_probs: args.class_probs,
             actors_carry: args.actors_carry,
+            roles: args.roles,
         },
         models: args.models,
         embeddings: args.embeddings,

@@ -89,9 +89,71 @@ pub struct Args {
     /// libtorch threads (default: all cores).
     #[arg(long, default_value_t = 0, value_name = "N")]
     threads: usize,
+    /// Fit a head on pooled token states instead of models/heads/: `roles` (the role
+    /// head of models/roles/, from --silver and --gold; see models/roles.md). With
+    /// --no-ship, only cross-validate and measure. --out defaults to models/roles.
+    #[arg(long, value_enum, value_name = "HEAD")]
+    head: Option<SpanHeadKind>,
+    /// Silver roles of real news for --head roles (scripts/build/roles_silver).
+    #[arg(long, default_value = "datasets/roles_silver.tsv", value_name = "FILE")]
+    silver: PathBuf,
+    /// The team's gold roles for --head roles: dev rows supervise, test rows measure.
+    #[arg(long, default_value = "datasets/events_gold.tsv", value_name = "FILE")]
+    gold: PathBuf,
+    /// The weight of a gold dev phrase against a silver one (--head roles).
+    #[arg(long, default_value_t = 3.0, value_name = "W")]
+    gold_weight: f32,
+    /// The L2 penalty of a span head's fit (on standardised inputs).
+    #[arg(long, default_value_t = 1e-3, value_name = "L")]
+    l2: f64,
+}
+
+/// The heads `--head` fits.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SpanHeadKind {
+    Roles,
+}
+
+/// `--head roles`: the role head, its CV and its figures.
+fn roles(args: &Args) -> anyhow::Result<ExitCode> {
+    let (datasets, origin) = train::data::datasets_dir()?;
+    eprintln!("detente train: data sets from {} ({origin})", datasets.display());
+    let yardstick = datasets.join("cameo_examples_roles.tsv");
+    let models = detente::model::files::resolve(args.models.as_deref()).path;
+    if args.threads > 0 {
+        detente::model::set_threads(args.threads);
+    }
+    let out = (args.out == std::path::Path::new("models/heads"))
+        .then(|| PathBuf::from("models/roles"))
+        .unwrap_or_else(|| args.out.clone());
+    let job = train::roles::RoleJob {
+        paths: train::role_data::RolePaths {
+            silver: args.silver.clone(),
+            gold: args.gold.clone(),
+            yardstick: yardstick.is_file().then_some(yardstick),
+            datasets,
+        },
+        models,
+        out: (!args.no_ship).then_some(out),
+        folds: if args.cv { args.folds } else { 0 },
+        gold_weight: args.gold_weight,
+        fit: train::spans::FitSettings {
+            l2: args.l2,
+            seed: args.seed as i64,
+            ..Default::default()
+        },
+        workers: if args.threads > 0 { args.threads } else { 2 },
+    };
+    let m = train::roles::run(&job, &mut |line| eprintln!("detente train: {line}"))
+        .context("train --head roles")?;
+    println!("{}", serde_json::to_string_pretty(&m)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.head == Some(SpanHeadKind::Roles) {
+        return roles(&args);
+    }
     if let Some(dir) = &args.pool_folds {
         let models = detente::model::files::resolve(args.models.as_deref()).path;
         let config = detente::model::heads::config(&models)?;

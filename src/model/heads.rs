@@ -83,8 +83,8 @@ pub struct HeadsConfig {
 /// `y = W x + b`.
 #[derive(Debug, Clone)]
 pub struct Linear {
-    w: Array2<f32>,
-    b: Array1<f32>,
+    pub(crate) w: Array2<f32>,
+    pub(crate) b: Array1<f32>,
 }
 
 impl Linear {
@@ -107,9 +107,9 @@ pub struct Heads {
 }
 
 /// The tensors of a safetensors file as (name, shape, values).
-type Tensors = Vec<(String, Vec<usize>, Vec<f32>)>;
+pub(crate) type Tensors = Vec<(String, Vec<usize>, Vec<f32>)>;
 
-fn read_tensors(path: &Path) -> Result<Tensors, Error> {
+pub(crate) fn read_tensors(path: &Path) -> Result<Tensors, Error> {
     let model_err = |message: String| Error::Model {
         path: path.to_path_buf(),
         message,
@@ -137,7 +137,7 @@ fn take(tensors: &Tensors, name: &str, path: &Path) -> Result<(Vec<usize>, Vec<f
         })
 }
 
-fn linear(tensors: &Tensors, name: &str, inputs: usize, path: &Path) -> Result<Linear, Error> {
+pub(crate) fn linear(tensors: &Tensors, name: &str, inputs: usize, path: &Path) -> Result<Linear, Error> {
     let (ws, w) = take(tensors, &format!("{name}.weight"), path)?;
     let (bs, b) = take(tensors, &format!("{name}.bias"), path)?;
     if ws.len() != 2 || ws[1] != inputs || bs != [ws[0]] {
@@ -153,7 +153,7 @@ fn linear(tensors: &Tensors, name: &str, inputs: usize, path: &Path) -> Result<L
 }
 
 /// A JSON config file, parsed into `T`.
-fn read_config<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
+pub(crate) fn read_config<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Error> {
     let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
     serde_json::from_str(&text).map_err(|e| Error::Model {
         path: path.to_path_buf(),
@@ -257,69 +257,4 @@ impl Delta {
     }
 }
 
-pub const ACTOR_CONFIG: &str = "actor_sentiment/config.json";
-pub const ACTOR_WEIGHTS: &str = "actor_sentiment/head.safetensors";
-
-/// What `models/actor_sentiment/config.json` says.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct ActorConfig {
-    /// The classes, in the order of the head's outputs.
-    pub labels: Vec<String>,
-    /// The inputs, in order: `mention` (the token states of the actor's mentions, pooled)
-    /// and `sentence` (the sentence embedding), each of the encoder's width.
-    pub features: Vec<String>,
-    /// sha256 of the `heads.safetensors` whose tuned encoder the head was fit on: the
-    /// head reads token states, which any other LoRA delta changes.
-    pub heads_sha256: String,
-}
-
-/// The actor sentiment head: a linear map from [mention; sentence] to class logits.
-pub struct ActorHead {
-    pub config: ActorConfig,
-    pub head: Linear,
-}
-
-impl ActorHead {
-    pub fn load(models: &Path, dim: usize) -> Result<ActorHead, Error> {
-        let config_path = models.join(ACTOR_CONFIG);
-        let config: ActorConfig = read_config(&config_path)?;
-        let path = models.join(ACTOR_WEIGHTS);
-        let head = linear(&read_tensors(&path)?, "actor", 2 * dim, &path)?;
-        let heads_path = models.join(WEIGHTS);
-        let sha = crate::model::files::sha256_file(&heads_path)?;
-        let bad = if config.features != ["mention", "sentence"] {
-            Some(format!(
-                "features {:?}, expected [mention, sentence]",
-                config.features
-            ))
-        } else if head.b.len() != config.labels.len() {
-            Some(format!(
-                "{} labels, {} outputs",
-                config.labels.len(),
-                head.b.len()
-            ))
-        } else if sha != config.heads_sha256 {
-            Some(format!(
-                "fit on the encoder of heads.safetensors {}, but {} is {sha}: refit it \
-                 (scripts/build/actor_sentiment)",
-                config.heads_sha256,
-                heads_path.display()
-            ))
-        } else {
-            None
-        };
-        if let Some(message) = bad {
-            return Err(Error::Model {
-                path: config_path,
-                message,
-            });
-        }
-        Ok(ActorHead { config, head })
-    }
-
-    /// Class logits from a mention vector and the sentence embedding.
-    pub fn logits(&self, mention: &[f32], sentence: &[f32]) -> Array1<f32> {
-        let x: Array1<f32> = mention.iter().chain(sentence).copied().collect();
-        self.head.apply(x.view())
-    }
-}
+pub use super::span_heads::{ActorHead, SpanHead, SpanHeadConfig, ACTOR_CONFIG, ACTOR_WEIGHTS};

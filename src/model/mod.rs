@@ -17,6 +17,7 @@ pub mod heads;
 pub mod int8;
 pub mod pool;
 pub mod precision;
+pub mod span_heads;
 pub mod tokenize;
 
 pub use device::{cpu_summary, tune_allocator, Device, DeviceRequest};

@@ -68,7 +68,7 @@ pub(super) fn process(
         infos.push(info);
     }
     let text = |s: &ChunkSentence| &docs[s.doc].text[s.span.span.start..s.span.span.end];
-    let groups = span_groups(pool, loaded, &sentences, &infos, &text);
+    let (groups, owners) = span_groups(pool, loaded, &sentences, &infos, &text);
     let (tokens, token_groups): (Vec<Tokens>, Vec<Vec<Vec<u32>>>) = match &loaded.tokenizer {
         Some(tok) => pool
             .install(|| {
@@ -96,24 +96,35 @@ pub(super) fn process(
     };
     drop(token_groups);
     let dim = loaded.encoders.as_ref().map_or(0, |e| e.dim());
-    let scored: Vec<Sentence<'_>> = sentences
-        .iter()
-        .enumerate()
-        .map(|(k, s)| Sentence {
-            text: text(s),
-            embedding: embeddings.as_ref().map(|e| &e[k * dim..(k + 1) * dim]),
-            span_keys: span_keys.get(k).map_or(&[][..], |v| v.as_slice()),
-            spans: spans.get(k).map_or(&[][..], |v| v.as_slice()),
-            date: &infos[s.doc].date,
+    // Each scorer's view of each sentence: its own pooled groups only.
+    let scored: Vec<Vec<Sentence<'_>>> = (0..loaded.scorers.len())
+        .map(|j| {
+            sentences
+                .iter()
+                .enumerate()
+                .map(|(k, s)| {
+                    let own = owners.get(k).map_or(0..0, |o| o[j].clone());
+                    Sentence {
+                        text: text(s),
+                        embedding: embeddings.as_ref().map(|e| &e[k * dim..(k + 1) * dim]),
+                        span_keys: span_keys.get(k).map_or(&[][..], |v| &v[own.clone()]),
+                        spans: spans
+                            .get(k)
+                            .filter(|v| !v.is_empty())
+                            .map_or(&[][..], |v| &v[own.start * dim..own.end * dim]),
+                        date: &infos[s.doc].date,
+                    }
+                })
+                .collect()
         })
         .collect();
     let mut scores: Vec<Vec<Cell>> = pool.install(|| {
-        scored
-            .par_iter()
-            .map(|sentence| {
+        (0..sentences.len())
+            .into_par_iter()
+            .map(|k| {
                 let mut cells = Vec::new();
-                for scorer in &loaded.scorers {
-                    scorer.score(sentence, &mut cells);
+                for (j, scorer) in loaded.scorers.iter().enumerate() {
+                    scorer.score(&scored[j][k], &mut cells);
                 }
                 cells
             })
@@ -121,7 +132,8 @@ pub(super) fn process(
     });
     // Each document's sentences are consecutive: split the rows by document and finish
     // the documents in parallel.
-    let mut docs_rows: Vec<(&[Sentence<'_>], &mut [Vec<Cell>])> = Vec::with_capacity(infos.len());
+    let mut docs_rows: Vec<(Vec<&[Sentence<'_>]>, &mut [Vec<Cell>])> =
+        Vec::with_capacity(infos.len());
     let (mut rest, mut from) = (scores.as_mut_slice(), 0);
     while from < sentences.len() {
         let doc = sentences[from].doc;
@@ -130,13 +142,14 @@ pub(super) fn process(
             .take_while(|s| s.doc == doc)
             .count();
         let (head, tail) = rest.split_at_mut(n);
-        docs_rows.push((&scored[from..from + n], head));
+        let views = scored.iter().map(|v| &v[from..from + n]).collect();
+        docs_rows.push((views, head));
         (rest, from) = (tail, from + n);
     }
     pool.install(|| {
         docs_rows
             .into_par_iter()
-            .for_each(|(s, rows)| score::finish_document(&loaded.scorers, s, rows))
+            .for_each(|(s, rows)| score::finish_document(&loaded.scorers, &s, rows))
     });
     drop(scored);
     let paragraph_keys: Vec<(usize, usize)> = sentences
@@ -153,19 +166,30 @@ pub(super) fn process(
     })
 }
 
-/// The named byte-range groups whose token states the run's span scorer (if any) wants pooled,
-/// one list per sentence of the chunk; empty when no scorer asks. Each document's
-/// sentences are handed to the scorer together, in order, as `document` gets them.
+/// The named byte-range groups whose token states the run's span scorers (if any) want
+/// pooled, one list per sentence of the chunk, the scorers' groups one after another; and
+/// for each sentence, the range of those groups each scorer owns (indexed like
+/// `loaded.scorers`). Both empty when no scorer asks. Each document's sentences are handed
+/// to each scorer together, in order, as `document` gets them.
+type Owners = Vec<Vec<std::ops::Range<usize>>>;
+
 fn span_groups<'a>(
     pool: &rayon::ThreadPool,
     loaded: &Loaded,
     sentences: &[ChunkSentence],
     infos: &'a [DocText],
     text: &(dyn Fn(&ChunkSentence) -> &'a str + Sync),
-) -> Vec<SpanGroups> {
-    let Some(pass) = loaded.scorers.iter().find_map(|s| s.span_pass()) else {
-        return Vec::new();
-    };
+) -> (Vec<SpanGroups>, Owners) {
+    let passes: Vec<(usize, &dyn score::SpanPass)> = loaded
+        .scorers
+        .iter()
+        .enumerate()
+        .filter_map(|(j, s)| s.span_pass().map(|p| (j, p)))
+        .collect();
+    if passes.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let n_scorers = loaded.scorers.len();
     let mut docs: Vec<&[ChunkSentence]> = Vec::new();
     let mut rest = sentences;
     while let Some(first) = rest.first() {
@@ -174,7 +198,7 @@ fn span_groups<'a>(
         docs.push(head);
         rest = tail;
     }
-    let per_doc: Vec<Vec<SpanGroups>> = pool.install(|| {
+    let per_doc: Vec<Vec<(SpanGroups, Vec<std::ops::Range<usize>>)>> = pool.install(|| {
         docs.par_iter()
             .map(|d| {
                 let s: Vec<Sentence<'_>> = d
@@ -187,13 +211,22 @@ fn span_groups<'a>(
                         date: &infos[c.doc].date,
                     })
                     .collect();
-                let mut g = pass.spans(&s);
-                g.resize(s.len(), SpanGroups::default());
-                g
+                let mut merged = vec![(SpanGroups::default(), vec![0..0; n_scorers]); s.len()];
+                for &(j, pass) in &passes {
+                    let mut g = pass.spans(&s);
+                    g.resize(s.len(), SpanGroups::default());
+                    for ((all, owners), own) in merged.iter_mut().zip(g) {
+                        let from = all.keys.len();
+                        all.keys.extend(own.keys);
+                        all.ranges.extend(own.ranges);
+                        owners[j] = from..all.keys.len();
+                    }
+                }
+                merged
             })
             .collect()
     });
-    per_doc.into_iter().flatten().collect()
+    per_doc.into_iter().flatten().unzip()
 }
 
 /// Embeds every sentence of a chunk in length-sorted batches, pooling each sentence's

@@ -28,7 +28,11 @@ pub(super) fn load(cfg: &RunConfig, plan: &Plan) -> Result<Loaded, Error> {
     let spec = match &plan.spec {
         Some(spec) => {
             let mut spec = spec.clone();
-            if plan.selected.iter().any(|s| s.tuned_encoder) {
+            if plan
+                .selected
+                .iter()
+                .any(|s| (s.needs_embedding)(&cfg.scorer_options))
+            {
                 spec.delta = Some(Arc::new(Delta::load(models)?));
             }
             Some(spec)

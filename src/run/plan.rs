@@ -56,7 +56,10 @@ impl Plan {
             _ => None,
         };
         let selected = score::select(cfg.scorers.as_deref())?;
-        let need_encoder = selected.iter().any(|s| s.needs_embedding) || cfg.embeddings.is_some();
+        let need_encoder = selected
+            .iter()
+            .any(|s| (s.needs_embedding)(&cfg.scorer_options))
+            || cfg.embeddings.is_some();
         let models_dir = files::resolve(cfg.models.as_deref()).path;
         let (spec, used) = if cfg.mode == Mode::Segment {
             (None, Vec::new())
@@ -149,7 +152,7 @@ fn model_files(
         used.extend(weights);
     }
     for s in selected {
-        let files = s.file_paths(models);
+        let files = s.file_paths(models, &cfg.scorer_options);
         files::require(&files, &format!("scorer '{}'", s.name))?;
         used.extend(files);
     }

@@ -48,7 +48,7 @@ fn build(cfg: &RunConfig, plan: &Plan, loaded: &Loaded, summary: &Summary) -> Ma
             .map(|s| ScorerRecord {
                 name: s.name.into(),
                 columns: s.column_names(&cfg.scorer_options),
-                needs_embedding: s.needs_embedding,
+                needs_embedding: (s.needs_embedding)(&cfg.scorer_options),
             })
             .collect(),
         encoder: EncoderRecord {

@@ -21,7 +21,7 @@ pub mod tension;
 pub use column::{Column, ColumnKind};
 pub use lexicon::{Polarity, Vader};
 pub use passes::{document_columns, finish_document, finish_paragraphs, summarize_documents};
-pub use registry::{column_kind, registry, select, BuildFn, ScorerInfo, ScorerOptions};
+pub use registry::{column_kind, registry, select, BuildFn, Roles, ScorerInfo, ScorerOptions};
 
 /// One CSV cell of a score column.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +80,7 @@ impl Identity {
         Identity {
             name,
             columns: info.column_names(opts),
-            needs_embedding: info.needs_embedding,
+            needs_embedding: (info.needs_embedding)(opts),
         }
     }
 }
@@ -89,7 +89,7 @@ impl Identity {
 /// the optional passes.
 ///
 /// The run calls, for each chunk of whole documents:
-/// 1. [`SpanPass::spans`] of the one scorer that has a span pass (before encoding), for
+/// 1. [`SpanPass::spans`] of each scorer that has a span pass (before encoding), for
 ///    every document's sentences in order;
 /// 2. [`Scorer::score`] for every sentence (in parallel, in any order: a sentence's cells
 ///    may depend on nothing but the sentence);
@@ -117,8 +117,9 @@ pub trait Scorer: Send + Sync {
     fn needs_embedding(&self) -> bool {
         self.identity().needs_embedding
     }
-    /// Its pass before encoding that asks for pooled token states, if it has one. At
-    /// most one scorer of a run may (the registry's `actor_sentiment`).
+    /// Its pass before encoding that asks for pooled token states, if it has one (the
+    /// registry's `actor_sentiment`, and `actors` with learned roles). Each such scorer
+    /// sees only its own groups.
     fn span_pass(&self) -> Option<&dyn SpanPass> {
         None
     }

@@ -58,24 +58,25 @@ pub fn summarize_documents(
     out
 }
 
-/// Runs the [`DocumentPass`](super::DocumentPass) of every scorer that has one on one document: `sentences[i]`
-/// and `rows[i]` are its sentence `i` and that sentence's cells (all scorers' columns, in
-/// order). Documents are never split between chunks, so the result does not depend on the
-/// chunk size; documents are independent, so the caller may run them in parallel.
+/// Runs the [`DocumentPass`](super::DocumentPass) of every scorer that has one on one document: `sentences[j][i]`
+/// is its sentence `i` as scorer `j` sees it (with that scorer's pooled spans), and `rows[i]`
+/// that sentence's cells (all scorers' columns, in order). Documents are never split between
+/// chunks, so the result does not depend on the chunk size; documents are independent, so
+/// the caller may run them in parallel.
 pub fn finish_document(
     scorers: &[Box<dyn Scorer>],
-    sentences: &[Sentence<'_>],
+    sentences: &[&[Sentence<'_>]],
     rows: &mut [Vec<Cell>],
 ) {
     let mut offset = 0;
-    for s in scorers {
+    for (j, s) in scorers.iter().enumerate() {
         let width = s.columns().len();
         if let Some(pass) = s.document_pass() {
             let mut cells: Vec<&mut [Cell]> = rows
                 .iter_mut()
                 .map(|r| &mut r[offset..offset + width])
                 .collect();
-            pass.document(sentences, &mut cells);
+            pass.document(sentences[j], &mut cells);
         }
         offset += width;
     }

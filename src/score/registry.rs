@@ -16,6 +16,21 @@ pub struct ScorerOptions {
     pub class_probs: bool,
     /// The actors scorer's paragraph carry-over and its `actors_inherited` column.
     pub actors_carry: bool,
+    /// How the actors scorer picks `source` and `target`.
+    pub roles: Roles,
+}
+
+/// How the actors scorer picks each sentence's `source` and `target` among its actor
+/// phrases (`--roles`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Roles {
+    /// The learned role head on the tuned encoder's token states (`models/roles/`),
+    /// with the rules as its features: the encoder runs.
+    #[default]
+    Learned,
+    /// The rules alone: no encoder.
+    Rules,
 }
 
 impl ScorerOptions {
@@ -25,6 +40,7 @@ impl ScorerOptions {
             lexicon_detail: true,
             class_probs: true,
             actors_carry: true,
+            roles: Roles::Learned,
         }
     }
 }
@@ -36,11 +52,11 @@ pub type BuildFn = fn(&Path, &ScorerOptions) -> Result<Box<dyn Scorer>, Error>;
 pub struct ScorerInfo {
     pub name: &'static str,
     pub description: &'static str,
-    pub needs_embedding: bool,
-    /// Files it reads, relative to the models folder.
-    pub files: &'static [&'static str],
-    /// Whether it needs the encoder tuned with the LoRA delta in `models/heads/`.
-    pub tuned_encoder: bool,
+    /// Whether it reads the encoder's output for these options; it then runs on the
+    /// encoder tuned with the LoRA delta in `models/heads/`.
+    pub needs_embedding: fn(&ScorerOptions) -> bool,
+    /// Files it reads for these options, relative to the models folder.
+    pub files: fn(&ScorerOptions) -> Vec<&'static str>,
     /// The columns it adds to the `--docs` table ([`Scorer::summarize`]), with their types.
     pub document_columns: &'static [Column],
     /// The columns it adds to the sentence rows for these options, in the order it pushes
@@ -50,8 +66,8 @@ pub struct ScorerInfo {
 }
 
 impl ScorerInfo {
-    pub fn file_paths(&self, models: &Path) -> Vec<PathBuf> {
-        self.files.iter().map(|f| models.join(f)).collect()
+    pub fn file_paths(&self, models: &Path, opts: &ScorerOptions) -> Vec<PathBuf> {
+        (self.files)(opts).iter().map(|f| models.join(f)).collect()
     }
 
     /// The names of its sentence columns for these options.
@@ -69,9 +85,8 @@ pub fn registry() -> Vec<ScorerInfo> {
         name: "lexicon",
         description:
             "VADER sentiment (vaderSentiment 3.3.2, reproduced exactly): compound in [-1, 1]",
-        needs_embedding: false,
-        files: &[lexicon::LEXICON, lexicon::EMOJI],
-        tuned_encoder: false,
+        needs_embedding: |_| false,
+        files: |_| vec![lexicon::LEXICON, lexicon::EMOJI],
         document_columns: &[],
         columns: lexicon::columns,
         build: lexicon::build,
@@ -79,9 +94,8 @@ pub fn registry() -> Vec<ScorerInfo> {
     ScorerInfo {
         name: "sentiment",
         description: "trained sentence sentiment: estimated mean human rating / 4 in [-1, 1], and a label",
-        needs_embedding: true,
-        files: &[crate::model::heads::CONFIG, crate::model::heads::WEIGHTS, lexicon::LEXICON, lexicon::EMOJI],
-        tuned_encoder: true,
+        needs_embedding: |_| true,
+        files: |_| vec![crate::model::heads::CONFIG, crate::model::heads::WEIGHTS, lexicon::LEXICON, lexicon::EMOJI],
         document_columns: &[],
         columns: sentiment::columns,
         build: sentiment::build,
@@ -89,19 +103,17 @@ pub fn registry() -> Vec<ScorerInfo> {
     ScorerInfo {
         name: "tension",
         description: "diplomatic tension: event class, Goldstein [-10, 10], tension [0, 1], CAMEO root event type (20-way, within the event class)",
-        needs_embedding: true,
-        files: &[crate::model::heads::CONFIG, crate::model::heads::WEIGHTS],
-        tuned_encoder: true,
+        needs_embedding: |_| true,
+        files: |_| vec![crate::model::heads::CONFIG, crate::model::heads::WEIGHTS],
         document_columns: &tension::DOCUMENT_COLUMNS,
         columns: tension::columns,
         build: tension::build,
     },
     ScorerInfo {
         name: "actors",
-        description: "who does what to whom: actors = the states named (names, demonyms, capitals, seats of government, people and offices), ISO 3166-1 alpha-3 codes in order of first mention; dyad = the first two, sorted, 'AAA-BBB'; source, target = CAMEO actor codes of who acts and who is acted upon (KORGOV, JPN, IGOUNO), source_text, target_text = the words resolved; actors_inherited (--actors-carry) = taken from the paragraph",
-        needs_embedding: false,
-        files: &actors::FILES,
-        tuned_encoder: false,
+        description: "who does what to whom: actors = the states named (names, demonyms, capitals, seats of government, people and offices), ISO 3166-1 alpha-3 codes in order of first mention; dyad = the first two, sorted, 'AAA-BBB'; source, target = CAMEO actor codes of who acts and who is acted upon (KORGOV, JPN, IGOUNO), source_text, target_text = the words resolved (chosen by the learned role head; --roles rules: by the rules alone, without the encoder); actors_inherited (--actors-carry) = taken from the paragraph",
+        needs_embedding: |o| o.roles == Roles::Learned,
+        files: actors::files,
         document_columns: &[],
         columns: actors::columns,
         build: actors::build,
@@ -109,9 +121,8 @@ pub fn registry() -> Vec<ScorerInfo> {
     ScorerInfo {
         name: "actor_sentiment",
         description: "sentiment toward each state in `actors`: 'JPN:0.428;KOR:0.708', p(positive) - p(negative) in [-1, 1] from the token states of the state's mentions",
-        needs_embedding: true,
-        files: &actors::sentiment::FILES,
-        tuned_encoder: true,
+        needs_embedding: |_| true,
+        files: |_| actors::sentiment::FILES.to_vec(),
         document_columns: &[],
         columns: actors::sentiment::columns,
         build: actors::sentiment::build,

@@ -4,6 +4,7 @@
 use super::bindings::{bind, Bindings};
 use super::gazetteer::Gazetteer;
 use super::names::Names;
+use super::phrase::Phrase;
 use super::roles::roles;
 
 /// A sentence's directed actors.
@@ -18,7 +19,12 @@ pub struct Coded {
     pub target: Vec<String>,
     pub source_text: Vec<String>,
     pub target_text: Vec<String>,
+    /// The byte range of every actor phrase, in order (what the learned roles pool).
+    pub phrases: Vec<std::ops::Range<usize>>,
 }
+
+/// Picks a sentence's source and target phrases, given its phrases and the rules' choice.
+pub type Choose<'a> = &'a dyn Fn(&[Phrase], (Vec<usize>, Vec<usize>)) -> (Vec<usize>, Vec<usize>);
 
 impl Names {
     /// Codes one sentence; with `bindings`, also reads and updates what earlier sentences
@@ -30,8 +36,37 @@ impl Names {
         date: &str,
         bindings: Option<&mut Bindings>,
     ) -> Coded {
+        self.code_with(gazetteer, text, date, bindings, None)
+    }
+
+    /// A sentence's phrases and the rules' source and target among them, coded alone
+    /// (what the role head is trained on).
+    pub fn candidates(
+        &self,
+        gazetteer: &Gazetteer,
+        text: &str,
+        date: &str,
+    ) -> (Vec<Phrase>, (Vec<usize>, Vec<usize>)) {
+        let phrases = self.phrases(gazetteer, text, date, None);
+        let rules = roles(text, &phrases);
+        (phrases, rules)
+    }
+
+    /// [`Names::code`], with `choose` (when given) picking the roles instead of the rules.
+    pub fn code_with(
+        &self,
+        gazetteer: &Gazetteer,
+        text: &str,
+        date: &str,
+        bindings: Option<&mut Bindings>,
+        choose: Option<Choose<'_>>,
+    ) -> Coded {
         let mut phrases = self.phrases(gazetteer, text, date, bindings.as_deref());
-        let (source, target) = roles(text, &phrases);
+        let rules = roles(text, &phrases);
+        let (source, target) = match choose {
+            Some(choose) => choose(&phrases, rules),
+            None => rules,
+        };
         // A target with no state of its own ("protesters") is the source's state's.
         if let (Some(&t), Some(&s)) = (target.first(), source.first()) {
             if phrases[t].code.is_empty() {
@@ -66,6 +101,7 @@ impl Names {
         };
         let codes = |ids: &[usize]| ids.iter().map(|&i| phrases[i].code.clone()).collect();
         Coded {
+            phrases: phrases.iter().map(|p| p.start..p.end).collect(),
             states,
             mentions,
             source: codes(&source),

@@ -21,12 +21,14 @@
 //! - `mentions`: a sentence's mentions, joined into phrases;
 //! - `roles`: which phrases are the source and which the target;
 //! - `coded`: one sentence coded (phrases, roles, bindings → [`Coded`]);
+//! - `learned`: the role head's inputs and how its probabilities become roles;
 //! - `scorer`: the `actors` scorer (columns, documents, the paragraph carry-over);
 //! - `sentiment`: the `actor_sentiment` scorer.
 mod bindings;
 mod coded;
 mod fuzzy;
 mod gazetteer;
+pub mod learned;
 mod mentions;
 mod names;
 mod phrase;
@@ -42,7 +44,7 @@ pub use gazetteer::{Gazetteer, Mention};
 pub use names::Names;
 pub use phrase::Phrase;
 pub use roles::roles;
-pub use scorer::{build, columns, dyad, ActorsScorer, COLUMNS};
+pub use scorer::{build, columns, dyad, files, ActorsScorer, COLUMNS};
 pub use tables::{
     parse_aliases, read_aliases, Alias, Tables, AGENTS, ALIASES, GDELT, ISO, ORGANISATIONS,
     ORGANISATIONS_CURRENT, PEOPLE, PEOPLE_CURRENT, SURNAMES,

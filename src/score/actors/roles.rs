@@ -98,7 +98,7 @@ const AUXILIARIES: &[&str] = &[
 
 /// Whether the phrase at `i` is the agent of a passive clause: "by" right before it and an
 /// auxiliary among the few words before that.
-fn after_passive_by(text: &str, p: &Phrase) -> Option<usize> {
+pub(super) fn after_passive_by(text: &str, p: &Phrase) -> Option<usize> {
     let mut words = words_back(text, p.start);
     let (by, word) = match words.next()? {
         (_, w) if w.eq_ignore_ascii_case("the") => words.next()?,
@@ -115,7 +115,7 @@ fn after_passive_by(text: &str, p: &Phrase) -> Option<usize> {
 
 /// Whether phrases `a` and `b` (a before b) are joined as one compound role: only commas
 /// and "and" between them.
-fn compound(text: &str, a: &Phrase, b: &Phrase) -> bool {
+pub(super) fn compound(text: &str, a: &Phrase, b: &Phrase) -> bool {
     let gap = text[a.end..b.start].trim().to_lowercase();
     let gap = gap.trim_start_matches("the ").trim_end_matches(" the");
     matches!(gap, "and" | "," | ", and" | "&" | "and the")
@@ -232,7 +232,7 @@ fn place_as_target(
 }
 
 /// Where a leading adverbial clause ends (its comma), when the sentence opens with one.
-fn leading_clause_end(text: &str) -> Option<usize> {
+pub(super) fn leading_clause_end(text: &str) -> Option<usize> {
     let first = text
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())?

@@ -5,10 +5,12 @@ use std::path::Path;
 use super::bindings::Bindings;
 use super::coded::Coded;
 use super::gazetteer::Gazetteer;
+use super::learned::{self, LearnedRoles};
 use super::names::Names;
 use crate::error::Error;
 use crate::score::{
-    Cell, Column, DocumentPass, Identity, ParagraphPass, Scorer, ScorerOptions, Sentence,
+    Cell, Column, DocumentPass, Identity, ParagraphPass, Roles, Scorer, ScorerOptions,
+    Sentence, SpanGroups, SpanPass,
 };
 
 /// The columns, in order; `actors_inherited` (with `--actors-carry`) comes last.
@@ -32,12 +34,32 @@ pub fn columns(opts: &ScorerOptions) -> Vec<Column> {
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
     let gazetteer = Gazetteer::load(models)?;
     let names = Names::load(models, gazetteer.codes())?;
+    let learned = match opts.roles {
+        Roles::Learned => Some(LearnedRoles::load(models)?),
+        Roles::Rules => None,
+    };
     Ok(Box::new(ActorsScorer {
         gazetteer,
         names,
         id: Identity::of("actors", opts),
         carry: opts.actors_carry,
+        learned,
     }))
+}
+
+/// Every file the actors scorer reads for these options: the coder's tables, and with
+/// learned roles the role head and the tuned encoder's heads it reads the states of.
+pub fn files(opts: &ScorerOptions) -> Vec<&'static str> {
+    let mut f = super::FILES.to_vec();
+    if opts.roles == Roles::Learned {
+        f.extend([
+            crate::model::heads::CONFIG,
+            crate::model::heads::WEIGHTS,
+            crate::model::span_heads::ROLE_CONFIG,
+            crate::model::span_heads::ROLE_WEIGHTS,
+        ]);
+    }
+    f
 }
 
 /// The first two distinct actors, sorted, joined with `-`; empty with fewer than two.
@@ -56,6 +78,8 @@ pub struct ActorsScorer {
     names: Names,
     id: Identity,
     carry: bool,
+    /// The role head (`--roles learned`); `None`: the rules pick the roles.
+    learned: Option<LearnedRoles>,
 }
 
 impl ActorsScorer {
@@ -89,6 +113,9 @@ impl Scorer for ActorsScorer {
     fn document_pass(&self) -> Option<&dyn DocumentPass> {
         Some(self)
     }
+    fn span_pass(&self) -> Option<&dyn SpanPass> {
+        self.learned.as_ref().map(|_| self as &dyn SpanPass)
+    }
     fn paragraph_pass(&self) -> Option<&dyn ParagraphPass> {
         self.carry.then_some(self as &dyn ParagraphPass)
     }
@@ -101,13 +128,41 @@ impl DocumentPass for ActorsScorer {
     fn document(&self, sentences: &[Sentence<'_>], cells: &mut [&mut [Cell]]) {
         let mut bindings = Bindings::default();
         for (s, c) in sentences.iter().zip(cells.iter_mut()) {
-            let coded = self
-                .names
-                .code(&self.gazetteer, s.text, s.date, Some(&mut bindings));
+            let choose = |phrases: &[super::Phrase], rules| match &self.learned {
+                Some(l) => l.choose(s, phrases, rules),
+                None => rules,
+            };
+            let coded = self.names.code_with(
+                &self.gazetteer,
+                s.text,
+                s.date,
+                Some(&mut bindings),
+                Some(&choose),
+            );
             let mut new = Vec::with_capacity(c.len());
             cells_of(&coded, self.carry.then_some(false), &mut new);
             c.clone_from_slice(&new);
         }
+    }
+}
+
+impl SpanPass for ActorsScorer {
+    /// Codes the document's sentences in order, as [`DocumentPass::document`] will: each
+    /// actor phrase's byte range, keyed by [`learned::key`], for the role head.
+    fn spans(&self, sentences: &[Sentence<'_>]) -> Vec<SpanGroups> {
+        let mut bindings = Bindings::default();
+        sentences
+            .iter()
+            .map(|s| {
+                let c = self
+                    .names
+                    .code(&self.gazetteer, s.text, s.date, Some(&mut bindings));
+                SpanGroups {
+                    keys: c.phrases.iter().map(learned::range_key).collect(),
+                    ranges: c.phrases.into_iter().map(|r| vec![r]).collect(),
+                }
+            })
+            .collect()
     }
 }
 
@@ -174,10 +229,12 @@ mod tests {
                 "actors",
                 &ScorerOptions {
                     actors_carry: true,
+                    roles: crate::score::Roles::Rules,
                     ..Default::default()
                 },
             ),
             carry: true,
+            learned: None,
         };
         let texts = [
             "Officials met.",

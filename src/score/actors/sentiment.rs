@@ -37,7 +37,7 @@ pub fn columns(_opts: &ScorerOptions) -> Vec<Column> {
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
     let gazetteer = Gazetteer::load(models)?;
     let names = Names::load(models, gazetteer.codes())?;
-    let head = ActorHead::load(models, crate::model::encoder::DIM)?;
+    let head = ActorHead::load_actor(models, crate::model::encoder::DIM)?;
     let labels = &head.config.labels;
     if labels != &["negative", "neutral", "positive"] {
         return Err(Error::Model {
@@ -70,7 +70,7 @@ impl ActorSentimentScorer {
         let dim = e.len();
         (0..sentence.span_keys.len())
             .map(|k| {
-                let logits = self.head.logits(&sentence.spans[k * dim..(k + 1) * dim], e);
+                let logits = self.head.logits(&sentence.spans[k * dim..(k + 1) * dim], e, &[]);
                 let p = crate::score::tension::softmax(logits.as_slice().expect("contiguous"));
                 p[2] - p[0]
             })

@@ -1,0 +1,390 @@
+//! `detente train --head roles`: fits the role head of `models/roles/` (per actor phrase:
+//! neither, source or target) on silver roles of real news and the dev rows of the team's
+//! gold set, cross-validates it with whole paragraphs and gold rows kept in one fold, and
+//! measures the shipped head against the rules alone on the gold test rows and on the
+//! external yardstick (never trained on). See `models/roles.md`.
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use super::role_data::{self, Item, Labels, RolePaths, Use};
+use super::spans::{self, FitSettings, Logistic};
+use crate::error::Error;
+use crate::score::actors::learned::{self, LABELS, RULE_FEATURES};
+use crate::score::actors::{Gazetteer, Names, Phrase};
+
+/// What to fit and where to write it.
+#[derive(Debug, Clone)]
+pub struct RoleJob {
+    pub paths: RolePaths,
+    pub models: PathBuf,
+    /// Where `head.safetensors` and `config.json` go (`None`: measure only).
+    pub out: Option<PathBuf>,
+    pub folds: usize,
+    /// The weight of a gold dev phrase against a silver one.
+    pub gold_weight: f32,
+    pub fit: FitSettings,
+    pub workers: usize,
+}
+
+/// A sentence, coded and encoded: its phrases, the rules' roles, and its rows of inputs.
+struct Prepared {
+    item: Item,
+    phrases: Vec<Phrase>,
+    rows: Range<usize>,
+}
+
+/// Whether predicted codes name the gold ones: the sets of their first three letters
+/// (state or organisation) are equal, as the yardstick is scored.
+pub fn codes_match(pred: &[String], gold: &[String]) -> bool {
+    let set = |v: &[String]| {
+        let mut s: Vec<String> = v
+            .iter()
+            .filter(|c| !c.is_empty())
+            .map(|c| c.chars().take(3).collect())
+            .collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    set(pred) == set(gold)
+}
+
+/// The label (index into [`LABELS`]) of each phrase of a training sentence.
+fn phrase_labels(item: &Item, phrases: &[Phrase]) -> Vec<usize> {
+    phrases
+        .iter()
+        .map(|p| match &item.labels {
+            Labels::Spans { source, target } => {
+                let within = |rs: &[Range<usize>]| {
+                    rs.iter().any(|r| r.start <= p.start && p.end <= r.end)
+                };
+                if within(source) {
+                    1
+                } else if within(target) {
+                    2
+                } else {
+                    0
+                }
+            }
+            Labels::Codes { source, target } => {
+                let exact = |g: &[String]| !p.code.is_empty() && g.contains(&p.code);
+                let prefix = |g: &[String]| {
+                    !p.code.is_empty() && g.iter().any(|c| c.get(..3) == p.code.get(..3))
+                };
+                let sector = |g: &[String]| {
+                    p.code.is_empty()
+                        && !p.sector.is_empty()
+                        && g.iter().any(|c| c.get(3..) == Some(p.sector.as_str()))
+                };
+                if exact(source) {
+                    1
+                } else if exact(target) {
+                    2
+                } else if prefix(source) {
+                    1
+                } else if prefix(target) || sector(target) {
+                    2
+                } else if sector(source) {
+                    1
+                } else {
+                    0
+                }
+            }
+        })
+        .collect()
+}
+
+/// Codes, encodes and builds the inputs of every sentence: `x` holds one row of
+/// [`input_width`] values per phrase.
+fn prepare(
+    job: &RoleJob,
+    items: Vec<Item>,
+    coder: &(Gazetteer, Names),
+    log: &mut dyn FnMut(&str),
+) -> Result<(Vec<Prepared>, Vec<f32>), Error> {
+    let (g, names) = coder;
+    let coded: Vec<(Item, Vec<Phrase>, (Vec<usize>, Vec<usize>))> = items
+        .into_iter()
+        .map(|item| {
+            let (phrases, rules) = names.candidates(g, &item.text, &item.date);
+            (item, phrases, rules)
+        })
+        .collect();
+    let inputs: Vec<(&str, Vec<Vec<Range<usize>>>)> = coded
+        .iter()
+        .map(|(item, phrases, _)| {
+            let groups = phrases.iter().map(|p| vec![p.start..p.end]).collect();
+            (item.text.as_str(), groups)
+        })
+        .collect();
+    log(&format!("encoding {} sentences", inputs.len()));
+    let encoded = spans::encode(&job.models, &inputs, job.workers, log)?;
+    let dim = crate::model::encoder::DIM;
+    let mut x = Vec::new();
+    let mut out = Vec::with_capacity(coded.len());
+    for ((item, phrases, rules), e) in coded.into_iter().zip(encoded) {
+        let from = x.len() / input_width();
+        for i in 0..phrases.len() {
+            x.extend_from_slice(&e.groups[i * dim..(i + 1) * dim]);
+            x.extend_from_slice(&e.sentence);
+            x.extend(learned::rule_features(
+                &item.text,
+                &phrases,
+                (&rules.0, &rules.1),
+                i,
+            ));
+        }
+        out.push(Prepared {
+            rows: from..from + phrases.len(),
+            item,
+            phrases,
+        });
+    }
+    Ok((out, x))
+}
+
+/// Inputs per phrase: mention, sentence, rules.
+fn input_width() -> usize {
+    2 * crate::model::encoder::DIM + RULE_FEATURES.len()
+}
+
+/// The sentence's source and target codes with the head `head` (`None`: the rules).
+fn sentence_roles(
+    coder: &(Gazetteer, Names),
+    p: &Prepared,
+    x: &[f32],
+    head: Option<&Logistic>,
+) -> (Vec<String>, Vec<String>) {
+    let w = input_width();
+    let choose = |phrases: &[Phrase], rules: (Vec<usize>, Vec<usize>)| match head {
+        Some(h) if phrases.len() == p.rows.len() => {
+            let probs: Vec<[f32; 3]> = p
+                .rows
+                .clone()
+                .map(|r| {
+                    let v = h.probs(&x[r * w..(r + 1) * w]);
+                    [v[0] as f32, v[1] as f32, v[2] as f32]
+                })
+                .collect();
+            let (s, t) = learned::decode(&probs);
+            learned::keep_codable(phrases, s, t)
+        }
+        _ => rules,
+    };
+    let c = coder
+        .1
+        .code_with(&coder.0, &p.item.text, &p.item.date, None, Some(&choose));
+    (c.source, c.target)
+}
+
+/// Source, target and both right, as fractions of the sentences.
+fn score_sentences(
+    coder: &(Gazetteer, Names),
+    items: &[&Prepared],
+    x: &[f32],
+    head: Option<&Logistic>,
+) -> Value {
+    let (mut s, mut t, mut both) = (0, 0, 0);
+    for p in items {
+        let Labels::Codes { source, target } = &p.item.labels else {
+            continue;
+        };
+        let (ps, pt) = sentence_roles(coder, p, x, head);
+        let (a, b) = (codes_match(&ps, source), codes_match(&pt, target));
+        s += a as usize;
+        t += b as usize;
+        both += (a && b) as usize;
+    }
+    let n = items.len().max(1) as f64;
+    let r = |v: usize| (v as f64 / n * 1000.0).round() / 1000.0;
+    json!({ "n": items.len(), "source": r(s), "target": r(t), "both": r(both) })
+}
+
+/// The training rows of the given sentences: inputs, labels, weights.
+fn training_rows(
+    prepared: &[&Prepared],
+    x: &[f32],
+    gold_weight: f32,
+) -> (Vec<f32>, Vec<usize>, Vec<f32>) {
+    let w = input_width();
+    let (mut xs, mut ys, mut ws) = (Vec::new(), Vec::new(), Vec::new());
+    for p in prepared {
+        let weight = if p.item.used == Use::GoldDev {
+            gold_weight
+        } else {
+            1.0
+        };
+        for (r, y) in p.rows.clone().zip(phrase_labels(&p.item, &p.phrases)) {
+            xs.extend_from_slice(&x[r * w..(r + 1) * w]);
+            ys.push(y);
+            ws.push(weight);
+        }
+    }
+    (xs, ys, ws)
+}
+
+/// The fold of a group: from its hash, so that it does not depend on the order of rows.
+fn fold_of(group: &str, k: usize) -> usize {
+    let h = role_data::short_sha(group);
+    (u64::from_str_radix(&h, 16).expect("hex") % k as u64) as usize
+}
+
+/// Runs the job: CV, then the shipped head (fit on everything trained on, measured,
+/// written when `out` is set). Returns the figures.
+pub fn run(job: &RoleJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
+    let t0 = std::time::Instant::now();
+    let (silver, missing) = role_data::load_silver(&job.paths.silver, &job.paths.datasets)?;
+    log(&format!(
+        "{} silver sentences ({missing} not found in {} with their hash: left out)",
+        silver.len(),
+        job.paths.datasets.display()
+    ));
+    let mut items = silver;
+    items.extend(role_data::load_gold(&job.paths.gold)?);
+    if let Some(y) = &job.paths.yardstick {
+        items.extend(role_data::load_yardstick(y)?);
+    }
+    let g = Gazetteer::load(&job.models)?;
+    let names = Names::load(&job.models, g.codes())?;
+    let coder = (g, names);
+    let (prepared, x) = prepare(job, items, &coder, log)?;
+    let of = |u: Use| -> Vec<&Prepared> { prepared.iter().filter(|p| p.item.used == u).collect() };
+    let trained: Vec<&Prepared> = prepared
+        .iter()
+        .filter(|p| matches!(p.item.used, Use::Silver | Use::GoldDev))
+        .collect();
+    let mut m = json!({
+        "sentences": { "silver": of(Use::Silver).len(), "gold_dev": of(Use::GoldDev).len(),
+                       "gold_test": of(Use::GoldTest).len(), "yardstick": of(Use::Yardstick).len() },
+        "fit": job.fit, "gold_weight": job.gold_weight, "folds": job.folds,
+    });
+    if job.folds > 1 {
+        m["cv"] = cross_validate(job, &coder, &trained, &x, log);
+    }
+    let (xs, ys, ws) = training_rows(&trained, &x, job.gold_weight);
+    log(&format!("fitting the shipped head on {} phrases", ys.len()));
+    let head = spans::fit_logistic(&xs, input_width(), &ys, &ws, LABELS.len(), job.fit);
+    for (name, u) in [("gold_test", Use::GoldTest), ("yardstick", Use::Yardstick)] {
+        let items = of(u);
+        if !items.is_empty() {
+            m[name] = json!({
+                "rules": score_sentences(&coder, &items, &x, None),
+                "learned": score_sentences(&coder, &items, &x, Some(&head)),
+            });
+        }
+    }
+    m["seconds"] = json!(t0.elapsed().as_secs_f64().round());
+    if let Some(out) = &job.out {
+        write(out, &job.models, &head, &m)?;
+        log(&format!("role head written to {}", out.display()));
+    }
+    Ok(m)
+}
+
+/// Grouped k-fold CV over the trained-on sentences: phrase accuracy on held-out silver,
+/// and sentence figures on held-out gold dev rows, learned against rules.
+fn cross_validate(
+    job: &RoleJob,
+    coder: &(Gazetteer, Names),
+    trained: &[&Prepared],
+    x: &[f32],
+    log: &mut dyn FnMut(&str),
+) -> Value {
+    let k = job.folds;
+    let w = input_width();
+    let (mut right, mut total, mut rule_right) = (0usize, 0usize, 0usize);
+    let mut held_gold: Vec<(&Prepared, Logistic)> = Vec::new();
+    for f in 0..k {
+        let (train, held): (Vec<&Prepared>, Vec<&Prepared>) = trained
+            .iter()
+            .partition(|p| fold_of(&p.item.group, k) != f);
+        let (xs, ys, ws) = training_rows(&train, x, job.gold_weight);
+        let head = spans::fit_logistic(&xs, w, &ys, &ws, LABELS.len(), job.fit);
+        for p in held.iter().filter(|p| p.item.used == Use::Silver) {
+            for (r, y) in p.rows.clone().zip(phrase_labels(&p.item, &p.phrases)) {
+                let row = &x[r * w..(r + 1) * w];
+                right += (crate::train::metrics::argmax(&head.probs(row)) == y) as usize;
+                // The rules' label of the phrase, from its first two rule inputs.
+                let d = 2 * crate::model::encoder::DIM;
+                let rule = match (row[d] > 0.5, row[d + 1] > 0.5) {
+                    (true, _) => 1,
+                    (_, true) => 2,
+                    _ => 0,
+                };
+                rule_right += (rule == y) as usize;
+                total += 1;
+            }
+        }
+        log(&format!("fold {f}: {} training sentences, {} held out", train.len(), held.len()));
+        held_gold.extend(
+            held.into_iter()
+                .filter(|p| p.item.used == Use::GoldDev)
+                .map(|p| (p, head.clone())),
+        );
+    }
+    let gold: Vec<&Prepared> = held_gold.iter().map(|(p, _)| *p).collect();
+    let mut learned = (0usize, 0usize, 0usize);
+    for (p, h) in &held_gold {
+        let Labels::Codes { source, target } = &p.item.labels else {
+            continue;
+        };
+        let (ps, pt) = sentence_roles(coder, p, x, Some(h));
+        let (a, b) = (codes_match(&ps, source), codes_match(&pt, target));
+        learned.0 += a as usize;
+        learned.1 += b as usize;
+        learned.2 += (a && b) as usize;
+    }
+    let n = gold.len().max(1) as f64;
+    let r = |v: usize, n: f64| (v as f64 / n * 1000.0).round() / 1000.0;
+    json!({
+        "silver_phrases": total,
+        "silver_phrase_accuracy": { "learned": r(right, total.max(1) as f64),
+                                    "rules": r(rule_right, total.max(1) as f64) },
+        "gold_dev": {
+            "rules": score_sentences(coder, &gold, x, None),
+            "learned": { "n": gold.len(), "source": r(learned.0, n), "target": r(learned.1, n),
+                         "both": r(learned.2, n) },
+        },
+    })
+}
+
+/// Writes `head.safetensors` and `config.json`.
+fn write(out: &Path, models: &Path, head: &Logistic, figures: &Value) -> Result<(), Error> {
+    std::fs::create_dir_all(out).map_err(Error::io(out))?;
+    head.write(&out.join("head.safetensors"), "role")?;
+    let config = crate::model::span_heads::SpanHeadConfig {
+        labels: LABELS.iter().map(|s| s.to_string()).collect(),
+        features: vec!["mention".into(), "sentence".into(), "rules".into()],
+        rule_features: RULE_FEATURES.iter().map(|s| s.to_string()).collect(),
+        heads_sha256: crate::model::files::sha256_file(&models.join(crate::model::heads::WEIGHTS))?,
+        training: figures.clone(),
+    };
+    let path = out.join("config.json");
+    let text = serde_json::to_string_pretty(&config).expect("config serializes") + "\n";
+    std::fs::write(&path, text).map_err(Error::io(&path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_match_on_their_first_three_letters_as_sets() {
+        let v = |s: &[&str]| s.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert!(codes_match(&v(&["KORGOV"]), &v(&["KOR"])));
+        assert!(codes_match(&v(&["KORGOV", "KOR"]), &v(&["KORMIL"])));
+        assert!(!codes_match(&v(&["KORGOV", "JPN"]), &v(&["KOR"])));
+        assert!(codes_match(&v(&[]), &v(&[])));
+        assert!(!codes_match(&v(&[]), &v(&["USA"])));
+    }
+
+    #[test]
+    fn folds_come_from_the_group_alone() {
+        assert_eq!(fold_of("newsmtsc:12", 5), fold_of("newsmtsc:12", 5));
+        let folds: std::collections::HashSet<usize> =
+            (0..100).map(|i| fold_of(&format!("g{i}"), 5)).collect();
+        assert_eq!(folds.len(), 5);
+    }
+}

@@ -103,6 +103,10 @@ pub struct Args {
     /// The weight of a gold dev phrase against a silver one (--head roles).
     #[arg(long, default_value_t = 3.0, value_name = "W")]
     gold_weight: f32,
+    /// --head roles: write each measured sentence's gold, rules' and learned roles here
+    /// (TSV), to read the errors.
+    #[arg(long, value_name = "FILE")]
+    dump: Option<PathBuf>,
     /// The L2 penalty of a span head's fit (on standardised inputs).
     #[arg(long, default_value_t = 1e-3, value_name = "L")]
     l2: f64,
@@ -143,6 +147,7 @@ fn roles(args: &Args) -> anyhow::Result<ExitCode> {
             ..Default::default()
         },
         workers: if args.threads > 0 { args.threads } else { 2 },
+        dump: args.dump.clone(),
     };
     let m = train::roles::run(&job, &mut |line| eprintln!("detente train: {line}"))
         .context("train --head roles")?;

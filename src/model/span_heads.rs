@@ -28,6 +28,9 @@ pub struct SpanHeadConfig {
     /// The names of the rule inputs, in order (empty for a head without them).
     #[serde(default)]
     pub rule_features: Vec<String>,
+    /// How the role head's probabilities become roles (`score::actors::learned::Decoding`).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub decoding: serde_json::Value,
     /// sha256 of the `heads.safetensors` whose tuned encoder the head was fit on: the
     /// head reads token states, which any other LoRA delta changes.
     pub heads_sha256: String,

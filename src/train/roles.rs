@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::role_data::{self, Item, Labels, RolePaths, Use};
 use super::spans::{self, FitSettings, Logistic};
 use crate::error::Error;
-use crate::score::actors::learned::{self, LABELS, RULE_FEATURES};
+use crate::score::actors::learned::{self, Decoding, LABELS, RULE_FEATURES};
 use crate::score::actors::{Gazetteer, Names, Phrase};
 
 /// What to fit and where to write it.
@@ -26,6 +26,8 @@ pub struct RoleJob {
     pub gold_weight: f32,
     pub fit: FitSettings,
     pub workers: usize,
+    /// Where to write each measured sentence's gold, rules' and learned roles (TSV).
+    pub dump: Option<PathBuf>,
 }
 
 /// A sentence, coded and encoded: its phrases, the rules' roles, and its rows of inputs.
@@ -150,16 +152,19 @@ fn input_width() -> usize {
     2 * crate::model::encoder::DIM + RULE_FEATURES.len()
 }
 
+/// A head and how it decodes.
+type Decoder<'a> = (&'a Logistic, Decoding);
+
 /// The sentence's source and target codes with the head `head` (`None`: the rules).
 fn sentence_roles(
     coder: &(Gazetteer, Names),
     p: &Prepared,
     x: &[f32],
-    head: Option<&Logistic>,
+    head: Option<Decoder<'_>>,
 ) -> (Vec<String>, Vec<String>) {
     let w = input_width();
     let choose = |phrases: &[Phrase], rules: (Vec<usize>, Vec<usize>)| match head {
-        Some(h) if phrases.len() == p.rows.len() => {
+        Some((h, d)) if phrases.len() == p.rows.len() => {
             let probs: Vec<[f32; 3]> = p
                 .rows
                 .clone()
@@ -168,7 +173,7 @@ fn sentence_roles(
                     [v[0] as f32, v[1] as f32, v[2] as f32]
                 })
                 .collect();
-            let (s, t) = learned::decode(&probs);
+            let (s, t) = learned::decode(&probs, d.thresholds, d.source_from_rules.then_some(&rules.0));
             learned::keep_codable(phrases, s, t)
         }
         _ => rules,
@@ -179,28 +184,35 @@ fn sentence_roles(
     (c.source, c.target)
 }
 
-/// Source, target and both right, as fractions of the sentences.
+/// Source, target and both right, as fractions of the sentences, each with its own
+/// decoder (`None`: the rules).
 fn score_sentences(
     coder: &(Gazetteer, Names),
-    items: &[&Prepared],
+    items: &[(&Prepared, Option<Decoder<'_>>)],
     x: &[f32],
-    head: Option<&Logistic>,
-) -> Value {
-    let (mut s, mut t, mut both) = (0, 0, 0);
-    for p in items {
+) -> [f64; 3] {
+    let mut right = [0usize; 3];
+    for (p, head) in items {
         let Labels::Codes { source, target } = &p.item.labels else {
             continue;
         };
-        let (ps, pt) = sentence_roles(coder, p, x, head);
+        let (ps, pt) = sentence_roles(coder, p, x, *head);
         let (a, b) = (codes_match(&ps, source), codes_match(&pt, target));
-        s += a as usize;
-        t += b as usize;
-        both += (a && b) as usize;
+        right[0] += a as usize;
+        right[1] += b as usize;
+        right[2] += (a && b) as usize;
     }
     let n = items.len().max(1) as f64;
-    let r = |v: usize| (v as f64 / n * 1000.0).round() / 1000.0;
-    json!({ "n": items.len(), "source": r(s), "target": r(t), "both": r(both) })
+    right.map(|v| (v as f64 / n * 1000.0).round() / 1000.0)
 }
+
+fn figures(n: usize, f: [f64; 3]) -> Value {
+    json!({ "n": n, "source": f[0], "target": f[1], "both": f[2] })
+}
+
+/// The decoding thresholds tried in CV (source, target).
+const SOURCE_THRESHOLDS: [f32; 4] = [0.2, 0.3, 0.4, 0.5];
+const TARGET_THRESHOLDS: [f32; 6] = [0.1, 0.15, 0.2, 0.3, 0.4, 0.5];
 
 /// The training rows of the given sentences: inputs, labels, weights.
 fn training_rows(
@@ -251,47 +263,69 @@ pub fn run(job: &RoleJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
     let coder = (g, names);
     let (prepared, x) = prepare(job, items, &coder, log)?;
     let of = |u: Use| -> Vec<&Prepared> { prepared.iter().filter(|p| p.item.used == u).collect() };
+    // A silver sentence teaches only when the parse put one of its actor phrases in a
+    // role: else the parse and the coder disagree on what the actors are.
     let trained: Vec<&Prepared> = prepared
         .iter()
-        .filter(|p| matches!(p.item.used, Use::Silver | Use::GoldDev))
+        .filter(|p| match p.item.used {
+            Use::Silver => phrase_labels(&p.item, &p.phrases).iter().any(|&l| l > 0),
+            Use::GoldDev => true,
+            _ => false,
+        })
         .collect();
     let mut m = json!({
         "sentences": { "silver": of(Use::Silver).len(), "gold_dev": of(Use::GoldDev).len(),
                        "gold_test": of(Use::GoldTest).len(), "yardstick": of(Use::Yardstick).len() },
         "fit": job.fit, "gold_weight": job.gold_weight, "folds": job.folds,
     });
+    let mut decoding = Decoding {
+        thresholds: [0.5, 0.5],
+        source_from_rules: false,
+    };
     if job.folds > 1 {
-        m["cv"] = cross_validate(job, &coder, &trained, &x, log);
+        let (cv, chosen) = cross_validate(job, &coder, &trained, &x, log);
+        m["cv"] = cv;
+        decoding = chosen;
     }
+    m["decoding"] = json!(decoding);
     let (xs, ys, ws) = training_rows(&trained, &x, job.gold_weight);
     log(&format!("fitting the shipped head on {} phrases", ys.len()));
     let head = spans::fit_logistic(&xs, input_width(), &ys, &ws, LABELS.len(), job.fit);
     for (name, u) in [("gold_test", Use::GoldTest), ("yardstick", Use::Yardstick)] {
         let items = of(u);
         if !items.is_empty() {
+            let rules: Vec<_> = items.iter().map(|p| (*p, None)).collect();
+            let learned: Vec<_> = items
+                .iter()
+                .map(|p| (*p, Some((&head, decoding))))
+                .collect();
             m[name] = json!({
-                "rules": score_sentences(&coder, &items, &x, None),
-                "learned": score_sentences(&coder, &items, &x, Some(&head)),
+                "rules": figures(items.len(), score_sentences(&coder, &rules, &x)),
+                "learned": figures(items.len(), score_sentences(&coder, &learned, &x)),
             });
         }
     }
+    if let Some(path) = &job.dump {
+        dump(path, &coder, &prepared, &x, (&head, decoding))?;
+    }
     m["seconds"] = json!(t0.elapsed().as_secs_f64().round());
     if let Some(out) = &job.out {
-        write(out, &job.models, &head, &m)?;
+        write(out, &job.models, (&head, decoding), &m)?;
         log(&format!("role head written to {}", out.display()));
     }
     Ok(m)
 }
 
 /// Grouped k-fold CV over the trained-on sentences: phrase accuracy on held-out silver,
-/// and sentence figures on held-out gold dev rows, learned against rules.
+/// and sentence figures on held-out gold dev rows, learned against rules; the decoding
+/// thresholds are chosen on those held-out gold rows (best "both", then source + target).
 fn cross_validate(
     job: &RoleJob,
     coder: &(Gazetteer, Names),
     trained: &[&Prepared],
     x: &[f32],
     log: &mut dyn FnMut(&str),
-) -> Value {
+) -> (Value, Decoding) {
     let k = job.folds;
     let w = input_width();
     let (mut right, mut total, mut rule_right) = (0usize, 0usize, 0usize);
@@ -324,40 +358,90 @@ fn cross_validate(
                 .map(|p| (p, head.clone())),
         );
     }
-    let gold: Vec<&Prepared> = held_gold.iter().map(|(p, _)| *p).collect();
-    let mut learned = (0usize, 0usize, 0usize);
-    for (p, h) in &held_gold {
+    let gold: Vec<(&Prepared, Option<Decoder<'_>>)> =
+        held_gold.iter().map(|(p, _)| (*p, None)).collect();
+    let mut grid = Vec::new();
+    for source_from_rules in [false, true] {
+        for s in SOURCE_THRESHOLDS {
+            for t in TARGET_THRESHOLDS {
+                let d = Decoding {
+                    thresholds: [s, t],
+                    source_from_rules,
+                };
+                let with: Vec<_> = held_gold.iter().map(|(p, h)| (*p, Some((h, d)))).collect();
+                grid.push((d, score_sentences(coder, &with, x)));
+            }
+        }
+    }
+    let key = |f: &[f64; 3]| (f[2], f[0] + f[1]);
+    let (chosen, best) = grid
+        .iter()
+        .max_by(|a, b| key(&a.1).partial_cmp(&key(&b.1)).expect("finite"))
+        .copied()
+        .expect("a grid");
+    let r = |v: usize, n: usize| (v as f64 / n.max(1) as f64 * 1000.0).round() / 1000.0;
+    let cv = json!({
+        "silver_phrases": total,
+        "silver_phrase_accuracy": { "learned": r(right, total), "rules": r(rule_right, total) },
+        "gold_dev": {
+            "rules": figures(gold.len(), score_sentences(coder, &gold, x)),
+            "learned": figures(gold.len(), best),
+            "decoding": chosen,
+        },
+        "grid": grid.iter().map(|(d, f)| json!({"decoding": d, "both": f[2], "source": f[0], "target": f[1]})).collect::<Vec<_>>(),
+    });
+    (cv, chosen)
+}
+
+/// Writes each measured sentence (gold test rows, yardstick) with its gold, the rules' and
+/// the learned roles, for reading the errors.
+fn dump(
+    path: &Path,
+    coder: &(Gazetteer, Names),
+    prepared: &[Prepared],
+    x: &[f32],
+    head: Decoder<'_>,
+) -> Result<(), Error> {
+    let mut out = String::from("set\tid\tgold_source\tgold_target\trules_source\trules_target\tlearned_source\tlearned_target\ttext\n");
+    for p in prepared
+        .iter()
+        .filter(|p| matches!(p.item.used, Use::GoldTest | Use::Yardstick))
+    {
         let Labels::Codes { source, target } = &p.item.labels else {
             continue;
         };
-        let (ps, pt) = sentence_roles(coder, p, x, Some(h));
-        let (a, b) = (codes_match(&ps, source), codes_match(&pt, target));
-        learned.0 += a as usize;
-        learned.1 += b as usize;
-        learned.2 += (a && b) as usize;
+        let (rs, rt) = sentence_roles(coder, p, x, None);
+        let (ls, lt) = sentence_roles(coder, p, x, Some(head));
+        out += &format!(
+            "{:?}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            p.item.used,
+            p.item.group,
+            source.join(";"),
+            target.join(";"),
+            rs.join(";"),
+            rt.join(";"),
+            ls.join(";"),
+            lt.join(";"),
+            p.item.text
+        );
     }
-    let n = gold.len().max(1) as f64;
-    let r = |v: usize, n: f64| (v as f64 / n * 1000.0).round() / 1000.0;
-    json!({
-        "silver_phrases": total,
-        "silver_phrase_accuracy": { "learned": r(right, total.max(1) as f64),
-                                    "rules": r(rule_right, total.max(1) as f64) },
-        "gold_dev": {
-            "rules": score_sentences(coder, &gold, x, None),
-            "learned": { "n": gold.len(), "source": r(learned.0, n), "target": r(learned.1, n),
-                         "both": r(learned.2, n) },
-        },
-    })
+    std::fs::write(path, out).map_err(Error::io(path))
 }
 
 /// Writes `head.safetensors` and `config.json`.
-fn write(out: &Path, models: &Path, head: &Logistic, figures: &Value) -> Result<(), Error> {
+fn write(
+    out: &Path,
+    models: &Path,
+    (head, decoding): Decoder<'_>,
+    figures: &Value,
+) -> Result<(), Error> {
     std::fs::create_dir_all(out).map_err(Error::io(out))?;
     head.write(&out.join("head.safetensors"), "role")?;
     let config = crate::model::span_heads::SpanHeadConfig {
         labels: LABELS.iter().map(|s| s.to_string()).collect(),
         features: vec!["mention".into(), "sentence".into(), "rules".into()],
         rule_features: RULE_FEATURES.iter().map(|s| s.to_string()).collect(),
+        decoding: json!(decoding),
         heads_sha256: crate::model::files::sha256_file(&models.join(crate::model::heads::WEIGHTS))?,
         training: figures.clone(),
     };

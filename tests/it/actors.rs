@@ -226,6 +226,8 @@ fn a_malformed_alias_table_stops_the_run_naming_file_and_line() {
         b"# comment\ntext\tcodes\tkind\tguard\nKorea\tKOR\tshort\t-\nJapan\tJP\tshort\t-\n",
     );
     w.write("a.txt", b"Japan and Korea met.");
+    // The rules alone: the folder holds the coder's tables, not the encoder the learned
+    // roles read.
     let out = w.run(&[
         "score",
         "a.txt",
@@ -235,6 +237,8 @@ fn a_malformed_alias_table_stops_the_run_naming_file_and_line() {
         "m",
         "--scorers",
         "actors",
+        "--roles",
+        "rules",
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);

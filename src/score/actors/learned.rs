@@ -17,7 +17,7 @@ use crate::score::Sentence;
 pub const LABELS: [&str; 3] = ["neither", "source", "target"];
 
 /// The rule inputs of a phrase, in order (each 0 or 1 unless said).
-pub const RULE_FEATURES: [&str; 14] = [
+pub const RULE_FEATURES: [&str; 16] = [
     "rule_source",
     "rule_target",
     "place",
@@ -32,6 +32,8 @@ pub const RULE_FEATURES: [&str; 14] = [
     "last",
     "position",
     "single",
+    "same_state_as_rule_source",
+    "before_rule_source",
 ];
 
 /// Words before a phrase that make it a likely recipient ("talks with Japan", "a protest to
@@ -64,6 +66,10 @@ pub fn rule_features(
         .iter()
         .any(|o| p.code.starts_with(o));
     let before = word_before(text, p.start).to_lowercase();
+    let state_of = |q: &Phrase| q.state.clone().or_else(|| q.states.first().cloned());
+    let same_state = source
+        .iter()
+        .any(|&s| s != i && state_of(&phrases[s]).is_some() && state_of(&phrases[s]) == state_of(p));
     vec![
         flag(source.contains(&i)),
         flag(target.contains(&i)),
@@ -79,23 +85,47 @@ pub fn rule_features(
         flag(i + 1 == n),
         if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
         flag(n == 1),
+        flag(same_state),
+        flag(source.first().is_some_and(|&s| i < s)),
     ]
 }
 
 /// Source and target from each phrase's class probabilities ([neither, source, target]):
-/// a phrase takes the role it is most likely to have, and a phrase's role is `neither` when
-/// that is likelier than both. Several phrases may share a role (a compound subject).
-pub fn decode(probs: &[[f32; 3]]) -> (Vec<usize>, Vec<usize>) {
-    let mut source = Vec::new();
-    let mut target = Vec::new();
-    for (i, p) in probs.iter().enumerate() {
-        if p[1] > p[0] && p[1] >= p[2] {
-            source.push(i);
-        } else if p[2] > p[0] && p[2] > p[1] {
-            target.push(i);
-        }
-    }
-    (source, target)
+/// the source is the phrase likeliest to be it, when that probability is over
+/// `thresholds[0]`; the target is the likeliest target among the other phrases, when its
+/// probability is over `thresholds[1]`. One phrase each: a sentence codes one event. The
+/// thresholds are chosen by cross-validation and shipped in the head's config.
+///
+/// With `rules_source` (the rules' source phrases, [`Decoding::source_from_rules`]), the
+/// source is the rules' when they found one, and the target is picked among the others.
+pub fn decode(
+    probs: &[[f32; 3]],
+    thresholds: [f32; 2],
+    rules_source: Option<&[usize]>,
+) -> (Vec<usize>, Vec<usize>) {
+    let best = |role: usize, skip: &[usize]| {
+        (0..probs.len())
+            .filter(|i| !skip.contains(i))
+            .max_by(|&a, &b| probs[a][role].total_cmp(&probs[b][role]).then(b.cmp(&a)))
+    };
+    let source: Vec<usize> = match rules_source {
+        Some(r) if !r.is_empty() => r.to_vec(),
+        _ => best(1, &[])
+            .filter(|&i| probs[i][1] > thresholds[0])
+            .into_iter()
+            .collect(),
+    };
+    let target = best(2, &source).filter(|&i| probs[i][2] > thresholds[1]);
+    (source, target.into_iter().collect())
+}
+
+/// How the head's probabilities become roles (shipped in its config).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Decoding {
+    /// What a source or a target must pass ([`decode`]).
+    pub thresholds: [f32; 2],
+    /// The rules' source when they find one; the head then picks the target.
+    pub source_from_rules: bool,
 }
 
 /// Drops what cannot be written as a code: a source phrase with no code (an agent with
@@ -122,23 +152,30 @@ pub fn keep_codable(
 /// The role head, loaded.
 pub struct LearnedRoles {
     head: SpanHead,
+    decoding: Decoding,
 }
 
 impl LearnedRoles {
     pub fn load(models: &Path) -> Result<LearnedRoles, Error> {
         let head = SpanHead::load_roles(models, crate::model::encoder::DIM)?;
         let config = &head.config;
-        if config.labels != LABELS || config.rule_features != RULE_FEATURES {
+        let decoding: Option<Decoding> = serde_json::from_value(config.decoding.clone()).ok();
+        if config.labels != LABELS || config.rule_features != RULE_FEATURES || decoding.is_none()
+        {
             return Err(Error::Model {
                 path: models.join(crate::model::span_heads::ROLE_CONFIG),
                 message: format!(
-                    "labels {:?} and rule features {:?}: this build reads labels {LABELS:?} \
-                     and rule features {RULE_FEATURES:?}; refit it (scripts/build/roles)",
-                    config.labels, config.rule_features
+                    "labels {:?}, rule features {:?}, decoding {}: this build reads labels \
+                     {LABELS:?}, rule features {RULE_FEATURES:?} and a decoding with \
+                     thresholds and source_from_rules; refit it (scripts/build/roles)",
+                    config.labels, config.rule_features, config.decoding
                 ),
             });
         }
-        Ok(LearnedRoles { head })
+        Ok(LearnedRoles {
+            head,
+            decoding: decoding.expect("checked"),
+        })
     }
 
     /// p(neither), p(source), p(target) of one phrase.
@@ -169,7 +206,8 @@ impl LearnedRoles {
             let feats = rule_features(sentence.text, phrases, (&rules.0, &rules.1), i);
             probs.push(self.probs(&sentence.spans[g * dim..(g + 1) * dim], e, &feats));
         }
-        let (source, target) = decode(&probs);
+        let d = self.decoding;
+        let (source, target) = decode(&probs, d.thresholds, d.source_from_rules.then_some(&rules.0));
         keep_codable(phrases, source, target)
     }
 }
@@ -186,7 +224,17 @@ mod tests {
             [0.2, 0.3, 0.5],
             [0.1, 0.45, 0.45],
         ];
-        assert_eq!(decode(&probs), (vec![0, 3], vec![2]));
-        assert_eq!(decode(&[]), (vec![], vec![]));
+        assert_eq!(decode(&probs, [0.5, 0.4], None), (vec![0], vec![2]));
+        assert_eq!(decode(&probs, [0.5, 0.5], None), (vec![0], vec![]));
+        assert_eq!(decode(&probs, [0.8, 0.4], None), (vec![], vec![2]));
+        // The likeliest target may be a phrase whose likeliest role is the source.
+        assert_eq!(
+            decode(&[[0.1, 0.8, 0.1], [0.1, 0.5, 0.4]], [0.5, 0.3], None),
+            (vec![0], vec![1])
+        );
+        assert_eq!(decode(&[], [0.5, 0.5], None), (vec![], vec![]));
+        // The rules' source, when they have one; the target among the other phrases.
+        assert_eq!(decode(&probs, [0.5, 0.25], Some(&[2])), (vec![2], vec![1]));
+        assert_eq!(decode(&probs, [0.5, 0.4], Some(&[])), (vec![0], vec![2]));
     }
 }

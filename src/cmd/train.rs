@@ -92,6 +92,8 @@ pub struct Args {
     /// Fit a head on pooled token states instead of models/heads/: `roles` (the role
     /// head of models/roles/, from --silver and --gold; see models/roles.md). With
     /// --no-ship, only cross-validate and measure. --out defaults to models/roles.
+    /// `actor-sentiment`: the actor sentiment head of models/actor_sentiment/ from
+    /// --news (models/actor_sentiment.md); --out defaults to models/actor_sentiment.
     #[arg(long, value_enum, value_name = "HEAD")]
     head: Option<SpanHeadKind>,
     /// Silver roles of real news for --head roles (scripts/build/roles_silver).
@@ -116,6 +118,7 @@ pub struct Args {
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum SpanHeadKind {
     Roles,
+    ActorSentiment,
 }
 
 /// `--head roles`: the role head, its CV and its figures.
@@ -155,9 +158,42 @@ fn roles(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--head actor-sentiment`: the actor sentiment head, its CV and its figures.
+fn actor_sentiment(args: &Args) -> anyhow::Result<ExitCode> {
+    let news = match &args.news {
+        Some(file) => file.clone(),
+        None => {
+            let (datasets, origin) = train::data::datasets_dir()?;
+            eprintln!("detente train: data sets from {} ({origin})", datasets.display());
+            datasets.join(train::data::NEWS_FILE)
+        }
+    };
+    if args.threads > 0 {
+        detente::model::set_threads(args.threads);
+    }
+    let out = (args.out == std::path::Path::new("models/heads"))
+        .then(|| PathBuf::from("models/actor_sentiment"))
+        .unwrap_or_else(|| args.out.clone());
+    let job = train::actor_sentiment::ActorJob {
+        news,
+        models: detente::model::files::resolve(args.models.as_deref()).path,
+        out: (!args.no_ship).then_some(out),
+        folds: if args.cv { args.folds } else { 0 },
+        fit: train::actor_sentiment::fit_settings(args.l2, args.seed as i64),
+        workers: if args.threads > 0 { args.threads } else { 2 },
+    };
+    let m = train::actor_sentiment::run(&job, &mut |line| eprintln!("detente train: {line}"))
+        .context("train --head actor-sentiment")?;
+    println!("{}", serde_json::to_string_pretty(&m)?);
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.head == Some(SpanHeadKind::Roles) {
         return roles(&args);
+    }
+    if args.head == Some(SpanHeadKind::ActorSentiment) {
+        return actor_sentiment(&args);
     }
     if let Some(dir) = &args.pool_folds {
         let models = detente::model::files::resolve(args.models.as_deref()).path;

@@ -11,6 +11,7 @@
 //! The recipe is in `recipe.rs`, the loaded data and caches in `context.rs`, the fit loop
 //! in `fit.rs`, the evaluation of a fitted model in `validate.rs`, cross-validation in
 //! `cv.rs`; this file runs a job through them.
+pub mod actor_sentiment;
 pub mod cache;
 mod context;
 mod cv;

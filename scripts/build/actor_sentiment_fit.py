@@ -14,9 +14,13 @@ the majority class.
 
   actor_sentiment_fit.py [--models DIR] [--data newsmtsc_train.jsonl] [--threads N]
                          [--write DIR --fixture FILE]
+  actor_sentiment_fit.py --fixture-only DIR --fixture FILE
 
-scripts/build/actor_sentiment runs it with the shipped recipe's arguments: it is the recipe
-of models/actor_sentiment/ and tests/fixtures/actor_reference.jsonl.
+The shipped head is fit by `detente train --head actor-sentiment` (src/train/
+actor_sentiment.rs); scripts/build/actor_sentiment then runs this script with
+--fixture-only models/actor_sentiment --fixture tests/fixtures/actor_reference.jsonl: the
+parity fixture of that head, computed by the Python reference, with no fit. The fit below
+is the earlier Python recipe, kept for the card's Python figures.
 
 --mixed-weights W... adds a 5-fold CV (by sentence) over the mixed sentences whose
 training folds also hold the other mixed sentences' targets, weighted W: the recipe of the
@@ -174,25 +178,49 @@ def write(a, model, heads, tok, x, y, tr, te, measured):
         json.dump(config, f, indent=1)
         f.write("\n")
     if a.fixture:
-        with open(a.fixture, "w", encoding="utf-8") as f:
-            texts = [t for t, _ in FIXTURE]
-            states, offs = encode(model, tok, texts)
-            for k, (text, names) in enumerate(FIXTURE):
-                emb = F.normalize(states[k].mean(0), dim=0)
-                out = []
-                order = sorted(((text.find(n), n) for n in names), key=lambda p: p[0])
-                for _, n in order:
-                    spans, i = [], text.find(n)
-                    while i >= 0:
-                        spans.append((i, i + len(n)))
-                        i = text.find(n, i + 1)
-                    feat = features(states[k], offs[k], spans)[:384]
-                    logits = torch.cat([feat, emb]) @ weight.T + bias
-                    p = F.softmax(logits.double(), dim=0).tolist()
-                    byte = lambda c: len(text[:c].encode("utf-8"))
-                    out.append({"state": names[n], "spans": [[byte(s), byte(e)] for s, e in spans],
-                                "p": [round(v, 6) for v in p]})
-                f.write(json.dumps({"text": text, "states": out}) + "\n")
+        write_fixture(a.fixture, model, tok, weight, bias)
+
+
+def write_fixture(path, model, tok, weight, bias):
+    """The parity fixture: FIXTURE's sentences, each state's mention spans (bytes) and
+    p(negative, neutral, positive) of the head (weight, bias) on the raw features, fp32."""
+    with open(path, "w", encoding="utf-8") as f:
+        texts = [t for t, _ in FIXTURE]
+        states, offs = encode(model, tok, texts)
+        for k, (text, names) in enumerate(FIXTURE):
+            emb = F.normalize(states[k].mean(0), dim=0)
+            out = []
+            order = sorted(((text.find(n), n) for n in names), key=lambda p: p[0])
+            for _, n in order:
+                spans, i = [], text.find(n)
+                while i >= 0:
+                    spans.append((i, i + len(n)))
+                    i = text.find(n, i + 1)
+                feat = features(states[k], offs[k], spans)[:384]
+                logits = torch.cat([feat, emb]) @ weight.T + bias
+                p = F.softmax(logits.double(), dim=0).tolist()
+                byte = lambda c: len(text[:c].encode("utf-8"))
+                out.append({"state": names[n], "spans": [[byte(s), byte(e)] for s, e in spans],
+                            "p": [round(v, 6) for v in p]})
+            f.write(json.dumps({"text": text, "states": out}) + "\n")
+
+
+def fixture_only(a):
+    """--fixture-only: the fixture of the head already in DIR/head.safetensors (as
+    `detente train --head actor-sentiment` writes it), with no fit."""
+    import hashlib
+    from safetensors.torch import load_file
+    head = load_file(os.path.join(a.fixture_only, "head.safetensors"))
+    config = json.load(open(os.path.join(a.fixture_only, "config.json"), encoding="utf-8"))
+    sha = hashlib.sha256(open(os.path.join(a.models, "heads", "heads.safetensors"), "rb").read()).hexdigest()
+    if config["heads_sha256"] != sha:
+        sys.exit(f"{a.fixture_only} was fit on heads.safetensors {config['heads_sha256']}, "
+                 f"but models/heads/heads.safetensors is {sha}: refit it first")
+    model, _, _ = load_model(a.models, "fp32")
+    tok = Tokenizer.from_file(os.path.join(a.models, "all-MiniLM-L6-v2", "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    write_fixture(a.fixture, model, tok, head["actor.weight"].float(), head["actor.bias"].float())
 
 
 def main():
@@ -207,9 +235,15 @@ def main():
     ap.add_argument("--ship-mixed-weight", type=float, default=5.0,
                     help="with --write: the weight of the mixed sentences' targets")
     ap.add_argument("--write", help="export the head fit on all single-polarity targets to DIR")
-    ap.add_argument("--fixture", help="with --write: the parity fixture to write")
+    ap.add_argument("--fixture", help="with --write or --fixture-only: the parity fixture to write")
+    ap.add_argument("--fixture-only", metavar="DIR",
+                    help="fit nothing: write --fixture from the head in DIR (the shipped recipe)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    if a.fixture_only:
+        if not a.fixture:
+            ap.error("--fixture-only needs --fixture FILE")
+        return fixture_only(a)
     rows = [json.loads(l) for l in open(a.data, encoding="utf-8")]
     model, heads, config = load_model(a.models, "fp32")
     tok = Tokenizer.from_file(os.path.join(a.models, "all-MiniLM-L6-v2", "tokenizer.json"))

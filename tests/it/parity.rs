@@ -551,7 +551,7 @@ fn the_cameo_root_always_agrees_with_the_event_class() {
 }
 
 /// `actor_sentiment` against its reference (`tests/fixtures/actor_reference.jsonl`, written
-/// by `scripts/build/actor_sentiment_fit.py --write`: the Python encoder, the mentions'
+/// by `scripts/build/actor_sentiment_fit.py --fixture-only`: the Python encoder, the mentions'
 /// token states pooled, the exported head, fp32): the same states in the same order as
 /// `actors`, each cell p(positive) − p(negative) to its three printed decimals, and the same
 /// cells whatever the batch size.

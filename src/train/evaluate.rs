@@ -372,16 +372,7 @@ pub fn evaluate(scored: &Table, gold: &Table, spec: &Spec) -> Result<Report, Err
 fn label(table: &Table, row: usize, cols: &[usize], codes: Option<usize>) -> String {
     let key = |cell: &str| match codes {
         None => cell.to_string(),
-        Some(n) => {
-            let mut k: Vec<String> = cell
-                .split(';')
-                .filter(|c| !c.is_empty())
-                .map(|c| c.chars().take(n).collect())
-                .collect();
-            k.sort();
-            k.dedup();
-            k.join(";")
-        }
+        Some(n) => super::metrics::code_set(cell, n),
     };
     let keys: Vec<String> = cols.iter().map(|&c| key(table.cell(row, c))).collect();
     keys.join("|")

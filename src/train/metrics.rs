@@ -115,6 +115,19 @@ pub struct TensionMetrics {
     pub per_class_f1: Vec<Option<f64>>,
 }
 
+/// A `;`-separated list of codes as the sorted set of their first `n` characters, joined
+/// with `;`: how actor codes are compared (`KORGOV;KOR` and `KORMIL` both give `KOR`).
+pub fn code_set(cell: &str, n: usize) -> String {
+    let mut k: Vec<String> = cell
+        .split(';')
+        .filter(|c| !c.is_empty())
+        .map(|c| c.chars().take(n).collect())
+        .collect();
+    k.sort();
+    k.dedup();
+    k.join(";")
+}
+
 pub fn argmax(p: &[f64]) -> usize {
     (0..p.len()).fold(0, |b, i| if p[i] > p[b] { i } else { b })
 }

@@ -9,12 +9,17 @@ use detente::train::{self, data::Paths, Job, Recipe};
 #[derive(clap::Args)]
 pub struct Args {
     /// Cross-validate first (stratified, --folds folds of the tension sentences and of the
-    /// news sentences).
+    /// news sentences; the tension sentences by groups, see --folds-by).
     #[arg(long)]
     cv: bool,
     /// Number of CV folds.
     #[arg(long, default_value_t = 5, value_name = "K")]
     folds: usize,
+    /// How the tension sentences are cut into CV folds: `group` keeps near-duplicate and
+    /// same-story sentences in one fold (stratified group folds); `sentence` is the
+    /// stratified folds of single sentences used before.
+    #[arg(long, value_enum, default_value_t = train::FoldsBy::Group, value_name = "BY")]
+    folds_by: train::FoldsBy,
     /// Run only these CV folds (e.g. 0,1), so that folds can run in separate processes.
     #[arg(long, value_delimiter = ',', value_name = "F,G", requires = "cv")]
     only_folds: Option<Vec<usize>>,
@@ -137,6 +142,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         models,
         folds: if args.cv { args.folds } else { 0 },
+        folds_by: args.folds_by,
         only_folds: args.only_folds,
         cv_out: Some(args.cv_out.unwrap_or_else(|| home.join("train/cv"))),
         ship: !args.no_ship,

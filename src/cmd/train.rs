@@ -33,6 +33,10 @@ pub struct Args {
     /// First tuned encoder layer (LoRA on layers START..5; the ones below are frozen).
     #[arg(long, default_value_t = 2, value_name = "START")]
     start: usize,
+    /// Weight of each tension class in the class cross-entropy, in the order statement,
+    /// verbal_cooperation, material_cooperation, verbal_conflict, material_conflict.
+    #[arg(long, value_delimiter = ',', value_name = "W,W,W,W,W")]
+    class_weights: Option<Vec<f64>>,
     /// Passes over the sentiment sentences.
     #[arg(long, default_value_t = 1.0, value_name = "X")]
     epochs: f64,
@@ -131,6 +135,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             epochs: args.epochs,
             hold_out_dev: args.hold_out_dev || !args.no_stack,
             stack: !args.no_stack,
+            class_weights: match args.class_weights.as_deref() {
+                Some(&[a, b, c, d, e]) => [a, b, c, d, e],
+                Some(_) => anyhow::bail!("--class-weights takes five weights"),
+                None => [1.0; 5],
+            },
             ..Recipe::default()
         },
         data: Paths {

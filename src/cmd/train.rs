@@ -9,12 +9,17 @@ use detente::train::{self, data::Paths, Job, Recipe};
 #[derive(clap::Args)]
 pub struct Args {
     /// Cross-validate first (stratified, --folds folds of the tension sentences and of the
-    /// news sentences).
+    /// news sentences; the tension sentences by groups, see --folds-by).
     #[arg(long)]
     cv: bool,
     /// Number of CV folds.
     #[arg(long, default_value_t = 5, value_name = "K")]
     folds: usize,
+    /// How the tension sentences are cut into CV folds: `group` keeps near-duplicate and
+    /// same-story sentences in one fold (stratified group folds); `sentence` is the
+    /// stratified folds of single sentences used before.
+    #[arg(long, value_enum, default_value_t = train::FoldsBy::Group, value_name = "BY")]
+    folds_by: train::FoldsBy,
     /// Run only these CV folds (e.g. 0,1), so that folds can run in separate processes.
     #[arg(long, value_delimiter = ',', value_name = "F,G", requires = "cv")]
     only_folds: Option<Vec<usize>>,
@@ -28,6 +33,10 @@ pub struct Args {
     /// First tuned encoder layer (LoRA on layers START..5; the ones below are frozen).
     #[arg(long, default_value_t = 2, value_name = "START")]
     start: usize,
+    /// Weight of each tension class in the class cross-entropy, in the order statement,
+    /// verbal_cooperation, material_cooperation, verbal_conflict, material_conflict.
+    #[arg(long, value_delimiter = ',', value_name = "W,W,W,W,W")]
+    class_weights: Option<Vec<f64>>,
     /// Passes over the sentiment sentences.
     #[arg(long, default_value_t = 1.0, value_name = "X")]
     epochs: f64,
@@ -229,6 +238,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             epochs: args.epochs,
             hold_out_dev: args.hold_out_dev || !args.no_stack,
             stack: !args.no_stack,
+            class_weights: match args.class_weights.as_deref() {
+                Some(&[a, b, c, d, e]) => [a, b, c, d, e],
+                Some(_) => anyhow::bail!("--class-weights takes five weights"),
+                None => [1.0; 5],
+            },
             ..Recipe::default()
         },
         data: Paths {
@@ -240,6 +254,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         models,
         folds: if args.cv { args.folds } else { 0 },
+        folds_by: args.folds_by,
         only_folds: args.only_folds,
         cv_out: Some(args.cv_out.unwrap_or_else(|| home.join("train/cv"))),
         ship: !args.no_ship,

@@ -1,14 +1,18 @@
-//! Cross-validation of the tension, root and news heads: stratified folds, each fold's
-//! out-of-fold predictions (written as CSV), and the pooled figures.
+//! Cross-validation of the tension, root and news heads: stratified folds (of groups of
+//! sentences by default), each fold's out-of-fold predictions (written as CSV), and the
+//! pooled figures.
 use serde_json::{json, Value};
 
 use super::context::Context;
 use super::fit::Outputs;
-use super::{data, metrics};
+use super::folds::{self, FoldsBy};
+use super::{data, groups, metrics};
 use crate::error::Error;
 
 /// Stratified k-fold CV of the tension, root and news heads: the tension sentences and
-/// the news sentences are each cut into k stratified folds, and fold f's model is trained
+/// the news sentences are each cut into k stratified folds (the tension sentences by
+/// groups of near-duplicate and same-story sentences with `FoldsBy::Group`, so that no
+/// group is split between folds), and fold f's model is trained
 /// on the other folds of both plus the sentiment training sentences. With `out`, each
 /// fold's held-out tension predictions are written to `out/fold-K.csv` as soon as the fold
 /// ends, so folds run in separate processes can be pooled afterwards and a stopped run
@@ -16,12 +20,13 @@ use crate::error::Error;
 pub fn cross_validate(
     ctx: &Context,
     k: usize,
+    by: FoldsBy,
     only: Option<&[usize]>,
     out: Option<&std::path::Path>,
     log: &mut dyn FnMut(&str),
 ) -> Result<Value, Error> {
     let labels = &ctx.tension.labels;
-    let fold = data::stratified_folds(labels, k, ctx.recipe.seed);
+    let (fold, grouping) = tension_folds(ctx, k, by, log);
     let news_fold = data::stratified_folds(&ctx.news.labels, k, ctx.recipe.seed ^ 0x4E);
     let (s_train, _) = ctx.dev_split();
     let roots = ctx.roots();
@@ -112,6 +117,8 @@ pub fn cross_validate(
     }
     Ok(json!({
         "folds": k,
+        "folds_by": by,
+        "groups": grouping,
         "folds_run": chosen,
         "per_fold": per_fold,
         "pooled": metrics::tension(&pooled.probs, &pooled.gold),
@@ -121,6 +128,43 @@ pub fn cross_validate(
         "news_reliability": metrics::reliability(&pooled.news_p, &pooled.news_g),
         "train_s": seconds.round(),
     }))
+}
+
+/// The fold of each tension sentence, and the groups of near-duplicate and same-story
+/// sentences with how many of their pairs each way of cutting would split.
+fn tension_folds(
+    ctx: &Context,
+    k: usize,
+    by: FoldsBy,
+    log: &mut dyn FnMut(&str),
+) -> (Vec<usize>, Value) {
+    let labels = &ctx.tension.labels;
+    let g = groups::find(&ctx.tension.texts);
+    let by_sentence = folds::stratified_folds(labels, k, ctx.recipe.seed);
+    let by_group = folds::stratified_group_folds(labels, &g.of, k, ctx.recipe.seed);
+    let summary = g.summary(&[("sentence", &by_sentence), ("group", &by_group)]);
+    let split = &summary["split"]["sentence"];
+    log(&format!(
+        "tension groups: {} groups of {} sentences ({} sentences in groups of 2 or more; sizes {}); {} near-duplicate and {} same-story pairs, of which sentence folds would split {} and {} ({} pairs within groups); folds by {}",
+        summary["groups"],
+        labels.len(),
+        summary["sentences_in_groups_of_2_or_more"],
+        summary["sizes"],
+        summary["near_duplicate_pairs"],
+        summary["same_story_pairs"],
+        split["near_duplicate_pairs"],
+        split["same_story_pairs"],
+        split["pairs_in_one_group"],
+        match by {
+            FoldsBy::Group => "group",
+            FoldsBy::Sentence => "sentence",
+        }
+    ));
+    let fold = match by {
+        FoldsBy::Group => by_group,
+        FoldsBy::Sentence => by_sentence,
+    };
+    (fold, summary)
 }
 
 /// Out-of-fold predictions gathered over the folds.

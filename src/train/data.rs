@@ -1,14 +1,15 @@
 //! The training data, read strictly (a malformed line is an error naming file and line):
 //! the human-rated sentences of the VADER paper (tweets, movie and Amazon reviews for
 //! training; NYT editorials as the news test set), the labelled tension sentences, and the
-//! CAMEO codebook (prototype texts and Goldstein values). Also the fixed 10% dev split and
-//! the stratified CV folds, both drawn from the seed.
+//! CAMEO codebook (prototype texts and Goldstein values). Also the fixed 10% dev split,
+//! drawn from the seed (the CV folds are in `folds.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use super::folds::stratified_folds;
 use super::rng::Rng;
 use crate::error::Error;
 
@@ -135,23 +136,6 @@ pub fn load_tension(path: &Path) -> Result<Labelled, Error> {
         return Err(bad(path, 0, "no sentences"));
     }
     Ok(out)
-}
-
-/// Stratified k-fold assignment: each class's items are shuffled and dealt round-robin,
-/// so every fold holds about 1/k of each class. Returns the fold of each item.
-pub fn stratified_folds(labels: &[usize], k: usize, seed: u64) -> Vec<usize> {
-    let mut rng = Rng::new(seed ^ 0xF01D);
-    let mut fold = vec![0; labels.len()];
-    let mut next = 0;
-    for class in 0..=labels.iter().copied().max().unwrap_or(0) {
-        let mut items: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
-        rng.shuffle(&mut items);
-        for i in items {
-            fold[i] = next % k;
-            next += 1;
-        }
-    }
-    fold
 }
 
 #[derive(Debug, Deserialize)]
@@ -412,18 +396,6 @@ pub fn datasets_dir() -> Result<(PathBuf, &'static str), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folds_are_stratified_and_cover_everything() {
-        let labels: Vec<usize> = (0..103).map(|i| i % 5).collect();
-        let f = stratified_folds(&labels, 5, 1);
-        for k in 0..5 {
-            for c in 0..5 {
-                let n = (0..103).filter(|&i| f[i] == k && labels[i] == c).count();
-                assert!((3..=5).contains(&n), "fold {k} class {c}: {n}");
-            }
-        }
-    }
 
     #[test]
     fn news_sentences_with_mixed_targets_are_left_out_and_counted() {

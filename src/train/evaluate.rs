@@ -372,16 +372,7 @@ pub fn evaluate(scored: &Table, gold: &Table, spec: &Spec) -> Result<Report, Err
 fn label(table: &Table, row: usize, cols: &[usize], codes: Option<usize>) -> String {
     let key = |cell: &str| match codes {
         None => cell.to_string(),
-        Some(n) => {
-            let mut k: Vec<String> = cell
-                .split(';')
-                .filter(|c| !c.is_empty())
-                .map(|c| c.chars().take(n).collect())
-                .collect();
-            k.sort();
-            k.dedup();
-            k.join(";")
-        }
+        Some(n) => super::metrics::code_set(cell, n),
     };
     let keys: Vec<String> = cols.iter().map(|&c| key(table.cell(row, c))).collect();
     keys.join("|")
@@ -556,6 +547,28 @@ pub fn render(report: &Report) -> String {
                 out += &format!("| {} | {line} |\n", g.group);
             }
         }
+        if let Figures::Label(l) = &all.figures {
+            out += &confusion(l);
+        }
+    }
+    out
+}
+
+/// The confusion table of a label over all rows (gold down, predicted across), when its
+/// classes fit in columns.
+fn confusion(l: &LabelMetrics) -> String {
+    if l.per_class_f1.len() > CLASS_COLUMNS {
+        return String::new();
+    }
+    let names: Vec<&str> = l.per_class_f1.iter().map(|(c, _)| c.as_str()).collect();
+    let mut out = format!(
+        "\n| gold \\ predicted | {} |\n|---|{}\n",
+        names.join(" | "),
+        "---:|".repeat(names.len())
+    );
+    for (name, row) in names.iter().zip(&l.confusion) {
+        let cells: Vec<String> = row.iter().map(usize::to_string).collect();
+        out += &format!("| {name} | {} |\n", cells.join(" | "));
     }
     out
 }

@@ -187,10 +187,15 @@ impl Context {
         let (x, m) = self.ten_cache.batch(ti, self.recipe.max_len);
         let e = self.encode(&t.lora, x, &m, true);
         let labels: Vec<i64> = ti.iter().map(|&i| self.tension.labels[i] as i64).collect();
-        let loss_t = t
-            .h_ten
-            .forward(&e)
-            .cross_entropy_for_logits(&Tensor::from_slice(&labels));
+        let logits = t.h_ten.forward(&e);
+        let target = Tensor::from_slice(&labels);
+        let weights = &self.recipe.class_weights;
+        let loss_t = if weights.iter().all(|&w| w == 1.0) {
+            logits.cross_entropy_for_logits(&target)
+        } else {
+            let w = Tensor::from_slice(&weights.map(|w| w as f32));
+            logits.cross_entropy_loss(&target, Some(w), tch::Reduction::Mean, -100, 0.0)
+        };
         let with: Vec<(usize, usize)> = ti
             .iter()
             .enumerate()

@@ -115,6 +115,19 @@ pub struct TensionMetrics {
     pub per_class_f1: Vec<Option<f64>>,
 }
 
+/// A `;`-separated list of codes as the sorted set of their first `n` characters, joined
+/// with `;`: how actor codes are compared (`KORGOV;KOR` and `KORMIL` both give `KOR`).
+pub fn code_set(cell: &str, n: usize) -> String {
+    let mut k: Vec<String> = cell
+        .split(';')
+        .filter(|c| !c.is_empty())
+        .map(|c| c.chars().take(n).collect())
+        .collect();
+    k.sort();
+    k.dedup();
+    k.join(";")
+}
+
 pub fn argmax(p: &[f64]) -> usize {
     (0..p.len()).fold(0, |b, i| if p[i] > p[b] { i } else { b })
 }
@@ -303,6 +316,9 @@ pub struct LabelMetrics {
     pub macro_f1: f64,
     /// F1 of each class seen in gold or prediction, in sorted order.
     pub per_class_f1: Vec<(String, f64)>,
+    /// How many rows of each gold class got each predicted class (`[gold][predicted]`,
+    /// classes in the order of `per_class_f1`).
+    pub confusion: Vec<Vec<usize>>,
 }
 
 pub fn labels(gold: &[String], pred: &[String]) -> LabelMetrics {
@@ -316,6 +332,10 @@ pub fn labels(gold: &[String], pred: &[String]) -> LabelMetrics {
     };
     let (g, p) = (index(gold), index(pred));
     let per = per_class_f1(&g, &p, classes.len());
+    let mut confusion = vec![vec![0; classes.len()]; classes.len()];
+    for (&a, &b) in g.iter().zip(&p) {
+        confusion[a][b] += 1;
+    }
     LabelMetrics {
         n: gold.len(),
         accuracy: accuracy(&g, &p),
@@ -325,12 +345,20 @@ pub fn labels(gold: &[String], pred: &[String]) -> LabelMetrics {
             .zip(per)
             .map(|(c, f)| ((*c).clone(), f.expect("every class is seen")))
             .collect(),
+        confusion,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_confusion_counts_each_gold_class_by_prediction() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let m = labels(&s(&["a", "a", "b", "c"]), &s(&["a", "b", "b", "a"]));
+        assert_eq!(m.confusion, [[1, 1, 0], [0, 1, 0], [1, 0, 0]]);
+    }
 
     #[test]
     fn known_values() {

@@ -3,14 +3,15 @@
 //! two linear heads (sentiment: rating / 4, MSE; tension: five classes, cross-entropy) are
 //! trained together, multi-task, one epoch over the human-rated sentences with a small
 //! tension batch each step. The frozen bottom layers are computed once ([`cache`]).
-//! Optional: stratified k-fold cross-validation of the tension head, and a ridge stacking
+//! Optional: stratified (by default grouped) k-fold cross-validation of the tension head, and a ridge stacking
 //! stage that adds VADER's outputs to the sentiment head ([`stack`]). The NYT editorial
 //! sentences are the test set: only scored, never trained or tuned on. See
 //! `models/heads.md` for the recipe and the figures.
 //!
 //! The recipe is in `recipe.rs`, the loaded data and caches in `context.rs`, the fit loop
 //! in `fit.rs`, the evaluation of a fitted model in `validate.rs`, cross-validation in
-//! `cv.rs`; this file runs a job through them.
+//! `cv.rs` (its folds in `folds.rs`, the sentence groups in `groups.rs`); this file runs a
+//! job through them.
 pub mod actor_sentiment;
 pub mod cache;
 mod context;
@@ -19,6 +20,8 @@ pub mod data;
 pub mod evaluate;
 pub mod export;
 mod fit;
+pub mod folds;
+pub mod groups;
 pub mod metrics;
 pub mod pool;
 mod recipe;
@@ -38,6 +41,7 @@ use serde_json::{json, Value};
 pub use context::{tokenizer, Context};
 pub use cv::cross_validate;
 pub use fit::{Outputs, Trained};
+pub use folds::FoldsBy;
 pub use recipe::Recipe;
 pub use validate::summary;
 
@@ -53,6 +57,9 @@ pub struct Job {
     pub models: PathBuf,
     /// Cross-validate the tension head with this many folds first (0: no CV).
     pub folds: usize,
+    /// How the tension sentences are cut into folds (by default, groups of near-duplicate
+    /// and same-story sentences stay in one fold).
+    pub folds_by: FoldsBy,
     /// Run only these folds of the CV (`None`: all); pooled figures then cover them only.
     pub only_folds: Option<Vec<usize>>,
     /// Where each CV fold's out-of-fold predictions go (`fold-K.csv`; `None`: not written).
@@ -91,6 +98,7 @@ pub fn run(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Outcome, Error> {
         m["cv"] = cross_validate(
             &ctx,
             job.folds,
+            job.folds_by,
             job.only_folds.as_deref(),
             job.cv_out.as_deref(),
             log,

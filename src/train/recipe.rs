@@ -17,6 +17,10 @@ pub struct Recipe {
     pub tbs: usize,
     /// Weight of the tension loss (sentiment weighs 1).
     pub w_ten: f64,
+    /// Weight of each tension class in the class cross-entropy (in the heads' class order;
+    /// all 1 by default, and then not written).
+    #[serde(skip_serializing_if = "all_one")]
+    pub class_weights: [f64; 5],
     /// Weight of the root loss: cross-entropy of the silver root within the gold class,
     /// on the tension sentences that have one.
     pub w_root: f64,
@@ -47,6 +51,7 @@ impl Default for Recipe {
             sbs: 32,
             tbs: 8,
             w_ten: 0.5,
+            class_weights: [1.0; 5],
             w_root: 0.5,
             nbs: 12,
             w_news: 0.5,
@@ -57,4 +62,8 @@ impl Default for Recipe {
             stack: true,
         }
     }
+}
+
+fn all_one(w: &[f64; 5]) -> bool {
+    w.iter().all(|&x| x == 1.0)
 }

@@ -38,18 +38,10 @@ struct Prepared {
 }
 
 /// Whether predicted codes name the gold ones: the sets of their first three letters
-/// (state or organisation) are equal, as the yardstick is scored.
+/// (state or organisation) are equal, as the yardstick is scored (`detente evaluate
+/// --codes 3`).
 pub fn codes_match(pred: &[String], gold: &[String]) -> bool {
-    let set = |v: &[String]| {
-        let mut s: Vec<String> = v
-            .iter()
-            .filter(|c| !c.is_empty())
-            .map(|c| c.chars().take(3).collect())
-            .collect();
-        s.sort();
-        s.dedup();
-        s
-    };
+    let set = |v: &[String]| super::metrics::code_set(&v.join(";"), 3);
     set(pred) == set(gold)
 }
 
@@ -173,8 +165,7 @@ fn sentence_roles(
                     [v[0] as f32, v[1] as f32, v[2] as f32]
                 })
                 .collect();
-            let (s, t) = learned::decode(&probs, d.thresholds, d.source_from_rules.then_some(&rules.0));
-            learned::keep_codable(phrases, s, t)
+            learned::pick(&p.item.text, phrases, &probs, d, &rules)
         }
         _ => rules,
     };

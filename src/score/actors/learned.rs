@@ -98,14 +98,20 @@ pub fn rule_features(
 ///
 /// With `rules_source` (the rules' source phrases, [`Decoding::source_from_rules`]), the
 /// source is the rules' when they found one, and the target is picked among the others.
+/// `codes[i]` is phrase i's code: a phrase with the source's very code (the same actor
+/// named again, "the Kremlin said Moscow …") is never the target.
 pub fn decode(
     probs: &[[f32; 3]],
+    codes: &[&str],
     thresholds: [f32; 2],
     rules_source: Option<&[usize]>,
 ) -> (Vec<usize>, Vec<usize>) {
     let best = |role: usize, skip: &[usize]| {
         (0..probs.len())
-            .filter(|i| !skip.contains(i))
+            .filter(|i| {
+                !skip.contains(i)
+                    && !skip.iter().any(|&s| !codes[s].is_empty() && codes[s] == codes[*i])
+            })
             .max_by(|&a, &b| probs[a][role].total_cmp(&probs[b][role]).then(b.cmp(&a)))
     };
     let source: Vec<usize> = match rules_source {
@@ -126,6 +132,51 @@ pub struct Decoding {
     pub thresholds: [f32; 2],
     /// The rules' source when they find one; the head then picks the target.
     pub source_from_rules: bool,
+}
+
+/// The sentence's source and target from its phrases' probabilities: [`decode`], the
+/// target widened to its compound ([`with_compounds`]), then [`keep_codable`]. What the
+/// scorer does and what training measures.
+pub fn pick(
+    text: &str,
+    phrases: &[Phrase],
+    probs: &[[f32; 3]],
+    d: Decoding,
+    rules: &(Vec<usize>, Vec<usize>),
+) -> (Vec<usize>, Vec<usize>) {
+    let codes: Vec<&str> = phrases.iter().map(|p| p.code.as_str()).collect();
+    let (source, target) = decode(
+        probs,
+        &codes,
+        d.thresholds,
+        d.source_from_rules.then_some(&rules.0),
+    );
+    let target = with_compounds(text, phrases, target)
+        .into_iter()
+        .filter(|t| !source.contains(t))
+        .collect();
+    keep_codable(phrases, source, target)
+}
+
+/// The phrases of a compound role: `chosen` and the phrases joined to them by "and" or
+/// commas, on either side ("envoys from China, Russia and the United States"), in order.
+pub fn with_compounds(text: &str, phrases: &[Phrase], chosen: Vec<usize>) -> Vec<usize> {
+    let mut out = chosen.clone();
+    for &c in &chosen {
+        let mut j = c;
+        while j > 0 && compound(text, &phrases[j - 1], &phrases[j]) {
+            j -= 1;
+            out.push(j);
+        }
+        let mut j = c;
+        while j + 1 < phrases.len() && compound(text, &phrases[j], &phrases[j + 1]) {
+            j += 1;
+            out.push(j);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Drops what cannot be written as a code: a source phrase with no code (an agent with
@@ -206,9 +257,7 @@ impl LearnedRoles {
             let feats = rule_features(sentence.text, phrases, (&rules.0, &rules.1), i);
             probs.push(self.probs(&sentence.spans[g * dim..(g + 1) * dim], e, &feats));
         }
-        let d = self.decoding;
-        let (source, target) = decode(&probs, d.thresholds, d.source_from_rules.then_some(&rules.0));
-        keep_codable(phrases, source, target)
+        pick(sentence.text, phrases, &probs, self.decoding, &rules)
     }
 }
 
@@ -217,24 +266,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_phrase_takes_its_likeliest_role() {
+    fn the_likeliest_phrase_over_its_threshold_takes_each_role() {
         let probs = [
             [0.1, 0.7, 0.2],
             [0.6, 0.1, 0.3],
             [0.2, 0.3, 0.5],
             [0.1, 0.45, 0.45],
         ];
-        assert_eq!(decode(&probs, [0.5, 0.4], None), (vec![0], vec![2]));
-        assert_eq!(decode(&probs, [0.5, 0.5], None), (vec![0], vec![]));
-        assert_eq!(decode(&probs, [0.8, 0.4], None), (vec![], vec![2]));
+        let none4 = ["", "", "", ""];
+        assert_eq!(decode(&probs, &none4, [0.5, 0.4], None), (vec![0], vec![2]));
+        assert_eq!(decode(&probs, &none4, [0.5, 0.5], None), (vec![0], vec![]));
+        assert_eq!(decode(&probs, &none4, [0.8, 0.4], None), (vec![], vec![2]));
         // The likeliest target may be a phrase whose likeliest role is the source.
         assert_eq!(
-            decode(&[[0.1, 0.8, 0.1], [0.1, 0.5, 0.4]], [0.5, 0.3], None),
+            decode(&[[0.1, 0.8, 0.1], [0.1, 0.5, 0.4]], &["", ""], [0.5, 0.3], None),
             (vec![0], vec![1])
         );
-        assert_eq!(decode(&[], [0.5, 0.5], None), (vec![], vec![]));
+        assert_eq!(decode(&[], &[], [0.5, 0.5], None), (vec![], vec![]));
         // The rules' source, when they have one; the target among the other phrases.
-        assert_eq!(decode(&probs, [0.5, 0.25], Some(&[2])), (vec![2], vec![1]));
-        assert_eq!(decode(&probs, [0.5, 0.4], Some(&[])), (vec![0], vec![2]));
+        assert_eq!(decode(&probs, &none4, [0.5, 0.25], Some(&[2])), (vec![2], vec![3]));
+        assert_eq!(decode(&probs, &none4, [0.5, 0.5], Some(&[2])), (vec![2], vec![]));
+        assert_eq!(decode(&probs, &none4, [0.5, 0.4], Some(&[])), (vec![0], vec![2]));
+        // Never the source's own code again.
+        let codes = ["RUS", "PRK", "RUS", "RUS"];
+        assert_eq!(decode(&probs, &codes, [0.5, 0.25], Some(&[2])), (vec![2], vec![1]));
     }
 }

@@ -18,7 +18,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let all = score::registry();
     let opts = ScorerOptions::all();
     for s in all {
-        let installed = s.file_paths(&models.path, &opts).iter().all(|p| p.is_file());
+        let installed = s
+            .file_paths(&models.path, &opts)
+            .iter()
+            .all(|p| p.is_file());
         println!();
         println!(
             "{}  {}",
@@ -42,7 +45,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         println!(
             "  needs the sentence encoder: {}",
-            if (s.needs_embedding)(&opts) { "yes" } else { "no" }
+            if (s.needs_embedding)(&opts) {
+                "yes"
+            } else {
+                "no"
+            }
         );
         for f in (s.files)(&opts) {
             println!("  file: {f}");

@@ -130,18 +130,29 @@ enum SpanHeadKind {
     ActorSentiment,
 }
 
+/// Where a `--head` goes: `--out`, unless it is left at its default (models/heads), then
+/// the head's own folder.
+fn head_out(args: &Args, own: &str) -> PathBuf {
+    if args.out == std::path::Path::new("models/heads") {
+        PathBuf::from(own)
+    } else {
+        args.out.clone()
+    }
+}
+
 /// `--head roles`: the role head, its CV and its figures.
 fn roles(args: &Args) -> anyhow::Result<ExitCode> {
     let (datasets, origin) = train::data::datasets_dir()?;
-    eprintln!("detente train: data sets from {} ({origin})", datasets.display());
+    eprintln!(
+        "detente train: data sets from {} ({origin})",
+        datasets.display()
+    );
     let yardstick = datasets.join("cameo_examples_roles.tsv");
     let models = detente::model::files::resolve(args.models.as_deref()).path;
     if args.threads > 0 {
         detente::model::set_threads(args.threads);
     }
-    let out = (args.out == std::path::Path::new("models/heads"))
-        .then(|| PathBuf::from("models/roles"))
-        .unwrap_or_else(|| args.out.clone());
+    let out = head_out(args, "models/roles");
     let job = train::roles::RoleJob {
         paths: train::role_data::RolePaths {
             silver: args.silver.clone(),
@@ -173,16 +184,17 @@ fn actor_sentiment(args: &Args) -> anyhow::Result<ExitCode> {
         Some(file) => file.clone(),
         None => {
             let (datasets, origin) = train::data::datasets_dir()?;
-            eprintln!("detente train: data sets from {} ({origin})", datasets.display());
+            eprintln!(
+                "detente train: data sets from {} ({origin})",
+                datasets.display()
+            );
             datasets.join(train::data::NEWS_FILE)
         }
     };
     if args.threads > 0 {
         detente::model::set_threads(args.threads);
     }
-    let out = (args.out == std::path::Path::new("models/heads"))
-        .then(|| PathBuf::from("models/actor_sentiment"))
-        .unwrap_or_else(|| args.out.clone());
+    let out = head_out(args, "models/actor_sentiment");
     let job = train::actor_sentiment::ActorJob {
         news,
         models: detente::model::files::resolve(args.models.as_deref()).path,

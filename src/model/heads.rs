@@ -137,7 +137,12 @@ fn take(tensors: &Tensors, name: &str, path: &Path) -> Result<(Vec<usize>, Vec<f
         })
 }
 
-pub(crate) fn linear(tensors: &Tensors, name: &str, inputs: usize, path: &Path) -> Result<Linear, Error> {
+pub(crate) fn linear(
+    tensors: &Tensors,
+    name: &str,
+    inputs: usize,
+    path: &Path,
+) -> Result<Linear, Error> {
     let (ws, w) = take(tensors, &format!("{name}.weight"), path)?;
     let (bs, b) = take(tensors, &format!("{name}.bias"), path)?;
     if ws.len() != 2 || ws[1] != inputs || bs != [ws[0]] {

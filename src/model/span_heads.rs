@@ -120,7 +120,12 @@ impl SpanHead {
     /// Class logits from a mention vector, the sentence embedding and the rule inputs
     /// (empty for a head without them).
     pub fn logits(&self, mention: &[f32], sentence: &[f32], rules: &[f32]) -> Array1<f32> {
-        let x: Array1<f32> = mention.iter().chain(sentence).chain(rules).copied().collect();
+        let x: Array1<f32> = mention
+            .iter()
+            .chain(sentence)
+            .chain(rules)
+            .copied()
+            .collect();
         self.head.apply(x.view())
     }
 }

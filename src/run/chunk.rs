@@ -40,6 +40,9 @@ impl Chunk {
     }
 }
 
+/// One document's sentences as each scorer sees them, and its rows of cells.
+type DocRows<'a, 'b> = (Vec<&'a [Sentence<'b>]>, &'a mut [Vec<Cell>]);
+
 pub(super) fn process(
     pool: &rayon::ThreadPool,
     loaded: &Loaded,
@@ -132,8 +135,7 @@ pub(super) fn process(
     });
     // Each document's sentences are consecutive: split the rows by document and finish
     // the documents in parallel.
-    let mut docs_rows: Vec<(Vec<&[Sentence<'_>]>, &mut [Vec<Cell>])> =
-        Vec::with_capacity(infos.len());
+    let mut docs_rows: Vec<DocRows<'_, '_>> = Vec::with_capacity(infos.len());
     let (mut rest, mut from) = (scores.as_mut_slice(), 0);
     while from < sentences.len() {
         let doc = sentences[from].doc;

@@ -83,7 +83,11 @@ fn load(path: &Path) -> Result<Targets, Error> {
         label: Vec::new(),
         mixed: Vec::new(),
     };
-    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let item: Item = serde_json::from_str(line).map_err(|e| bad(i + 1, e.to_string()))?;
         let s = &item.sentence_normalized;
         let mut labels = Vec::new();
@@ -181,9 +185,18 @@ fn fit_predict(
 ) -> Vec<usize> {
     let d = cols.len();
     let ys: Vec<usize> = train.iter().map(|&i| y[i]).collect();
-    let head = spans::fit_logistic(&select(x, train, cols.clone()), d, &ys, weights, LABELS.len(), s);
+    let head = spans::fit_logistic(
+        &select(x, train, cols.clone()),
+        d,
+        &ys,
+        weights,
+        LABELS.len(),
+        s,
+    );
     let xt = select(x, test, cols);
-    xt.chunks(d).map(|row| metrics::argmax(&head.probs(row))).collect()
+    xt.chunks(d)
+        .map(|row| metrics::argmax(&head.probs(row)))
+        .collect()
 }
 
 /// The fold of a sentence: from the hash of its text, so that it depends on nothing else.
@@ -208,7 +221,13 @@ pub fn fit_settings(l2: f64, seed: i64) -> FitSettings {
 /// Every figure of the card's table: baselines and heads fit on the single-polarity
 /// targets, measured on the mixed ones; with `folds > 1` the CV by sentence over the
 /// mixed sentences at each of [`MIXED_WEIGHTS`], and the CV on the single-polarity ones.
-fn measure(job: &ActorJob, t: &Targets, x: &[f32], news: &[usize], log: &mut dyn FnMut(&str)) -> Value {
+fn measure(
+    job: &ActorJob,
+    t: &Targets,
+    x: &[f32],
+    news: &[usize],
+    log: &mut dyn FnMut(&str),
+) -> Value {
     let y = &t.label;
     let single: Vec<usize> = (0..y.len()).filter(|&i| !t.mixed[i]).collect();
     let mixed: Vec<usize> = (0..y.len()).filter(|&i| t.mixed[i]).collect();
@@ -220,12 +239,18 @@ fn measure(job: &ActorJob, t: &Targets, x: &[f32], news: &[usize], log: &mut dyn
         "mixed_targets": mixed.len(), "mixed_sentences": sentences.len(),
     });
     let count = |c: usize| single.iter().filter(|&&i| y[i] == c).count();
-    let major = (0..LABELS.len()).max_by_key(|&c| count(c)).expect("classes");
+    let major = (0..LABELS.len())
+        .max_by_key(|&c| count(c))
+        .expect("classes");
     m["mixed_majority"] = report(&gold, &vec![major; gold.len()]);
     let labelled: Vec<usize> = mixed.iter().map(|&i| news[i]).collect();
     m["mixed_sentence_label"] = report(&gold, &labelled);
     let ones = vec![1.0; single.len()];
-    for (name, cols) in [("span+sentence", 0..2 * DIM), ("span", 0..DIM), ("sentence", DIM..2 * DIM)] {
+    for (name, cols) in [
+        ("span+sentence", 0..2 * DIM),
+        ("span", 0..DIM),
+        ("sentence", DIM..2 * DIM),
+    ] {
         log(&format!("head on {name}, single-polarity targets"));
         let pred = fit_predict(x, y, (&single, &ones), &mixed, cols, job.fit);
         m[format!("mixed_{name}")] = report(&gold, &pred);
@@ -236,7 +261,9 @@ fn measure(job: &ActorJob, t: &Targets, x: &[f32], news: &[usize], log: &mut dyn
     }
     let fold = |i: usize| fold_of(&t.texts[t.sentence[i]], k);
     for w in MIXED_WEIGHTS {
-        log(&format!("{k}-fold CV over the mixed sentences, their targets at weight {w}"));
+        log(&format!(
+            "{k}-fold CV over the mixed sentences, their targets at weight {w}"
+        ));
         let mut pred = HashMap::new();
         for f in 0..k {
             let (held, rest): (Vec<usize>, Vec<usize>) = mixed.iter().partition(|&&i| fold(i) == f);
@@ -254,7 +281,14 @@ fn measure(job: &ActorJob, t: &Targets, x: &[f32], news: &[usize], log: &mut dyn
     let mut pred = HashMap::new();
     for f in 0..k {
         let (held, train): (Vec<usize>, Vec<usize>) = single.iter().partition(|&&i| fold(i) == f);
-        let p = fit_predict(x, y, (&train, &vec![1.0; train.len()]), &held, 0..2 * DIM, job.fit);
+        let p = fit_predict(
+            x,
+            y,
+            (&train, &vec![1.0; train.len()]),
+            &held,
+            0..2 * DIM,
+            job.fit,
+        );
         pred.extend(held.into_iter().zip(p));
     }
     let gold_s: Vec<usize> = single.iter().map(|&i| y[i]).collect();
@@ -275,12 +309,22 @@ pub fn run(job: &ActorJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
     m["fit"] = json!(job.fit);
     m["folds"] = json!(job.folds);
     if let Some(out) = &job.out {
-        let weights: Vec<f32> = t.mixed.iter().map(|&b| if b { SHIP_WEIGHT } else { 1.0 }).collect();
-        log(&format!("fitting the shipped head on {} targets", t.label.len()));
+        let weights: Vec<f32> = t
+            .mixed
+            .iter()
+            .map(|&b| if b { SHIP_WEIGHT } else { 1.0 })
+            .collect();
+        log(&format!(
+            "fitting the shipped head on {} targets",
+            t.label.len()
+        ));
         let head = spans::fit_logistic(&x, 2 * DIM, &t.label, &weights, LABELS.len(), job.fit);
         m["seconds"] = json!(t0.elapsed().as_secs_f64().round());
         write(out, job, &t, &head, &m)?;
-        log(&format!("actor sentiment head written to {}", out.display()));
+        log(&format!(
+            "actor sentiment head written to {}",
+            out.display()
+        ));
     }
     Ok(m)
 }

@@ -71,8 +71,11 @@ pub fn short_sha(text: &str) -> String {
         .collect()
 }
 
+/// Source and target byte ranges.
+type RoleSpans = (Vec<Range<usize>>, Vec<Range<usize>>);
+
 /// `S:0-12;T:40-55` → source and target byte ranges.
-fn parse_spans(s: &str) -> Option<(Vec<Range<usize>>, Vec<Range<usize>>)> {
+fn parse_spans(s: &str) -> Option<RoleSpans> {
     let (mut source, mut target) = (Vec::new(), Vec::new());
     for part in s.split(';').filter(|p| !p.is_empty()) {
         let (role, range) = part.split_once(':')?;
@@ -130,7 +133,11 @@ pub fn load_silver(path: &Path, datasets: &Path) -> Result<(Vec<Item>, usize), E
     let (mut items, mut missing) = (Vec::new(), 0);
     for (line, f) in tsv::rows(&text) {
         let [corpus, n, start, end, sha, spans] = f[..] else {
-            return Err(table_err(path, line, format!("{} fields, expected 6", f.len())));
+            return Err(table_err(
+                path,
+                line,
+                format!("{} fields, expected 6", f.len()),
+            ));
         };
         let bad = |what: &str| table_err(path, line, format!("bad {what}"));
         let n: usize = n.parse().map_err(|_| bad("line"))?;
@@ -226,7 +233,9 @@ pub fn load_gold(path: &Path) -> Result<Vec<Item>, Error> {
 
 /// The external yardstick (measured only), every row as `detente evaluate` scores it.
 pub fn load_yardstick(path: &Path) -> Result<Vec<Item>, Error> {
-    load_codes(path, ["id", "text", "source", "target"], &|_| Use::Yardstick)
+    load_codes(path, ["id", "text", "source", "target"], &|_| {
+        Use::Yardstick
+    })
 }
 
 /// Where each data file is.
@@ -247,7 +256,7 @@ mod tests {
     fn spans_parse_and_reject_what_is_not_a_span() {
         assert_eq!(
             parse_spans("S:0-12;T:40-55;T:60-70"),
-            Some((vec![0..12], vec![40..55, 60..70]))
+            Some((std::iter::once(0..12).collect(), vec![40..55, 60..70]))
         );
         assert_eq!(parse_spans(""), Some((vec![], vec![])));
         assert_eq!(parse_spans("X:0-1"), None);

@@ -51,9 +51,8 @@ fn phrase_labels(item: &Item, phrases: &[Phrase]) -> Vec<usize> {
         .iter()
         .map(|p| match &item.labels {
             Labels::Spans { source, target } => {
-                let within = |rs: &[Range<usize>]| {
-                    rs.iter().any(|r| r.start <= p.start && p.end <= r.end)
-                };
+                let within =
+                    |rs: &[Range<usize>]| rs.iter().any(|r| r.start <= p.start && p.end <= r.end);
                 if within(source) {
                     1
                 } else if within(target) {
@@ -90,6 +89,9 @@ fn phrase_labels(item: &Item, phrases: &[Phrase]) -> Vec<usize> {
         .collect()
 }
 
+/// A sentence with its phrases and the rules' source and target among them.
+type Candidates = (Item, Vec<Phrase>, (Vec<usize>, Vec<usize>));
+
 /// Codes, encodes and builds the inputs of every sentence: `x` holds one row of
 /// [`input_width`] values per phrase.
 fn prepare(
@@ -99,7 +101,7 @@ fn prepare(
     log: &mut dyn FnMut(&str),
 ) -> Result<(Vec<Prepared>, Vec<f32>), Error> {
     let (g, names) = coder;
-    let coded: Vec<(Item, Vec<Phrase>, (Vec<usize>, Vec<usize>))> = items
+    let coded: Vec<Candidates> = items
         .into_iter()
         .map(|item| {
             let (phrases, rules) = names.candidates(g, &item.text, &item.date);
@@ -109,7 +111,10 @@ fn prepare(
     let inputs: Vec<(&str, Vec<Vec<Range<usize>>>)> = coded
         .iter()
         .map(|(item, phrases, _)| {
-            let groups = phrases.iter().map(|p| vec![p.start..p.end]).collect();
+            let groups = phrases
+                .iter()
+                .map(|p| std::iter::once(p.start..p.end).collect())
+                .collect();
             (item.text.as_str(), groups)
         })
         .collect();
@@ -322,9 +327,8 @@ fn cross_validate(
     let (mut right, mut total, mut rule_right) = (0usize, 0usize, 0usize);
     let mut held_gold: Vec<(&Prepared, Logistic)> = Vec::new();
     for f in 0..k {
-        let (train, held): (Vec<&Prepared>, Vec<&Prepared>) = trained
-            .iter()
-            .partition(|p| fold_of(&p.item.group, k) != f);
+        let (train, held): (Vec<&Prepared>, Vec<&Prepared>) =
+            trained.iter().partition(|p| fold_of(&p.item.group, k) != f);
         let (xs, ys, ws) = training_rows(&train, x, job.gold_weight);
         let head = spans::fit_logistic(&xs, w, &ys, &ws, LABELS.len(), job.fit);
         for p in held.iter().filter(|p| p.item.used == Use::Silver) {
@@ -342,7 +346,11 @@ fn cross_validate(
                 total += 1;
             }
         }
-        log(&format!("fold {f}: {} training sentences, {} held out", train.len(), held.len()));
+        log(&format!(
+            "fold {f}: {} training sentences, {} held out",
+            train.len(),
+            held.len()
+        ));
         held_gold.extend(
             held.into_iter()
                 .filter(|p| p.item.used == Use::GoldDev)

@@ -74,7 +74,10 @@ pub fn encode(
             ));
         }
     }
-    Ok(out.into_iter().map(|o| o.expect("every item encoded")).collect())
+    Ok(out
+        .into_iter()
+        .map(|o| o.expect("every item encoded"))
+        .collect())
 }
 
 /// A fitted linear head on the raw (unstandardised) inputs: `classes × d` weights.
@@ -161,8 +164,8 @@ pub fn fit_logistic(
         .expect("an optimiser over one linear layer");
     for _ in 0..s.steps {
         let lp = lin.forward(&z).log_softmax(-1, Kind::Float);
-        let nll = -(lp.gather(1, &yt.unsqueeze(1), false).squeeze_dim(1) * &wt).sum(Kind::Float)
-            / &total;
+        let nll =
+            -(lp.gather(1, &yt.unsqueeze(1), false).squeeze_dim(1) * &wt).sum(Kind::Float) / &total;
         let loss = nll + lin.ws.square().sum(Kind::Float) * s.l2;
         opt.backward_step(&loss);
     }

@@ -62,14 +62,12 @@ pub fn rule_features(
     let p = &phrases[i];
     let n = phrases.len();
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
-    let organisation = ["IGO", "NGO", "IMG"]
-        .iter()
-        .any(|o| p.code.starts_with(o));
+    let organisation = ["IGO", "NGO", "IMG"].iter().any(|o| p.code.starts_with(o));
     let before = word_before(text, p.start).to_lowercase();
     let state_of = |q: &Phrase| q.state.clone().or_else(|| q.states.first().cloned());
-    let same_state = source
-        .iter()
-        .any(|&s| s != i && state_of(&phrases[s]).is_some() && state_of(&phrases[s]) == state_of(p));
+    let same_state = source.iter().any(|&s| {
+        s != i && state_of(&phrases[s]).is_some() && state_of(&phrases[s]) == state_of(p)
+    });
     vec![
         flag(source.contains(&i)),
         flag(target.contains(&i)),
@@ -83,7 +81,11 @@ pub fn rule_features(
         flag(RECIPIENT_PREPOSITIONS.contains(&before.as_str())),
         flag(i == 0),
         flag(i + 1 == n),
-        if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
+        if n > 1 {
+            i as f32 / (n - 1) as f32
+        } else {
+            0.0
+        },
         flag(n == 1),
         flag(same_state),
         flag(source.first().is_some_and(|&s| i < s)),
@@ -110,7 +112,9 @@ pub fn decode(
         (0..probs.len())
             .filter(|i| {
                 !skip.contains(i)
-                    && !skip.iter().any(|&s| !codes[s].is_empty() && codes[s] == codes[*i])
+                    && !skip
+                        .iter()
+                        .any(|&s| !codes[s].is_empty() && codes[s] == codes[*i])
             })
             .max_by(|&a, &b| probs[a][role].total_cmp(&probs[b][role]).then(b.cmp(&a)))
     };
@@ -211,8 +215,7 @@ impl LearnedRoles {
         let head = SpanHead::load_roles(models, crate::model::encoder::DIM)?;
         let config = &head.config;
         let decoding: Option<Decoding> = serde_json::from_value(config.decoding.clone()).ok();
-        if config.labels != LABELS || config.rule_features != RULE_FEATURES || decoding.is_none()
-        {
+        if config.labels != LABELS || config.rule_features != RULE_FEATURES || decoding.is_none() {
             return Err(Error::Model {
                 path: models.join(crate::model::span_heads::ROLE_CONFIG),
                 message: format!(
@@ -279,16 +282,33 @@ mod tests {
         assert_eq!(decode(&probs, &none4, [0.8, 0.4], None), (vec![], vec![2]));
         // The likeliest target may be a phrase whose likeliest role is the source.
         assert_eq!(
-            decode(&[[0.1, 0.8, 0.1], [0.1, 0.5, 0.4]], &["", ""], [0.5, 0.3], None),
+            decode(
+                &[[0.1, 0.8, 0.1], [0.1, 0.5, 0.4]],
+                &["", ""],
+                [0.5, 0.3],
+                None
+            ),
             (vec![0], vec![1])
         );
         assert_eq!(decode(&[], &[], [0.5, 0.5], None), (vec![], vec![]));
         // The rules' source, when they have one; the target among the other phrases.
-        assert_eq!(decode(&probs, &none4, [0.5, 0.25], Some(&[2])), (vec![2], vec![3]));
-        assert_eq!(decode(&probs, &none4, [0.5, 0.5], Some(&[2])), (vec![2], vec![]));
-        assert_eq!(decode(&probs, &none4, [0.5, 0.4], Some(&[])), (vec![0], vec![2]));
+        assert_eq!(
+            decode(&probs, &none4, [0.5, 0.25], Some(&[2])),
+            (vec![2], vec![3])
+        );
+        assert_eq!(
+            decode(&probs, &none4, [0.5, 0.5], Some(&[2])),
+            (vec![2], vec![])
+        );
+        assert_eq!(
+            decode(&probs, &none4, [0.5, 0.4], Some(&[])),
+            (vec![0], vec![2])
+        );
         // Never the source's own code again.
         let codes = ["RUS", "PRK", "RUS", "RUS"];
-        assert_eq!(decode(&probs, &codes, [0.5, 0.25], Some(&[2])), (vec![2], vec![1]));
+        assert_eq!(
+            decode(&probs, &codes, [0.5, 0.25], Some(&[2])),
+            (vec![2], vec![1])
+        );
     }
 }

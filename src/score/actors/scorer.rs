@@ -9,8 +9,8 @@ use super::learned::{self, LearnedRoles};
 use super::names::Names;
 use crate::error::Error;
 use crate::score::{
-    Cell, Column, DocumentPass, Identity, ParagraphPass, Roles, Scorer, ScorerOptions,
-    Sentence, SpanGroups, SpanPass,
+    Cell, Column, DocumentPass, Identity, ParagraphPass, Roles, Scorer, ScorerOptions, Sentence,
+    SpanGroups, SpanPass,
 };
 
 /// The columns, in order; `actors_inherited` (with `--actors-carry`) comes last.

@@ -70,7 +70,9 @@ impl ActorSentimentScorer {
         let dim = e.len();
         (0..sentence.span_keys.len())
             .map(|k| {
-                let logits = self.head.logits(&sentence.spans[k * dim..(k + 1) * dim], e, &[]);
+                let logits = self
+                    .head
+                    .logits(&sentence.spans[k * dim..(k + 1) * dim], e, &[]);
                 let p = crate::score::tension::softmax(logits.as_slice().expect("contiguous"));
                 p[2] - p[0]
             })

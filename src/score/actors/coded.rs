@@ -39,6 +39,20 @@ impl Names {
         self.code_with(gazetteer, text, date, bindings, None)
     }
 
+    /// Codes one document's sentences in order, each reading and updating what the earlier
+    /// ones bound (a first mention binds the later short ones).
+    pub fn code_document(
+        &self,
+        gazetteer: &Gazetteer,
+        sentences: &[crate::score::Sentence<'_>],
+    ) -> Vec<Coded> {
+        let mut bindings = Bindings::default();
+        sentences
+            .iter()
+            .map(|s| self.code(gazetteer, s.text, s.date, Some(&mut bindings)))
+            .collect()
+    }
+
     /// A sentence's phrases and the rules' source and target among them, coded alone
     /// (what the role head is trained on).
     pub fn candidates(

@@ -150,17 +150,12 @@ impl SpanPass for ActorsScorer {
     /// Codes the document's sentences in order, as [`DocumentPass::document`] will: each
     /// actor phrase's byte range, keyed by [`learned::key`], for the role head.
     fn spans(&self, sentences: &[Sentence<'_>]) -> Vec<SpanGroups> {
-        let mut bindings = Bindings::default();
-        sentences
-            .iter()
-            .map(|s| {
-                let c = self
-                    .names
-                    .code(&self.gazetteer, s.text, s.date, Some(&mut bindings));
-                SpanGroups {
-                    keys: c.phrases.iter().map(learned::range_key).collect(),
-                    ranges: c.phrases.into_iter().map(|r| vec![r]).collect(),
-                }
+        self.names
+            .code_document(&self.gazetteer, sentences)
+            .into_iter()
+            .map(|c| SpanGroups {
+                keys: c.phrases.iter().map(learned::range_key).collect(),
+                ranges: c.phrases.into_iter().map(|r| vec![r]).collect(),
             })
             .collect()
     }

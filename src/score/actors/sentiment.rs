@@ -7,7 +7,7 @@
 //! p(negative) in [-1, 1]. See `models/actor_sentiment.md`.
 use std::path::Path;
 
-use super::{Bindings, Gazetteer, Names};
+use super::{Gazetteer, Names};
 use crate::error::Error;
 use crate::model::heads::ActorHead;
 use crate::score::{Cell, Column, Identity, Scorer, ScorerOptions, Sentence, SpanGroups, SpanPass};
@@ -103,17 +103,12 @@ impl SpanPass for ActorSentimentScorer {
     /// Codes the document's sentences in order, as the `actors` scorer does (a first
     /// mention binds later short ones): each sentence's states and their mentions.
     fn spans(&self, sentences: &[Sentence<'_>]) -> Vec<SpanGroups> {
-        let mut bindings = Bindings::default();
-        sentences
-            .iter()
-            .map(|s| {
-                let c = self
-                    .names
-                    .code(&self.gazetteer, s.text, s.date, Some(&mut bindings));
-                SpanGroups {
-                    keys: c.states,
-                    ranges: c.mentions,
-                }
+        self.names
+            .code_document(&self.gazetteer, sentences)
+            .into_iter()
+            .map(|c| SpanGroups {
+                keys: c.states,
+                ranges: c.mentions,
             })
             .collect()
     }

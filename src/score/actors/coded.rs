@@ -26,6 +26,17 @@ pub struct Coded {
 /// Picks a sentence's source and target phrases, given its phrases and the rules' choice.
 pub type Choose<'a> = &'a dyn Fn(&[Phrase], (Vec<usize>, Vec<usize>)) -> (Vec<usize>, Vec<usize>);
 
+/// A target with no state of its own ("protesters") is the source's state's.
+fn fill_target(phrases: &mut [Phrase], source: &[usize], target: &[usize]) {
+    if let (Some(&t), Some(&s)) = (target.first(), source.first()) {
+        if phrases[t].code.is_empty() {
+            let state = phrases[s].state.clone().unwrap_or_default();
+            phrases[t].code = format!("{state}{}", phrases[t].sector);
+            phrases[t].state = Some(state);
+        }
+    }
+}
+
 impl Names {
     /// Codes one sentence; with `bindings`, also reads and updates what earlier sentences
     /// of its document bound.
@@ -78,23 +89,21 @@ impl Names {
         let mut phrases = self.phrases(gazetteer, text, date, bindings.as_deref());
         let rules = roles(text, &phrases);
         let (source, target) = match choose {
-            Some(choose) => choose(&phrases, rules),
-            None => rules,
+            Some(choose) => choose(&phrases, rules.clone()),
+            None => rules.clone(),
         };
-        // A target with no state of its own ("protesters") is the source's state's.
-        if let (Some(&t), Some(&s)) = (target.first(), source.first()) {
-            if phrases[t].code.is_empty() {
-                let state = phrases[s].state.clone().unwrap_or_default();
-                phrases[t].code = format!("{state}{}", phrases[t].sector);
-                phrases[t].state = Some(state);
-            }
-        }
+        // The states, their mentions and the bindings follow the rules' roles whatever
+        // picks the output's, so every scorer that codes a document (`actor_sentiment`
+        // before encoding, `actors` after) finds the same states in the same order.
+        let mut located = phrases.clone();
+        fill_target(&mut located, &rules.0, &rules.1);
+        fill_target(&mut phrases, &source, &target);
         if let Some(b) = bindings {
-            bind(b, &phrases);
+            bind(b, &located);
         }
         let mut states: Vec<String> = Vec::new();
         let mut mentions: Vec<Vec<std::ops::Range<usize>>> = Vec::new();
-        for p in phrases.iter().filter(|p| !p.code.is_empty()) {
+        for p in located.iter().filter(|p| !p.code.is_empty()) {
             let own = p.state.iter().filter(|_| p.states.is_empty());
             for s in p.states.iter().chain(own) {
                 let k = match states.iter().position(|x| x == s) {
@@ -150,6 +159,27 @@ mod tests {
         let (g, n) = coder();
         let c = n.code(g, text, date, None);
         format!("{} > {}", c.source.join(";"), c.target.join(";"))
+    }
+
+    #[test]
+    fn the_states_and_bindings_do_not_depend_on_who_picks_the_roles() {
+        let (g, n) = coder();
+        let text = "Protesters were dispersed by Korean police, and Japan's foreign minister \
+                    urged calm.";
+        let by_rules = n.code(g, text, "", None);
+        // Another choice of roles: the last phrase as source, the first as target.
+        let other = |p: &[Phrase], _| (vec![p.len() - 1], vec![0]);
+        let (mut b1, mut b2) = (Bindings::default(), Bindings::default());
+        let chosen = n.code_with(g, text, "", Some(&mut b1), Some(&other));
+        n.code(g, text, "", Some(&mut b2));
+        assert_ne!(
+            (&chosen.source, &chosen.target),
+            (&by_rules.source, &by_rules.target)
+        );
+        assert_eq!(chosen.states, by_rules.states);
+        assert_eq!(chosen.mentions, by_rules.mentions);
+        assert_eq!((&b1.surnames, &b1.agents), (&b2.surnames, &b2.agents));
+        assert!(!b1.agents.is_empty());
     }
 
     #[test]

@@ -331,8 +331,6 @@ pub fn run(job: &ActorJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
 
 /// Writes `head.safetensors` (`actor.weight`, `actor.bias`) and `config.json`.
 fn write(out: &Path, job: &ActorJob, t: &Targets, head: &Logistic, m: &Value) -> Result<(), Error> {
-    std::fs::create_dir_all(out).map_err(Error::io(out))?;
-    head.write(&out.join("head.safetensors"), "actor")?;
     let sha = crate::model::files::sha256_file;
     let n_mixed = t.mixed.iter().filter(|&&b| b).count();
     let measured: serde_json::Map<String, Value> = m
@@ -357,9 +355,7 @@ fn write(out: &Path, job: &ActorJob, t: &Targets, head: &Logistic, m: &Value) ->
             "measured": measured, "figures": m,
         }),
     };
-    let path = out.join("config.json");
-    let text = serde_json::to_string_pretty(&config).expect("config serializes") + "\n";
-    std::fs::write(&path, text).map_err(Error::io(&path))
+    super::spans::write_head(out, "actor", head, &config)
 }
 
 #[cfg(test)]

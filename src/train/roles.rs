@@ -434,8 +434,6 @@ fn write(
     (head, decoding): Decoder<'_>,
     figures: &Value,
 ) -> Result<(), Error> {
-    std::fs::create_dir_all(out).map_err(Error::io(out))?;
-    head.write(&out.join("head.safetensors"), "role")?;
     let config = crate::model::span_heads::SpanHeadConfig {
         labels: LABELS.iter().map(|s| s.to_string()).collect(),
         features: vec!["mention".into(), "sentence".into(), "rules".into()],
@@ -444,9 +442,7 @@ fn write(
         heads_sha256: crate::model::files::sha256_file(&models.join(crate::model::heads::WEIGHTS))?,
         training: figures.clone(),
     };
-    let path = out.join("config.json");
-    let text = serde_json::to_string_pretty(&config).expect("config serializes") + "\n";
-    std::fs::write(&path, text).map_err(Error::io(&path))
+    spans::write_head(out, "role", head, &config)
 }
 
 #[cfg(test)]

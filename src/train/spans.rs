@@ -116,6 +116,21 @@ impl Logistic {
     }
 }
 
+/// Writes a span head into `out`: its weights as `NAME.weight` and `NAME.bias` in
+/// `head.safetensors`, and `config` as `config.json` (what `model::span_heads` reads).
+pub fn write_head(
+    out: &Path,
+    name: &str,
+    head: &Logistic,
+    config: &crate::model::span_heads::SpanHeadConfig,
+) -> Result<(), Error> {
+    std::fs::create_dir_all(out).map_err(Error::io(out))?;
+    head.write(&out.join("head.safetensors"), name)?;
+    let path = out.join("config.json");
+    let text = serde_json::to_string_pretty(config).expect("config serializes") + "\n";
+    std::fs::write(&path, text).map_err(Error::io(&path))
+}
+
 /// How a head is fit.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct FitSettings {

@@ -18,6 +18,12 @@ Writes (tab-separated, UTF-8, one header line, no comments):
   agents.tsv         name, code             generic agents ("police", "rebels"), with the
                      marker as written: "~COP" (agent code appended after the actor's code)
                      or "IGO~" (prepended before it)
+  places.tsv         name, code, kind       the names of each state's record: regions,
+                     provinces, cities and the misspellings the dictionary lists ("Darfur",
+                     "Chechnya", "Gaza Strip", "Afgahanistan") -> the state's three letters,
+                     in the case news writes them; kind "variant" for a form of the state's
+                     own name (difflib ratio >= 0.75 with the record's first name: "Isreal"),
+                     else "place"; guarded (below)
 people_current.tsv, written by hand, is not touched.
 
 How the dictionaries are read (PETRARCH2's PETRreader.py and dictionaries.rst):
@@ -40,6 +46,17 @@ How the dictionaries are read (PETRARCH2's PETRreader.py and dictionaries.rst):
   is X, with '{}' there is none.
   '!PERSON!'-style markers are replaced by each word of their list, with no further plural.
 
+Places (places.tsv): the names of the records whose primary line carries one code, as
+written ('SUDAN_ [SDN]' then '+DARFUR_', '+KHARTOUM_'), with the state's three letters
+('PSEGZA' -> PSE, 'USAGUM' -> USA). Kept only when the name has 4 characters or more, names
+one state only, is not a river, sea, desert, range or region shared by several states
+(SHARED_FEATURES: the Nile, the Dead Sea, Kashmir, Kurdistan), is no name of people.tsv, organisations.tsv or agents.tsv, and, for a single
+word, is no word of a person's name in people.tsv ('Charlotte', 'Murray', 'Vladimir') and never
+appears in lower case in the running text of PLACE_GUARD_CORPORA (real news and speeches:
+'nice', 'split', 'reading' are words before they are places). The
+detente gazetteer reads them below every registry name and alias, and only where no
+capitalised word stands next to them.
+
 Which entries go where:
 - Phoenix.Countries.actors.txt mixes states and places with people, offices and national
   institutions. A record is a place, and skipped, when its primary line carries a code
@@ -61,6 +78,7 @@ Which entries go where:
   broken character (U+FFFD) are dropped.
 """
 import datetime
+import difflib
 import os
 import re
 import sys
@@ -76,6 +94,26 @@ AGENTS = "Phoenix.agents.txt"
 NULL_CODE = "---"
 PREPOSITIONS = {"AT", "BY", "FOR", "FROM", "IN", "OF", "ON", "TO", "WITH"}
 MIN_NAME = 3
+MIN_PLACE = 4
+# Rivers, lakes, seas, deserts and ranges shared by several states, which the dictionary lists
+# under one of them: never a place of that state.
+SHARED_FEATURES = {
+    "nile", "nile river", "sava", "columbia river", "danube", "rhine", "mekong", "euphrates",
+    "tigris", "amazon", "zambezi", "indus", "ganges", "brahmaputra", "amur", "yalu", "lake constance",
+    "lake geneva", "lake leman", "lake victoria", "lake chad", "lake tanganyika", "dead sea",
+    "red sea", "aral sea", "caspian sea", "himalayas", "andes", "alps", "sahara", "kalahari desert",
+    "gobi desert", "arabian desert", "atacama desert", "nubian desert", "saint lawrence river",
+    "st. lawrence river", "niagara river", "kashmir", "punjab", "bengal", "kurdistan",
+    "macedonia", "balkans", "caucasus",
+}
+# Words kept in lower case inside a place's name.
+SMALL_WORDS = {"of", "and", "the", "de", "del", "da", "do", "la", "le", "el", "al", "on", "upon"}
+# A name this close to its record's first name (difflib ratio) is a variant of the state's
+# name ('isreal', 'afganistan', 'sudanese'), not a place inside it.
+VARIANT_RATIO = 0.75
+# Running text whose lower-case words rule a one-word place name out (paths under the data
+# sets folder; those missing are skipped with a warning).
+PLACE_GUARD_CORPORA = ("newsmtsc_train.jsonl", "cameo_quad_train.tsv", "ungdc_2023")
 # 'name (abbr)': a name followed by a one-word abbreviation in brackets.
 ACRONYM = re.compile(r"(.*[^ ]) \(([a-z]{2,6})\)")
 # PETRARCH's own state codes that ISO 3166-1 writes otherwise: Angola, Kosovo (the gazetteer
@@ -102,7 +140,11 @@ DATED_ORGANISATIONS = {"WARSAW_TREATY_ORGANIZATION_", "HUMAN_RIGHTS_INTERNET HAR
 warnings = []
 stats = {"date typos corrected": 0, "names joined to the next record (missing '+')": 0,
          "place records skipped": 0, "records without a code (dropped)": 0,
-         "null-code roles dropped": 0}
+         "null-code roles dropped": 0, "places naming two states (dropped)": 0,
+         "places too short, not plain or another table's name (dropped)": 0,
+         "one-word places that are also a lower-case word (dropped)": 0,
+         "rivers, seas and regions shared by several states (dropped)": 0,
+         "one-word places that are also a word of a person's name (dropped)": 0}
 
 
 def warn(msg):
@@ -388,6 +430,61 @@ def read_agents(path):
     return out
 
 
+def place_name(name):
+    """'buenos aires' -> 'Buenos Aires', 'al-khartoum' -> 'Al-Khartoum', 'bay of naples' ->
+    'Bay of Naples'."""
+    def cap(w):
+        return "-".join(p[:1].upper() + p[1:] for p in w.split("-"))
+    words = name.split()
+    return " ".join([cap(words[0])] + [w if w in SMALL_WORDS else cap(w) for w in words[1:]])
+
+
+def lowercase_words(datasets):
+    """Every lower-case word of the guard corpora (JSON and TSV read as plain text)."""
+    words = set()
+    for rel in PLACE_GUARD_CORPORA:
+        path = os.path.join(datasets, rel)
+        files = ([os.path.join(path, f) for f in sorted(os.listdir(path))]
+                 if os.path.isdir(path) else [path])
+        if not os.path.exists(path):
+            warn(f"{path}: missing; its words do not guard the places")
+            continue
+        for f in files:
+            if os.path.isfile(f):
+                with open(f, encoding="utf-8", errors="replace") as fh:
+                    words.update(re.findall(r"(?<![\w'])[a-z][a-z'-]*[a-z](?![\w'])", fh.read()))
+    return words
+
+
+def place_rows(records, taken, common, person_words):
+    """(name, state) for the names of the states' own records, guarded."""
+    states, kinds = {}, {}
+    for rec in records:
+        if not rec.primary_code or len(rec.codes) != 1 or rec.codes[0][0] == NULL_CODE:
+            continue
+        code = state_code(rec.codes[0][0])[:3]
+        names = names_of(rec)
+        for name in names:
+            states.setdefault(name, set()).add(code)
+            similar = difflib.SequenceMatcher(None, name, names[0]).ratio() >= VARIANT_RATIO
+            kinds[name] = "variant" if similar else "place"
+    rows = []
+    for name, codes in states.items():
+        if len(codes) > 1:
+            stats["places naming two states (dropped)"] += 1
+        elif name in SHARED_FEATURES:
+            stats["rivers, seas and regions shared by several states (dropped)"] += 1
+        elif len(name) < MIN_PLACE or name.startswith("the ") or name in taken or not re.fullmatch(r"[a-z][a-z .'-]*", name):
+            stats["places too short, not plain or another table's name (dropped)"] += 1
+        elif " " not in name and name in common:
+            stats["one-word places that are also a lower-case word (dropped)"] += 1
+        elif " " not in name and name in person_words:
+            stats["one-word places that are also a word of a person's name (dropped)"] += 1
+        else:
+            rows.append((place_name(name), next(iter(codes)), kinds[name]))
+    return rows
+
+
 # ---------------------------------------------------------------- writing
 
 def write_tsv(path, header, rows):
@@ -415,7 +512,8 @@ def main(argv):
                 if code != NULL_CODE:
                     people.append((name, state_code(code), a, b))
 
-    for rec in read_actor_file(os.path.join(src, COUNTRIES)):
+    countries = read_actor_file(os.path.join(src, COUNTRIES))
+    for rec in countries:
         if is_place(rec):
             stats["place records skipped"] += 1
             continue
@@ -444,12 +542,16 @@ def main(argv):
                 people_rows(rec)
 
     agents = read_agents(os.path.join(src, AGENTS))
+    taken = {r[0] for r in people} | {r[0] for r in orgs} | {r[0] for r in agents}
+    person_words = {w for r in people for w in r[0].split()}
+    places = place_rows(countries, taken, lowercase_words(os.path.dirname(src)), person_words)
 
     for k, v in stats.items():
         print(f"{PROG}: {k}: {v}", file=sys.stderr)
     for fname, header, rows in (("people.tsv", ("name", "code", "from", "to"), people),
                                 ("organisations.tsv", ("name", "code"), orgs),
-                                ("agents.tsv", ("name", "code"), agents)):
+                                ("agents.tsv", ("name", "code"), agents),
+                                ("places.tsv", ("name", "code", "kind"), places)):
         n, size = write_tsv(os.path.join(out_dir, fname), header, rows)
         print(f"{fname}: {n} rows, {size} bytes")
     print(f"{PROG}: {len(warnings)} warning(s)", file=sys.stderr)

@@ -108,12 +108,21 @@ pub struct Args {
     /// Silver roles of real news for --head roles (scripts/build/roles_silver).
     #[arg(long, default_value = "datasets/roles_silver.tsv", value_name = "FILE")]
     silver: PathBuf,
-    /// The team's gold roles for --head roles: dev rows supervise, test rows measure.
-    #[arg(long, default_value = "datasets/events_gold.tsv", value_name = "FILE")]
-    gold: PathBuf,
+    /// The team's gold roles for --head roles: dev rows supervise, test rows measure
+    /// (repeat the flag for several tables).
+    #[arg(
+        long,
+        default_values = ["datasets/events_gold.tsv", "datasets/roles_wire.tsv"],
+        value_name = "FILE"
+    )]
+    gold: Vec<PathBuf>,
     /// The weight of a gold dev phrase against a silver one (--head roles).
     #[arg(long, default_value_t = 3.0, value_name = "W")]
     gold_weight: f32,
+    /// The weight of a silver phrase the parse left in no role (labelled neither) against
+    /// one it put in a role (--head roles): the parse's silence is weaker evidence.
+    #[arg(long, default_value_t = 1.0, value_name = "W")]
+    silver_neither_weight: f32,
     /// --head roles: write each measured sentence's gold, rules' and learned roles here
     /// (TSV), to read the errors.
     #[arg(long, value_name = "FILE")]
@@ -164,6 +173,7 @@ fn roles(args: &Args) -> anyhow::Result<ExitCode> {
         out: (!args.no_ship).then_some(out),
         folds: if args.cv { args.folds } else { 0 },
         gold_weight: args.gold_weight,
+        silver_neither_weight: args.silver_neither_weight,
         fit: train::spans::FitSettings {
             l2: args.l2,
             seed: args.seed as i64,

@@ -122,7 +122,7 @@ pub fn registry() -> Vec<ScorerInfo> {
         name: "actor_sentiment",
         description: "sentiment toward each state in `actors`: 'JPN:0.428;KOR:0.708', p(positive) - p(negative) in [-1, 1] from the token states of the state's mentions",
         needs_embedding: |_| true,
-        files: |_| actors::sentiment::FILES.to_vec(),
+        files: actors::sentiment::files,
         document_columns: &[],
         columns: actors::sentiment::columns,
         build: actors::sentiment::build,

@@ -243,7 +243,8 @@ pub fn load_yardstick(path: &Path) -> Result<Vec<Item>, Error> {
 pub struct RolePaths {
     pub datasets: PathBuf,
     pub silver: PathBuf,
-    pub gold: PathBuf,
+    /// The team's gold tables (dev rows supervise, test rows measure).
+    pub gold: Vec<PathBuf>,
     /// The yardstick, when the data-set folder has it.
     pub yardstick: Option<PathBuf>,
 }

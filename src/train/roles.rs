@@ -24,6 +24,8 @@ pub struct RoleJob {
     pub folds: usize,
     /// The weight of a gold dev phrase against a silver one.
     pub gold_weight: f32,
+    /// The weight of a silver phrase labelled neither (the parse left it in no role).
+    pub silver_neither_weight: f32,
     pub fit: FitSettings,
     pub workers: usize,
     /// Where to write each measured sentence's gold, rules' and learned roles (TSV).
@@ -208,26 +210,31 @@ fn figures(n: usize, f: [f64; 3]) -> Value {
 
 /// The decoding thresholds tried in CV (source, target).
 const SOURCE_THRESHOLDS: [f32; 4] = [0.2, 0.3, 0.4, 0.5];
-const TARGET_THRESHOLDS: [f32; 6] = [0.1, 0.15, 0.2, 0.3, 0.4, 0.5];
+const TARGET_THRESHOLDS: [f32; 8] = [0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5];
 
 /// The training rows of the given sentences: inputs, labels, weights.
 fn training_rows(
     prepared: &[&Prepared],
     x: &[f32],
-    gold_weight: f32,
+    job: &RoleJob,
 ) -> (Vec<f32>, Vec<usize>, Vec<f32>) {
     let w = input_width();
     let (mut xs, mut ys, mut ws) = (Vec::new(), Vec::new(), Vec::new());
     for p in prepared {
         let weight = if p.item.used == Use::GoldDev {
-            gold_weight
+            job.gold_weight
         } else {
             1.0
         };
         for (r, y) in p.rows.clone().zip(phrase_labels(&p.item, &p.phrases)) {
             xs.extend_from_slice(&x[r * w..(r + 1) * w]);
             ys.push(y);
-            ws.push(weight);
+            let silver_neither = p.item.used == Use::Silver && y == 0;
+            ws.push(if silver_neither {
+                weight * job.silver_neither_weight
+            } else {
+                weight
+            });
         }
     }
     (xs, ys, ws)
@@ -250,7 +257,9 @@ pub fn run(job: &RoleJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
         job.paths.datasets.display()
     ));
     let mut items = silver;
-    items.extend(role_data::load_gold(&job.paths.gold)?);
+    for gold in &job.paths.gold {
+        items.extend(role_data::load_gold(gold)?);
+    }
     if let Some(y) = &job.paths.yardstick {
         items.extend(role_data::load_yardstick(y)?);
     }
@@ -273,10 +282,12 @@ pub fn run(job: &RoleJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
         "sentences": { "silver": of(Use::Silver).len(), "gold_dev": of(Use::GoldDev).len(),
                        "gold_test": of(Use::GoldTest).len(), "yardstick": of(Use::Yardstick).len() },
         "fit": job.fit, "gold_weight": job.gold_weight, "folds": job.folds,
+        "silver_neither_weight": job.silver_neither_weight,
     });
     let mut decoding = Decoding {
         thresholds: [0.5, 0.5],
         source_from_rules: false,
+        target_from_rules: false,
     };
     if job.folds > 1 {
         let (cv, chosen) = cross_validate(job, &coder, &trained, &x, log);
@@ -284,7 +295,7 @@ pub fn run(job: &RoleJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
         decoding = chosen;
     }
     m["decoding"] = json!(decoding);
-    let (xs, ys, ws) = training_rows(&trained, &x, job.gold_weight);
+    let (xs, ys, ws) = training_rows(&trained, &x, job);
     log(&format!("fitting the shipped head on {} phrases", ys.len()));
     let head = spans::fit_logistic(&xs, input_width(), &ys, &ws, LABELS.len(), job.fit);
     for (name, u) in [("gold_test", Use::GoldTest), ("yardstick", Use::Yardstick)] {
@@ -329,7 +340,7 @@ fn cross_validate(
     for f in 0..k {
         let (train, held): (Vec<&Prepared>, Vec<&Prepared>) =
             trained.iter().partition(|p| fold_of(&p.item.group, k) != f);
-        let (xs, ys, ws) = training_rows(&train, x, job.gold_weight);
+        let (xs, ys, ws) = training_rows(&train, x, job);
         let head = spans::fit_logistic(&xs, w, &ys, &ws, LABELS.len(), job.fit);
         for p in held.iter().filter(|p| p.item.used == Use::Silver) {
             for (r, y) in p.rows.clone().zip(phrase_labels(&p.item, &p.phrases)) {
@@ -359,13 +370,23 @@ fn cross_validate(
     }
     let gold: Vec<(&Prepared, Option<Decoder<'_>>)> =
         held_gold.iter().map(|(p, _)| (*p, None)).collect();
+    let (mut loss, mut phrases) = (0f64, 0usize);
+    for (p, h) in &held_gold {
+        for (r, y) in p.rows.clone().zip(phrase_labels(&p.item, &p.phrases)) {
+            loss -= h.probs(&x[r * w..(r + 1) * w])[y].max(1e-9).ln();
+            phrases += 1;
+        }
+    }
     let mut grid = Vec::new();
-    for source_from_rules in [false, true] {
+    for (source_from_rules, target_from_rules) in
+        [(false, false), (true, false), (false, true), (true, true)]
+    {
         for s in SOURCE_THRESHOLDS {
             for t in TARGET_THRESHOLDS {
                 let d = Decoding {
                     thresholds: [s, t],
                     source_from_rules,
+                    target_from_rules,
                 };
                 let with: Vec<_> = held_gold.iter().map(|(p, h)| (*p, Some((h, d)))).collect();
                 grid.push((d, score_sentences(coder, &with, x)));
@@ -383,6 +404,7 @@ fn cross_validate(
         "silver_phrases": total,
         "silver_phrase_accuracy": { "learned": r(right, total), "rules": r(rule_right, total) },
         "gold_dev": {
+            "phrase_log_loss": (loss / phrases.max(1) as f64 * 1000.0).round() / 1000.0,
             "rules": figures(gold.len(), score_sentences(coder, &gold, x)),
             "learned": figures(gold.len(), best),
             "decoding": chosen,

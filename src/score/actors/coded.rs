@@ -37,6 +37,69 @@ fn fill_target(phrases: &mut [Phrase], source: &[usize], target: &[usize]) {
     }
 }
 
+/// Verbs of acts two parties do together ("agreed", "signed", "held talks"), by stem.
+const RECIPROCAL: &[&str] = &[
+    "agree",
+    "sign",
+    "meet",
+    "met",
+    "talk",
+    "negotiat",
+    "embrac",
+    "initial",
+    "restor",
+    "establish",
+    "normalis",
+    "normaliz",
+    "resum",
+    "exchang",
+    "reach",
+    "conclud",
+    "clash",
+    "fought",
+    "shook",
+    "held talks",
+    "held a summit",
+    "held their",
+];
+
+/// A joint act of a compound subject of several states with no other party named ("Yugoslavia
+/// and Slovenia agreed to a ceasefire", "Moon and Kim embraced"), coded as event data code
+/// it: the first party is the source and the others the target. A target of the sources' own
+/// states ("the desert kingdom") gives way to the partner.
+fn joint_act(
+    text: &str,
+    phrases: &[Phrase],
+    source: Vec<usize>,
+    target: Vec<usize>,
+) -> (Vec<usize>, Vec<usize>) {
+    let state = |i: usize| phrases[i].state.as_deref();
+    let Some((&first, rest)) = source.split_first() else {
+        return (source, target);
+    };
+    let last = *source.last().expect("non-empty");
+    let partners = !rest.is_empty()
+        && state(first).is_some()
+        && rest
+            .iter()
+            .all(|&i| state(i).is_some() && state(i) != state(first));
+    let own = |t: &usize| state(*t).is_none_or(|s| source.iter().any(|&i| state(i) == Some(s)));
+    let verb = text[phrases[last].end..]
+        .split_whitespace()
+        .take(5)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let reciprocal = RECIPROCAL.iter().any(|r| {
+        verb.split(' ').any(|w| w.starts_with(r)) || (r.contains(' ') && verb.contains(r))
+    });
+    if partners && reciprocal && target.iter().all(own) {
+        (vec![first], rest.to_vec())
+    } else {
+        (source, target)
+    }
+}
+
 impl Names {
     /// Codes one sentence; with `bindings`, also reads and updates what earlier sentences
     /// of its document bound.
@@ -92,6 +155,7 @@ impl Names {
             Some(choose) => choose(&phrases, rules.clone()),
             None => rules.clone(),
         };
+        let (source, target) = joint_act(text, &phrases, source, target);
         // The states, their mentions and the bindings follow the rules' roles whatever
         // picks the output's, so every scorer that codes a document (`actor_sentiment`
         // before encoding, `actors` after) finds the same states in the same order.
@@ -159,6 +223,76 @@ mod tests {
         let (g, n) = coder();
         let c = n.code(g, text, date, None);
         format!("{} > {}", c.source.join(";"), c.target.join(";"))
+    }
+
+    #[test]
+    fn regions_cities_and_misspellings_stand_for_their_state() {
+        // A region as the place acted on, and a state's own part acting in it.
+        assert_eq!(
+            roles_of(
+                "Japan sent relief supplies to Sichuan after the earthquake.",
+                ""
+            ),
+            "JPN > CHN"
+        );
+        assert_eq!(
+            roles_of(
+                "The Russian army launched an offensive in Chechnya on Sunday.",
+                ""
+            ),
+            "RUSMIL > RUS"
+        );
+        assert_eq!(
+            roles_of("The Thai government imposed martial law in Bangkok.", ""),
+            "THAGOV > THA"
+        );
+        // A place is where, never who: not the source because it comes first.
+        assert_eq!(
+            roles_of("Darfur was calm on Monday as Chad closed its border.", ""),
+            "TCD > "
+        );
+        // A misspelled state name from the dictionary's variants.
+        assert_eq!(
+            roles_of(
+                "Afganistan accused Pakistan of shelling border villages.",
+                ""
+            ),
+            "AFG > PAK"
+        );
+        // A place next to a capitalised word is another name ("Victoria Falls").
+        let (g, n) = coder();
+        let c = n.code(g, "Tourists flocked to Basra Gate Hotel.", "", None);
+        assert!(c.states.is_empty(), "{:?}", c.states);
+    }
+
+    #[test]
+    fn ethnic_groups_joint_acts_and_directions() {
+        // An ethnic group named by a neighbour's demonym is coded by where it lives.
+        assert_eq!(
+            roles_of(
+                "Ethnic Uzbeks in Kyrgyzstan appealed to the United Nations for protection.",
+                ""
+            ),
+            "KGZ > IGOUNO"
+        );
+        assert_eq!(
+            roles_of(
+                "Ethnic Greek guerrillas operating in southern Albania ambushed a patrol.",
+                ""
+            ),
+            "ALBREB > ALB"
+        );
+        // A joint act: the first party is the source, the other the target, and the
+        // venue is no target.
+        assert_eq!(
+            roles_of("Peru and Ecuador signed a border treaty in Brasilia.", ""),
+            "PER > ECU"
+        );
+        // A place after a word of direction is still a place ("in northern Iraq").
+        assert_eq!(
+            roles_of("Turkish warplanes bombed camps in northern Iraq.", ""),
+            "TURMIL > IRQ"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::fuzzy::Fuzzy;
-use super::tables::{read_aliases, read_gdelt, read_iso, Alias, ALIASES, GDELT, ISO};
+use super::tables::{read_aliases, read_gdelt, read_iso, read_places, Alias, ALIASES, GDELT, ISO};
 use super::words::{at_word_boundaries, first_word, last_word};
 use crate::error::Error;
 
@@ -19,6 +19,10 @@ struct Entry {
     /// Skip the match when a capitalised word stands right next to it (a person's or a
     /// place's name: "Michael Jordan", "Paris Agreement").
     proper: bool,
+    /// From the place table: never a model for misspellings.
+    table: bool,
+    /// A place inside a state (a region, province or city), not the state's own name.
+    place: bool,
 }
 
 /// A state name found in a sentence: byte span and codes.
@@ -27,6 +31,9 @@ pub struct Mention {
     pub start: usize,
     pub end: usize,
     pub codes: Vec<String>,
+    /// A region, province or city of the place table: where something happens, not who
+    /// acts.
+    pub place: bool,
 }
 
 /// Every name the scorer knows, compiled into one automaton.
@@ -40,25 +47,34 @@ pub struct Gazetteer {
 }
 
 impl Gazetteer {
-    /// Reads the registry tables and the alias table from the models folder.
+    /// Reads the registry tables, the alias table and the place table from the models
+    /// folder.
     pub fn load(models: &Path) -> Result<Gazetteer, Error> {
         let mut names = read_iso(&models.join(ISO))?;
         names.extend(read_gdelt(&models.join(GDELT))?);
         let aliases = read_aliases(&models.join(ALIASES))?;
-        Gazetteer::new(names, aliases).map_err(|message| Error::Model {
+        let places = read_places(models)?;
+        Gazetteer::new(names, aliases, places).map_err(|message| Error::Model {
             path: models.join(ALIASES),
             message,
         })
     }
 
-    /// Builds the gazetteer from registry names (text, code) and alias rows; an alias
-    /// overrides a registry name with the same text.
-    pub fn new(registry: Vec<(String, String)>, aliases: Vec<Alias>) -> Result<Gazetteer, String> {
+    /// Builds the gazetteer from registry names (text, code), alias rows and places
+    /// (text, code, whether a place inside the state); an alias overrides a registry name with the same text, and both
+    /// override a place. A place is skipped next to a capitalised word ("Victoria Falls").
+    pub fn new(
+        registry: Vec<(String, String)>,
+        aliases: Vec<Alias>,
+        places: Vec<(String, String, bool)>,
+    ) -> Result<Gazetteer, String> {
         let mut by_text: HashMap<String, Entry> = HashMap::new();
         for (text, code) in registry {
             by_text.entry(text).or_insert(Entry {
                 codes: vec![code],
                 proper: false,
+                table: false,
+                place: false,
             });
         }
         let mut plurals = Vec::new();
@@ -73,6 +89,8 @@ impl Gazetteer {
                 Entry {
                     codes: a.codes,
                     proper: a.proper,
+                    table: false,
+                    place: false,
                 },
             );
         }
@@ -80,6 +98,16 @@ impl Gazetteer {
             by_text.entry(p).or_insert(Entry {
                 codes,
                 proper: false,
+                table: false,
+                place: false,
+            });
+        }
+        for (text, code, place) in places {
+            by_text.entry(text).or_insert(Entry {
+                codes: vec![code],
+                proper: true,
+                table: true,
+                place,
             });
         }
         // Typographic apostrophes: "People’s Republic", "Côte d’Ivoire", "N’Djamena".
@@ -102,6 +130,7 @@ impl Gazetteer {
             texts
                 .iter()
                 .zip(&entries)
+                .filter(|(_, e)| !e.table)
                 .map(|(t, e)| (t.as_str(), e.codes.as_slice(), e.proper)),
         );
         Ok(Gazetteer {
@@ -158,6 +187,7 @@ impl Gazetteer {
                     start,
                     end,
                     codes: codes.clone(),
+                    place: self.entries[id].place,
                 });
             }
         }
@@ -185,6 +215,7 @@ impl Gazetteer {
                     start,
                     end,
                     codes: codes.to_vec(),
+                    place: false,
                 });
             }
         }

@@ -136,6 +136,10 @@ pub struct Decoding {
     pub thresholds: [f32; 2],
     /// The rules' source when they find one; the head then picks the target.
     pub source_from_rules: bool,
+    /// The rules' target when the head names none above its threshold (and the source is
+    /// the rules' own).
+    #[serde(default)]
+    pub target_from_rules: bool,
 }
 
 /// The sentence's source and target from its phrases' probabilities: [`decode`], the
@@ -155,10 +159,15 @@ pub fn pick(
         d.thresholds,
         d.source_from_rules.then_some(&rules.0),
     );
-    let target = with_compounds(text, phrases, target)
+    let target: Vec<usize> = with_compounds(text, phrases, target)
         .into_iter()
         .filter(|t| !source.contains(t))
         .collect();
+    let target = if target.is_empty() && d.target_from_rules && source == rules.0 {
+        rules.1.clone()
+    } else {
+        target
+    };
     keep_codable(phrases, source, target)
 }
 
@@ -184,8 +193,8 @@ pub fn with_compounds(text: &str, phrases: &[Phrase], chosen: Vec<usize>) -> Vec
 }
 
 /// Drops what cannot be written as a code: a source phrase with no code (an agent with
-/// no state), and a target with no code unless it is the first target and there is a
-/// source, whose state it then takes (as with the rules).
+/// no state), and a target with no code unless it is the first target and the source has
+/// a state, which it then takes (as with the rules).
 pub fn keep_codable(
     phrases: &[Phrase],
     source: Vec<usize>,
@@ -198,7 +207,10 @@ pub fn keep_codable(
     let target = target
         .into_iter()
         .enumerate()
-        .filter(|&(k, i)| !phrases[i].code.is_empty() || (k == 0 && !source.is_empty()))
+        .filter(|&(k, i)| {
+            !phrases[i].code.is_empty()
+                || (k == 0 && source.first().is_some_and(|&s| phrases[s].state.is_some()))
+        })
         .map(|(_, i)| i)
         .collect();
     (source, target)

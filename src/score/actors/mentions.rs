@@ -16,18 +16,52 @@ use super::bindings::Bindings;
 use super::gazetteer::{Gazetteer, FREE_BEFORE};
 use super::names::{role_on, Named, Names};
 use super::phrase::Phrase;
-use super::words::{at_word_boundaries, capitalised, last_word, word_before};
+use super::words::{at_word_boundaries, capitalised, last_word, word_before, words_back};
 
 /// Words before a state that make it the place of the event ("talks in Geneva"); "at"
 /// makes an organisation one ("at the UN"), but before a state it marks the target
 /// ("fired rockets at Israel").
 const PLACE_WORDS: &[&str] = &["in", "near", "outside", "inside", "throughout", "within"];
 
+/// Words of direction between a place word and the place ("in southern Lebanon", "in
+/// south Serbia").
+const DIRECTIONS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+];
+
+/// The word before a phrase, past a word of direction ("in southern Lebanon" → "in").
+fn place_word_before(text: &str, start: usize) -> String {
+    let before = word_before(text, start);
+    if !DIRECTIONS.contains(&before.as_str()) {
+        return before;
+    }
+    words_back(text, start)
+        .find(|(_, w)| w.eq_ignore_ascii_case(&before))
+        .map_or(before, |(at, _)| word_before(text, at))
+}
+
 /// One raw mention before phrases are formed.
 #[derive(Debug, Clone)]
 enum Kind {
-    /// A state's name; "the two Koreas" names two.
-    State(Vec<String>),
+    /// A state's name; "the two Koreas" names two. `true`: a place inside the state
+    /// (a region or city: "Darfur", "Hebron"), which stands for where, not who.
+    State(Vec<String>, bool),
     /// A full name: the code and the name.
     Person(String),
     /// A surname alone.
@@ -56,7 +90,7 @@ impl Names {
             .map(|m| Raw {
                 start: m.start,
                 end: m.end,
-                kind: Kind::State(m.codes),
+                kind: Kind::State(m.codes, m.place),
             })
             .collect();
         for m in self.automaton.find_iter(text) {
@@ -146,7 +180,7 @@ impl Names {
                 matches!(
                     gap.as_str(),
                     "" | "'s" | "\u{2019}s" | "of" | "of the" | "-"
-                ) || (agent_only && matches!(r.kind, Kind::State(_)) && gap == "in")
+                ) || (agent_only && matches!(r.kind, Kind::State(..)) && gap == "in")
             });
             if joined {
                 groups.last_mut().expect("checked").push(r);
@@ -154,14 +188,40 @@ impl Names {
                 groups.push(vec![r]);
             }
         }
-        groups
+        let mut phrases: Vec<Phrase> = groups
             .into_iter()
             .map(|g| {
                 let mut p = phrase(text, &g, bindings);
                 p.state = self.state_of(&p.code).map(str::to_string);
                 p
             })
-            .collect()
+            .collect();
+        ethnic_home(text, &mut phrases);
+        phrases
+    }
+}
+
+/// An ethnic group named by a state's demonym lives in the state the sentence places it
+/// in, and is coded with that state ("ethnic Albanians in south Serbia" → `SRB`, "ethnic
+/// Albanian guerrillas operating in Macedonia" → `MKDREB`): "ethnic" right before the
+/// demonym, and a later place of another state.
+fn ethnic_home(text: &str, phrases: &mut [Phrase]) {
+    for i in 0..phrases.len() {
+        let p = &phrases[i];
+        let Some(own) = p.state.clone() else { continue };
+        if p.person.is_some() || word_before(text, p.start) != "ethnic" {
+            continue;
+        }
+        let home = phrases[i + 1..]
+            .iter()
+            .find(|q| q.place && q.state.as_deref().is_some_and(|s| s != own && q.code == s))
+            .and_then(|q| q.state.clone());
+        if let Some(home) = home {
+            let p = &mut phrases[i];
+            p.code = format!("{home}{}", &p.code[own.len()..]);
+            p.states = vec![home.clone()];
+            p.state = Some(home);
+        }
     }
 }
 
@@ -183,7 +243,7 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
             }
             Kind::Surname(code) => own = own.or(Some(code.clone())),
             Kind::Organisation(code) => own = own.or(Some(code.clone())),
-            Kind::State(codes) => {
+            Kind::State(codes, _) => {
                 state = state.or(codes.first().cloned());
                 states.extend(codes.iter().cloned());
             }
@@ -195,10 +255,11 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
     }
     let only_place = own.is_none() && sector.is_none()
         || own.is_some() && g.len() == 1 && matches!(g[0].kind, Kind::Organisation(_));
-    let before = word_before(text, start);
+    let before = place_word_before(text, start);
     let organisation = own.is_some();
-    let place =
-        only_place && (PLACE_WORDS.contains(&before.as_str()) || organisation && before == "at");
+    let inside = g.iter().all(|m| matches!(m.kind, Kind::State(_, true)));
+    let place = only_place
+        && (PLACE_WORDS.contains(&before.as_str()) || organisation && before == "at" || inside);
     let code = match (own, state, &sector) {
         (Some(code), _, _) => code,
         (None, Some(state), Some(sector)) => format!("{state}{sector}"),

@@ -47,16 +47,19 @@ pub use roles::roles;
 pub use scorer::{build, columns, dyad, files, ActorsScorer, COLUMNS};
 pub use tables::{
     parse_aliases, read_aliases, Alias, Tables, AGENTS, ALIASES, GDELT, ISO, ORGANISATIONS,
-    ORGANISATIONS_CURRENT, PEOPLE, PEOPLE_CURRENT, SURNAMES,
+    ORGANISATIONS_CURRENT, PEOPLE, PEOPLE_CURRENT, PLACES, SURNAMES,
 };
 
 /// Every file the actors coder reads, relative to the models folder.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 10] = [
     ALIASES,
     ISO,
     GDELT,
+    PLACES,
     PEOPLE,
     PEOPLE_CURRENT,
     ORGANISATIONS,
+    ORGANISATIONS_CURRENT,
     AGENTS,
+    SURNAMES,
 ];

@@ -14,7 +14,8 @@ pub struct Phrase {
     pub states: Vec<String>,
     /// The agent's sector, for a phrase that is only an agent.
     pub sector: String,
-    /// Only a place: a state or organisation after "in", "at", "near", ….
+    /// Only a place: a state or organisation after "in", "at", "near", …, or a region or
+    /// city of a state ("Darfur", "Hebron").
     pub place: bool,
     /// The phrase names a person in full (binds the surname for later sentences).
     pub person: Option<String>,

@@ -35,8 +35,9 @@ const PEOPLE_SECTORS: &[&str] = &[
     "CVL", "REF", "OPP", "REB", "COP", "JUD", "LEG", "BUS", "EDU", "LAB", "HLH", "REL",
 ];
 
-/// Words before a place's preposition that make the place the host of an event or of
-/// words, not what is acted on ("the conference in Cairo", "said in Geneva").
+/// Words before a place's preposition that make the place the host of an event, of words
+/// or of someone, not what is acted on ("the conference in Cairo", "said in Geneva", "born
+/// in Tokyo").
 const HOSTED: &[&str] = &[
     "conference",
     "talks",
@@ -59,6 +60,20 @@ const HOSTED: &[&str] = &[
     "added",
     "spoke",
     "reported",
+    "born",
+    "lived",
+    "lives",
+    "died",
+    "based",
+    "stationed",
+    "located",
+    "headquartered",
+];
+
+/// The words that put a phrase where its source is ("officials in Seoul", "the embassy
+/// at Kabul", "a man from Calgary").
+const LOCATING: &[&str] = &[
+    "in", "at", "near", "inside", "outside", "from", "based", "of",
 ];
 
 /// Words between the source and a place that put the place in another clause (reported
@@ -187,9 +202,16 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
     let target = match target {
         Some(t) if phrases[t].code.is_empty() => vec![t],
         Some(t) => group(text, phrases, &known, t),
+        // A joint act of several states ("Peru and Ecuador signed a treaty in Brasilia"):
+        // the place is its venue, and the partners are each other's counterpart.
+        None if joint(phrases, &source) => Vec::new(),
         None => {
+            // A state's own part acting in it ("Iraq's government imposed martial law in
+            // Baghdad", "the president lifted a curfew in Algiers") acts on the state: only
+            // a source that is the state itself rules its own places out.
             let states: Vec<&str> = source
                 .iter()
+                .filter(|&&i| phrases[i].code.len() <= 3 || phrases[i].code.is_empty())
                 .filter_map(|&i| phrases[i].state.as_deref())
                 .collect();
             place_as_target(text, phrases, last, &states)
@@ -200,9 +222,18 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
     (source, target)
 }
 
+/// Whether the source names several states (a joint act when no one else is named).
+fn joint(phrases: &[Phrase], source: &[usize]) -> bool {
+    let first = phrases[source[0]].state.as_deref();
+    source
+        .iter()
+        .any(|&i| phrases[i].state.is_some() && phrases[i].state.as_deref() != first)
+}
+
 /// With no recipient named, the place the act happens in or to is the target ("the
 /// president arrived in Kabul" → AFG): the first state named as a place after the source,
-/// of another state than the source's (any of a compound source), in the source's clause,
+/// of another state than `source_states` (the states of a compound source that are
+/// named as states, not through a part of them), in the source's clause,
 /// not the host of an event or of words, and not the source's own location ("officials in
 /// Seoul", "the embassy in London": the place right after the source, one word and maybe
 /// "the" between).
@@ -223,7 +254,12 @@ fn place_as_target(
     if gap.contains([',', ';', ':']) || words.iter().any(|w| CLAUSE_WORDS.contains(w)) {
         return None;
     }
-    let located = j == last + 1 && words.iter().filter(|w| **w != "the").count() <= 1;
+    // Located: only a place word between ("officials in Seoul"); "captured Goma" acts on it.
+    let located = j == last + 1
+        && words
+            .iter()
+            .filter(|w| **w != "the")
+            .all(|w| LOCATING.contains(w));
     let mut before = words_back(text, p.start).skip(1);
     let hosted = before
         .next()
@@ -380,7 +416,7 @@ mod tests {
             phrase(t, "Tokyo", "JPN", true),
         ];
         assert_eq!(codes(t, &p), "KOR;JPN > ");
-        // The source's own state is not a target.
+        // Where someone was born or is based is not acted on, even in the source's state.
         let t = "The former prime minister of Japan was born in Tokyo.";
         let p = [
             phrase(t, "prime minister of Japan", "JPNGOV", false),

@@ -217,6 +217,7 @@ mod tests {
                     ("Korea".into(), "KOR".into()),
                 ],
                 Vec::new(),
+                Vec::new(),
             )
             .unwrap(),
             names: Names::build(&Tables::default(), Default::default()).unwrap(),

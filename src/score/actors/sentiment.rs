@@ -16,19 +16,16 @@ pub const COLUMN: Column = Column::text("actor_sentiment");
 
 /// The files it reads: the tuned encoder's heads (its LoRA delta), its own head, and the
 /// actors coder's tables.
-pub const FILES: [&str; 11] = [
-    crate::model::heads::CONFIG,
-    crate::model::heads::WEIGHTS,
-    crate::model::heads::ACTOR_CONFIG,
-    crate::model::heads::ACTOR_WEIGHTS,
-    super::FILES[0],
-    super::FILES[1],
-    super::FILES[2],
-    super::FILES[3],
-    super::FILES[4],
-    super::FILES[5],
-    super::FILES[6],
-];
+pub fn files(_opts: &ScorerOptions) -> Vec<&'static str> {
+    let mut f = vec![
+        crate::model::heads::CONFIG,
+        crate::model::heads::WEIGHTS,
+        crate::model::heads::ACTOR_CONFIG,
+        crate::model::heads::ACTOR_WEIGHTS,
+    ];
+    f.extend(super::FILES);
+    f
+}
 
 pub fn columns(_opts: &ScorerOptions) -> Vec<Column> {
     vec![COLUMN]

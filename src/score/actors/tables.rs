@@ -1,6 +1,6 @@
 //! Every file under `models/actors/` and its reader, one place for every format: the
 //! registry tables (pycountry's ISO 3166-1 JSON, gdelt-py's countries JSON), the alias
-//! table, and the people, organisation, agent and surname tables (TSV).
+//! table, and the people, organisation, agent, surname and place tables (TSV).
 use std::path::Path;
 
 use crate::error::Error;
@@ -15,6 +15,7 @@ pub const ORGANISATIONS: &str = "actors/organisations.tsv";
 pub const ORGANISATIONS_CURRENT: &str = "actors/organisations_current.tsv";
 pub const AGENTS: &str = "actors/agents.tsv";
 pub const SURNAMES: &str = "actors/surnames.tsv";
+pub const PLACES: &str = "actors/places.tsv";
 
 /// One row of the alias table.
 #[derive(Debug, Clone)]
@@ -231,6 +232,27 @@ pub(super) fn read_names(models: &Path) -> Result<Tables, Error> {
     }
     tables.surnames = surnames;
     Ok(tables)
+}
+
+/// The place table (name as news writes it, state code, kind): regions, provinces, cities
+/// (`place`) and forms of the state's own name (`variant`: misspellings, older spellings)
+/// from the PETRARCH2 country dictionary; `true` for a place.
+pub(super) fn read_places(models: &Path) -> Result<Vec<(String, String, bool)>, Error> {
+    read_tsv(models, PLACES, 3)?
+        .into_iter()
+        .map(|(line, f)| {
+            let [name, code, kind] = <[String; 3]>::try_from(f).expect("three fields");
+            let fail = |m: String| Err(table_error(models, PLACES, line, &m));
+            if !is_code(&code) {
+                return fail(format!("{code:?} is not a state code"));
+            }
+            match kind.as_str() {
+                "place" => Ok((name, code, true)),
+                "variant" => Ok((name, code, false)),
+                other => fail(format!("kind {other:?} is not 'place' or 'variant'")),
+            }
+        })
+        .collect()
 }
 
 /// Whether `code` is an actor code: three capital letters, then capitals and digits

@@ -325,7 +325,7 @@ pub fn run(job: &RoleJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
 
 /// Grouped k-fold CV over the trained-on sentences: phrase accuracy on held-out silver,
 /// and sentence figures on held-out gold dev rows, learned against rules; the decoding
-/// thresholds are chosen on those held-out gold rows (best "both", then source + target).
+/// thresholds are chosen on those held-out gold rows ([`choose_decoding`]).
 fn cross_validate(
     job: &RoleJob,
     coder: &(Gazetteer, Names),
@@ -393,12 +393,7 @@ fn cross_validate(
             }
         }
     }
-    let key = |f: &[f64; 3]| (f[2], f[0] + f[1]);
-    let (chosen, best) = grid
-        .iter()
-        .max_by(|a, b| key(&a.1).partial_cmp(&key(&b.1)).expect("finite"))
-        .copied()
-        .expect("a grid");
+    let (chosen, best) = choose_decoding(&grid);
     let r = |v: usize, n: usize| (v as f64 / n.max(1) as f64 * 1000.0).round() / 1000.0;
     let cv = json!({
         "silver_phrases": total,
@@ -412,6 +407,30 @@ fn cross_validate(
         "grid": grid.iter().map(|(d, f)| json!({"decoding": d, "both": f[2], "source": f[0], "target": f[1]})).collect::<Vec<_>>(),
     });
     (cv, chosen)
+}
+
+/// The decoding with the best held-out "both", then source + target. A small dev set ties
+/// often over a run of target thresholds: of the ties, the first one's flags and source
+/// threshold are kept and the median of its tied target thresholds is taken, so that the
+/// choice does not sit on the plateau's edge.
+fn choose_decoding(grid: &[(Decoding, [f64; 3])]) -> (Decoding, [f64; 3]) {
+    let key = |f: &[f64; 3]| (f[2], f[0] + f[1]);
+    let best = grid
+        .iter()
+        .map(|(_, f)| key(f))
+        .max_by(|a, b| a.partial_cmp(b).expect("finite"))
+        .expect("a grid");
+    let ties: Vec<&(Decoding, [f64; 3])> = grid.iter().filter(|(_, f)| key(f) == best).collect();
+    let first = ties[0].0;
+    let same: Vec<&&(Decoding, [f64; 3])> = ties
+        .iter()
+        .filter(|(d, _)| {
+            d.source_from_rules == first.source_from_rules
+                && d.target_from_rules == first.target_from_rules
+                && d.thresholds[0] == first.thresholds[0]
+        })
+        .collect();
+    **same[(same.len() - 1) / 2]
 }
 
 /// Writes each measured sentence (gold test rows, yardstick) with its gold, the rules' and
@@ -479,6 +498,26 @@ mod tests {
         assert!(!codes_match(&v(&["KORGOV", "JPN"]), &v(&["KOR"])));
         assert!(codes_match(&v(&[]), &v(&[])));
         assert!(!codes_match(&v(&[]), &v(&["USA"])));
+    }
+
+    #[test]
+    fn a_tied_decoding_is_the_median_of_its_plateau() {
+        let d = |t: f32, fallback: bool| Decoding {
+            thresholds: [0.5, t],
+            source_from_rules: true,
+            target_from_rules: fallback,
+        };
+        let grid = vec![
+            (d(0.1, false), [0.9, 0.80, 0.78]),
+            (d(0.1, true), [0.9, 0.85, 0.83]),
+            (d(0.2, true), [0.9, 0.85, 0.83]),
+            (d(0.3, true), [0.9, 0.85, 0.83]),
+            (d(0.4, true), [0.9, 0.85, 0.83]),
+            (d(0.5, true), [0.9, 0.84, 0.82]),
+        ];
+        assert_eq!(choose_decoding(&grid).0, d(0.2, true));
+        // A single best is taken as it is.
+        assert_eq!(choose_decoding(&grid[..2]).0, d(0.1, true));
     }
 
     #[test]

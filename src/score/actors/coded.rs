@@ -296,6 +296,42 @@ mod tests {
     }
 
     #[test]
+    fn groups_without_a_state_and_clauses_that_are_not_the_event() {
+        // A group with no state opening a sentence of one state is that state's.
+        assert_eq!(
+            roles_of(
+                "Demonstrators demanded the resignation of the Kenyan president.",
+                ""
+            ),
+            "KENOPP > KENGOV"
+        );
+        // "Rebels in the …": the group takes the state after "in the".
+        assert_eq!(
+            roles_of(
+                "Rebels in the Central African Republic seized a mining town.",
+                ""
+            ),
+            "CAFREB > "
+        );
+        // A passive in a relative clause after the subject is not the sentence's event.
+        assert_eq!(
+            roles_of(
+                "Japan said China must return a boat that was seized by Chinese police.",
+                ""
+            ),
+            "JPN > CHN"
+        );
+        // A trailing attribution after a comma is not a conjunct of the target.
+        assert_eq!(
+            roles_of(
+                "Kenyan police detained Ugandan traders, the Ugandan government said.",
+                ""
+            ),
+            "KENCOP > UGABUS"
+        );
+    }
+
+    #[test]
     fn the_states_and_bindings_do_not_depend_on_who_picks_the_roles() {
         let (g, n) = coder();
         let text = "Protesters were dispersed by Korean police, and Japan's foreign minister \

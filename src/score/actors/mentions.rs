@@ -180,7 +180,9 @@ impl Names {
                 matches!(
                     gap.as_str(),
                     "" | "'s" | "\u{2019}s" | "of" | "of the" | "-"
-                ) || (agent_only && matches!(r.kind, Kind::State(..)) && gap == "in")
+                ) || (agent_only
+                    && matches!(r.kind, Kind::State(..))
+                    && (gap == "in" || gap == "in the"))
             });
             if joined {
                 groups.last_mut().expect("checked").push(r);
@@ -197,7 +199,35 @@ impl Names {
             })
             .collect();
         ethnic_home(text, &mut phrases);
+        stateless_subject(&mut phrases);
         phrases
+    }
+}
+
+/// Sectors of a group with no state that opens a sentence naming one state only: the
+/// group is that state's ("Demonstrators demanded the resignation of the Kenyan
+/// president" → `KENOPP`, "Rebels attacked a Congolese army base" → `CODREB`).
+const DOMESTIC_SECTORS: &[&str] = &[
+    "OPP", "REB", "RAD", "CVL", "LAB", "EDU", "REF", "AGR", "REL",
+];
+
+/// A group with no state of its own ("protesters", "rebels") as the first phrase of a
+/// sentence whose other phrases all name one state takes that state.
+fn stateless_subject(phrases: &mut [Phrase]) {
+    let Some((first, rest)) = phrases.split_first_mut() else {
+        return;
+    };
+    if !first.code.is_empty() || !DOMESTIC_SECTORS.contains(&first.sector.as_str()) {
+        return;
+    }
+    let mut states = rest.iter().filter_map(|p| p.state.as_deref());
+    let Some(state) = states.next().map(str::to_string) else {
+        return;
+    };
+    if states.all(|s| s == state) {
+        first.code = format!("{state}{}", first.sector);
+        first.states = vec![state.clone()];
+        first.state = Some(state);
     }
 }
 

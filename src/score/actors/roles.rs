@@ -133,8 +133,23 @@ pub(super) fn after_passive_by(text: &str, p: &Phrase) -> Option<usize> {
 pub(super) fn compound(text: &str, a: &Phrase, b: &Phrase) -> bool {
     let gap = text[a.end..b.start].trim().to_lowercase();
     let gap = gap.trim_start_matches("the ").trim_end_matches(" the");
+    // "…, the Israeli army said": a trailing attribution, not a conjunct.
+    let attribution = super::words::first_word(text[b.end..].trim_start()).to_lowercase();
     matches!(gap, "and" | "," | ", and" | "&" | "and the")
+        && !(gap.starts_with(',') && ATTRIBUTION.contains(&attribution.as_str()))
 }
+
+/// Verbs that make a phrase after a comma the source of the information, not an actor of
+/// the event ("…, Palestinian officials said").
+const ATTRIBUTION: &[&str] = &[
+    "said",
+    "says",
+    "reported",
+    "reports",
+    "told",
+    "added",
+    "announced",
+];
 
 /// Source and target from the phrases (indices into `phrases`). An agent phrase with no
 /// state may be returned as the target: the caller gives it the source's state.
@@ -145,6 +160,18 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
     // A passive clause: "X was attacked by Y" → Y, X.
     for &i in &known {
         if let Some(by) = after_passive_by(text, &phrases[i]) {
+            // A passive inside a reported or relative clause after the subject ("Russia
+            // said Sudan must return a helicopter that was captured by …") is not the
+            // sentence's event.
+            let subordinate = known.first().is_some_and(|&f| {
+                phrases[f].end < by
+                    && text[phrases[f].end..by]
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|w| CLAUSE_WORDS.contains(&w.to_lowercase().as_str()))
+            });
+            if subordinate {
+                continue;
+            }
             let target = known
                 .iter()
                 .copied()

@@ -186,7 +186,16 @@ impl Names {
                 .map(|&i| text[phrases[i].start..phrases[i].end].to_string())
                 .collect()
         };
-        let codes = |ids: &[usize]| ids.iter().map(|&i| phrases[i].code.clone()).collect();
+        // Each code once ("women and girls in Afghanistan": one `AFGCVL`).
+        let codes = |ids: &[usize]| {
+            let mut out: Vec<String> = Vec::new();
+            for &i in ids {
+                if !out.contains(&phrases[i].code) {
+                    out.push(phrases[i].code.clone());
+                }
+            }
+            out
+        };
         Coded {
             phrases: phrases.iter().map(|p| p.start..p.end).collect(),
             states,
@@ -258,6 +267,16 @@ mod tests {
                 ""
             ),
             "AFG > PAK"
+        );
+        // A leader's name misspelled in one long word.
+        assert_eq!(
+            roles_of("Hosni Mubarek arrived in Amman on Sunday.", ""),
+            "EGYGOV > JOR"
+        );
+        // Each code once in a role.
+        assert_eq!(
+            roles_of("Washington and the United States warned Iran.", ""),
+            "USA > IRN"
         );
         // A place next to a capitalised word is another name ("Victoria Falls").
         let (g, n) = coder();

@@ -1,7 +1,10 @@
-//! The guarded fuzzy match of misspelled state names: a capitalised word that no name
-//! matches exactly ("Afganistan", "Phillipines") names the state of the one long name (eight
-//! letters or more) it is one edit away from. Short names are never matched this way.
-use std::collections::HashSet;
+//! The guarded fuzzy match of misspelled names: a capitalised word that no name matches
+//! exactly ("Afganistan", "Phillipines") names the state of the one long name (eight
+//! letters or more) it is one edit away from; a capitalised pair of words ("Abdelaziz
+//! Bouteflicka") names the one person of two words whose first name or surname, of six
+//! letters or more, it misspells by one edit while the other word is exact. Short names are
+//! never matched this way.
+use std::collections::{HashMap, HashSet};
 
 /// Names shorter than this (in letters) are matched exactly only.
 pub(super) const MIN_LETTERS: usize = 8;
@@ -53,6 +56,69 @@ impl Fuzzy {
             }
         }
         found
+    }
+}
+
+/// Words of a person's name shorter than this (in letters) are matched exactly only.
+pub(super) const MIN_NAME_LETTERS: usize = 6;
+
+/// Two-word names of people, by each word, for misspellings of the other.
+#[derive(Default)]
+pub(super) struct People {
+    /// Exact first name → (surname, person id); exact surname → (first name, person id).
+    by_first: HashMap<String, Vec<(Vec<char>, usize)>>,
+    by_last: HashMap<String, Vec<(Vec<char>, usize)>>,
+}
+
+impl People {
+    /// From (lowercase two-word name, person id) pairs; other names are left out.
+    pub(super) fn new<'a>(names: impl Iterator<Item = (&'a str, usize)>) -> People {
+        let mut p = People::default();
+        for (name, id) in names {
+            let words: Vec<&str> = name.split(' ').collect();
+            let [first, last] = words[..] else { continue };
+            let plain = |w: &str| w.chars().all(|c| c.is_alphabetic() || c == '-');
+            if !plain(first) || !plain(last) {
+                continue;
+            }
+            if last.chars().count() >= MIN_NAME_LETTERS {
+                p.by_first
+                    .entry(first.to_string())
+                    .or_default()
+                    .push((last.chars().collect(), id));
+            }
+            if first.chars().count() >= MIN_NAME_LETTERS {
+                p.by_last
+                    .entry(last.to_string())
+                    .or_default()
+                    .push((first.chars().collect(), id));
+            }
+        }
+        p
+    }
+
+    /// The one person whose two-word name `first last` misspells by one edit in one of its
+    /// long words (the other exact, the first letter kept); `None` when none or several.
+    pub(super) fn person(&self, first: &str, last: &str) -> Option<usize> {
+        let (first, last) = (first.to_lowercase(), last.to_lowercase());
+        let mut ids: Vec<usize> = Vec::new();
+        for (exact, other, index) in [
+            (&first, &last, &self.by_first),
+            (&last, &first, &self.by_last),
+        ] {
+            let w: Vec<char> = other.chars().collect();
+            for (name, id) in index.get(exact.as_str()).into_iter().flatten() {
+                if name.len().abs_diff(w.len()) <= 1 && name[0] == w[0] && one_edit(name, &w) {
+                    ids.push(*id);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        match ids[..] {
+            [id] => Some(id),
+            _ => None,
+        }
     }
 }
 
@@ -113,6 +179,49 @@ mod tests {
             f.codes("Afghanistan"),
             None,
             "exact names are not fuzzy matches"
+        );
+    }
+
+    #[test]
+    fn a_person_misspelled_in_one_long_word() {
+        let names = [
+            "abdelaziz bouteflika",
+            "boris yeltsin",
+            "ali bongo",
+            "omar hassan al-bashir",
+        ];
+        let p = People::new(names.iter().enumerate().map(|(i, n)| (*n, i)));
+        assert_eq!(p.person("Abdelaziz", "Bouteflicka"), Some(0));
+        assert_eq!(p.person("Boris", "Yelstin"), Some(1), "a swap");
+        assert_eq!(
+            p.person("Abdelazis", "Bouteflika"),
+            Some(0),
+            "the first name"
+        );
+        assert_eq!(
+            p.person("Boris", "Yeltsin"),
+            None,
+            "exact names are not fuzzy matches"
+        );
+        assert_eq!(
+            p.person("Ali", "Bango"),
+            None,
+            "a surname of fewer than six letters"
+        );
+        assert_eq!(
+            p.person("Boris", "Jeltsin"),
+            None,
+            "the first letter must agree"
+        );
+        assert_eq!(
+            p.person("Doris", "Yeltsin"),
+            None,
+            "a first name of fewer than six letters"
+        );
+        assert_eq!(
+            p.person("Omar", "Al-Bashir"),
+            None,
+            "three-word names are left out"
         );
     }
 

@@ -126,6 +126,7 @@ impl Names {
             };
             raw.push(Raw { start, end, kind });
         }
+        self.misspelled_people(text, date, &mut raw);
         if let Some(b) = bindings {
             for (surname, code) in &b.surnames {
                 for (start, _) in text.match_indices(surname.as_str()) {
@@ -160,6 +161,36 @@ impl Names {
             kept.push(r);
         }
         kept
+    }
+
+    /// People named with one word misspelled ("Abdelaziz Bouteflicka"): two capitalised
+    /// words that no mention covers.
+    fn misspelled_people(&self, text: &str, date: &str, raw: &mut Vec<Raw>) {
+        let words: Vec<(usize, &str)> = words_back(text, text.len()).collect();
+        // words_back reads right to left: a pair is (first, last) = (words[k + 1], words[k]).
+        for k in 0..words.len().saturating_sub(1) {
+            let ((s, first), (l, last)) = (words[k + 1], words[k]);
+            let end = l + last.len();
+            if !capitalised(first)
+                || !capitalised(last)
+                || text[s + first.len()..l] != *" "
+                || raw.iter().any(|r| r.start < end && s < r.end)
+            {
+                continue;
+            }
+            let Some(id) = self.misspelled.person(first, last) else {
+                continue;
+            };
+            if let Named::Person(roles) = &self.named[id] {
+                if let Some(role) = role_on(roles, date) {
+                    raw.push(Raw {
+                        start: s,
+                        end,
+                        kind: Kind::Person(role.code.clone()),
+                    });
+                }
+            }
+        }
     }
 
     /// The actor phrases of a sentence, left to right.
@@ -207,9 +238,10 @@ impl Names {
 /// Sectors of a group with no state that opens a sentence naming one state only: the
 /// group is that state's ("Demonstrators demanded the resignation of the Kenyan
 /// president" → `KENOPP`, "Rebels attacked a Congolese army base" → `CODREB`).
-const DOMESTIC_SECTORS: &[&str] = &[
-    "OPP", "REB", "RAD", "CVL", "LAB", "EDU", "REF", "AGR", "REL",
-];
+/// Only groups that act against a state (protesters, rebels, radicals, militias): a
+/// population ("women", "the international community") opening a sentence is more often
+/// spoken of or acted on.
+const DOMESTIC_SECTORS: &[&str] = &["OPP", "REB", "RAD", "UAF"];
 
 /// A group with no state of its own ("protesters", "rebels") as the first phrase of a
 /// sentence whose other phrases all name one state takes that state.

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::fuzzy::People;
 use super::tables::{read_names, table_error, Tables, AGENTS};
 use crate::error::Error;
 
@@ -37,6 +38,8 @@ pub struct Names {
     pub(super) texts: Vec<String>,
     /// The state codes (ISO 3166-1 alpha-3) that an actor code may start with.
     pub(super) states: HashSet<String>,
+    /// Two-word names of people for misspellings, pointing into `named`.
+    pub(super) misspelled: People,
 }
 
 impl Names {
@@ -96,6 +99,14 @@ impl Names {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|a, b| a.0 == b.0);
         let (texts, named): (Vec<String>, Vec<Named>) = entries.into_iter().unzip();
+        let misspelled = People::new(
+            texts
+                .iter()
+                .zip(&named)
+                .enumerate()
+                .filter(|(_, (_, n))| matches!(n, Named::Person(_)))
+                .map(|(i, (t, _))| (t.as_str(), i)),
+        );
         let automaton = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -106,6 +117,7 @@ impl Names {
             named,
             texts,
             states,
+            misspelled,
         })
     }
 

@@ -17,7 +17,8 @@ Writes (tab-separated, UTF-8, one header line, no comments):
                      groups, one code per name (the most recent when the entry is dated)
   agents.tsv         name, code             generic agents ("police", "rebels"), with the
                      marker as written: "~COP" (agent code appended after the actor's code)
-                     or "IGO~" (prepended before it)
+                     or "IGO~" (prepended before it); plus AGENT_SUPPLEMENTS, which the
+                     dictionary lacks ("forces", "the opposition", "fundamentalists")
   places.tsv         name, code, kind       the names of each state's record: regions,
                      provinces, cities and the misspellings the dictionary lists ("Darfur",
                      "Chechnya", "Gaza Strip", "Afgahanistan") -> the state's three letters,
@@ -95,6 +96,12 @@ NULL_CODE = "---"
 PREPOSITIONS = {"AT", "BY", "FOR", "FROM", "IN", "OF", "ON", "TO", "WITH"}
 MIN_NAME = 3
 MIN_PLACE = 4
+# Generic agents the agent dictionary lacks, as the CAMEO codebook's conventions code them
+# (each form written out): "Serb forces" MIL, "the opposition" OPP, "Islamic fundamentalists"
+# RAD. A name the dictionary has is never overridden.
+AGENT_SUPPLEMENTS = (("forces", "~MIL"), ("opposition", "~OPP"), ("opposition group", "~OPP"),
+                     ("opposition groups", "~OPP"), ("fundamentalist", "~RAD"),
+                     ("fundamentalists", "~RAD"))
 # Rivers, lakes, seas, deserts and ranges shared by several states, which the dictionary lists
 # under one of them: never a place of that state.
 SHARED_FEATURES = {
@@ -422,6 +429,8 @@ def read_agents(path):
         rows.append((root, code))
         if plural:
             rows.append((plural, code))
+    known = {norm_name(p) for p, _ in rows}
+    rows.extend((p, code) for p, code in AGENT_SUPPLEMENTS if norm_name(p) not in known)
     out = []
     for phrase, code in rows:
         name = norm_name(phrase)

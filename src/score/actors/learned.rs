@@ -163,12 +163,12 @@ pub fn pick(
         .into_iter()
         .filter(|t| !source.contains(t))
         .collect();
-    let target = if target.is_empty() && d.target_from_rules && source == rules.0 {
-        rules.1.clone()
-    } else {
-        target
-    };
-    keep_codable(phrases, source, target)
+    let (source, target) = keep_codable(phrases, source, target);
+    // The rules' target when the head's is none, also when it was dropped as uncodable.
+    if target.is_empty() && d.target_from_rules && source == rules.0 {
+        return keep_codable(phrases, source, rules.1.clone());
+    }
+    (source, target)
 }
 
 /// The phrases of a compound role: `chosen` and the phrases joined to them by "and" or

@@ -16,7 +16,7 @@ use super::bindings::Bindings;
 use super::gazetteer::{Gazetteer, FREE_BEFORE};
 use super::names::{role_on, Named, Names};
 use super::phrase::Phrase;
-use super::words::{at_word_boundaries, capitalised, last_word, word_before, words_back};
+use super::words::{at_word_boundaries, capitalised, last_word, proper, word_before, words_back};
 
 /// Words before a state that make it the place of the event ("talks in Geneva"); "at"
 /// makes an organisation one ("at the UN"), but before a state it marks the target
@@ -101,7 +101,7 @@ impl Names {
             let found = &text[start..end];
             let id = m.pattern().as_usize();
             let kind = match &self.named[id] {
-                Named::Person(roles) if capitalised(found) => {
+                Named::Person(roles) if proper(found) => {
                     let Some(role) = role_on(roles, date) else {
                         continue;
                     };
@@ -113,7 +113,7 @@ impl Names {
                     };
                     Kind::Surname(role.code.clone())
                 }
-                Named::Organisation(code) if capitalised(found) => {
+                Named::Organisation(code) if proper(found) => {
                     // Short names ("UN", "WHO", "NATO") only in capitals: "who" is not the
                     // WHO.
                     if self.texts[id].len() <= 4 && found != found.to_uppercase() {

@@ -40,6 +40,21 @@ pub(super) fn capitalised(s: &str) -> bool {
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
+/// A proper name as news writes it: capitalised, or an Arabic article in lower case before
+/// a capitalised name ("al-Qaeda", "al-Shabaab", "el-Sisi").
+pub(super) fn proper(s: &str) -> bool {
+    if capitalised(s) {
+        return true;
+    }
+    let Some((article, rest)) = s.split_once('-') else {
+        return false;
+    };
+    ARTICLES.contains(&article) && capitalised(rest)
+}
+
+/// The Arabic article as news transliterates it.
+const ARTICLES: &[&str] = &["al", "el", "ad", "ar", "as", "ash", "at", "az", "an"];
+
 /// The word right before `at` (lowercase), skipping "the".
 pub(super) fn word_before(text: &str, at: usize) -> String {
     let mut words = words_back(text, at);

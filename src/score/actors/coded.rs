@@ -37,7 +37,7 @@ fn fill_target(phrases: &mut [Phrase], source: &[usize], target: &[usize]) {
     }
 }
 
-/// Verbs of acts two parties do together ("agreed", "signed", "held talks"), by stem.
+/// Verbs of acts two parties do together ("agreed", "signed", "will hold talks"), by stem.
 const RECIPROCAL: &[&str] = &[
     "agree",
     "sign",
@@ -58,9 +58,8 @@ const RECIPROCAL: &[&str] = &[
     "clash",
     "fought",
     "shook",
-    "held talks",
-    "held a summit",
-    "held their",
+    "hold",
+    "held",
 ];
 
 /// A joint act of a compound subject of several states with no other party named ("Yugoslavia
@@ -90,9 +89,9 @@ fn joint_act(
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase();
-    let reciprocal = RECIPROCAL.iter().any(|r| {
-        verb.split(' ').any(|w| w.starts_with(r)) || (r.contains(' ') && verb.contains(r))
-    });
+    let reciprocal = RECIPROCAL
+        .iter()
+        .any(|r| verb.split(' ').any(|w| w.starts_with(r)));
     if partners && reciprocal && target.iter().all(own) {
         (vec![first], rest.to_vec())
     } else {
@@ -306,6 +305,18 @@ mod tests {
         assert_eq!(
             roles_of("Peru and Ecuador signed a border treaty in Brasilia.", ""),
             "PER > ECU"
+        );
+        assert_eq!(
+            roles_of(
+                "Chile and Bolivia will next week hold their first talks in a decade.",
+                ""
+            ),
+            "CHL > BOL"
+        );
+        // A shared act that is not a joint one keeps both parties as the source.
+        assert_eq!(
+            roles_of("Chile and Bolivia reported record harvests.", ""),
+            "CHL;BOL > "
         );
         // A place after a word of direction is still a place ("in northern Iraq").
         assert_eq!(

@@ -238,7 +238,7 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
             // a source that is the state itself rules its own places out.
             let states: Vec<&str> = source
                 .iter()
-                .filter(|&&i| phrases[i].code.len() <= 3 || phrases[i].code.is_empty())
+                .filter(|&&i| phrases[i].code.len() <= 3)
                 .filter_map(|&i| phrases[i].state.as_deref())
                 .collect();
             place_as_target(text, phrases, last, &states)
@@ -262,8 +262,8 @@ fn joint(phrases: &[Phrase], source: &[usize]) -> bool {
 /// of another state than `source_states` (the states of a compound source that are
 /// named as states, not through a part of them), in the source's clause,
 /// not the host of an event or of words, and not the source's own location ("officials in
-/// Seoul", "the embassy in London": the place right after the source, one word and maybe
-/// "the" between).
+/// Seoul", "the embassy in London": the place right after the source with only a word of
+/// `LOCATING` and maybe "the" between).
 fn place_as_target(
     text: &str,
     phrases: &[Phrase],

@@ -23,10 +23,13 @@
 //!   bf16 scores moved by up to 0.1 Goldstein points between `--batch-size 1` and 64. So
 //!   every product has a shape that does not depend on the batch: a batch is packed
 //!   (sentences' tokens one after the other, no padding between them) and padded to whole
-//!   tiles of [`ROW_TILE`] rows; each linear layer runs once per tile; attention runs per
-//!   group of equal-length sentences in calls of [`sentences_per_call`]`(length)`
-//!   sentences. The rest (embeddings, layer norms, GELU, softmax) works row by row on
-//!   widths that are multiples of the vector width.
+//!   tiles of [`ROW_TILE`] rows; each linear layer runs once per tile (query, key and
+//!   value as one stacked product). Attention runs once per group of equal-length
+//!   sentences in libtorch's fused kernel ([`attend`]): it works on one sentence, one head
+//!   and one block of query rows at a time, in blocks set by the length alone, so the
+//!   number of sentences in the call changes nothing (`attention_is_the_same_alone_and_in_a_group`).
+//!   The rest (embeddings, layer norms, GELU) works row by row on widths that are
+//!   multiples of the vector width.
 //! - **Padded** (training): `[sentences, length]` with a mask, float32, with autograd, LoRA
 //!   adapters on the six linear layers of the tuned layers, and dropout when training.
 use std::collections::HashMap;
@@ -78,6 +81,9 @@ struct Norm {
 struct Layer {
     /// The linear layers in [`TARGETS`] order.
     lin: Vec<Linear>,
+    /// Query, key and value as one linear layer (their weights stacked, `[3·hidden,
+    /// hidden]`), for the packed layout: one product per tile instead of three.
+    qkv: Linear,
     attn_norm: Norm,
     out_norm: Norm,
 }
@@ -134,14 +140,27 @@ pub fn load_vars(
 /// per call costs little (`cargo run --release --example gemm_tiles` measures both).
 pub const ROW_TILE: i64 = 512;
 
-/// Attention cells (sentences × length²) per attention call, at most.
-const ATTENTION_CELLS: usize = 16 * 64 * 64;
-
-/// Sentences of `len` tokens per attention call: 16 up to 64 tokens, then fewer, down to
-/// one for 256 tokens, so one call's float32 scores stay under 3.2 MB (12 heads). A
-/// function of the length alone, so the call's shape is too.
-pub fn sentences_per_call(len: usize) -> usize {
-    (ATTENTION_CELLS / (len * len).max(1)).clamp(1, 16)
+/// Self-attention of `n` sentences of `len` tokens each: `q`, `k` and `v` are `[n·len,
+/// hidden]` (any row stride), the result `[n, heads, len, d]`. libtorch's fused kernel
+/// (`scaled_dot_product_attention`, flash attention on CPU): the scores of one block of
+/// query rows stay in float32 in cache, softmax included, and the probabilities meet the
+/// values in the matrices' kind, so no `[sentences, heads, len, len]` tensor is written,
+/// cast or copied (measured in docs/performance.md). The all-zero mask changes nothing;
+/// it is there because the binding hands an absent mask to libtorch as an undefined
+/// tensor, which the kernel refuses.
+fn attend(q: &Tensor, k: &Tensor, v: &Tensor, n: i64, len: i64, heads: i64) -> Tensor {
+    let d = q.size()[1] / heads;
+    let split = |t: &Tensor| t.view([n, len, heads, d]).transpose(1, 2);
+    let none = Tensor::zeros([1, 1, len, len], (q.kind(), q.device()));
+    Tensor::scaled_dot_product_attention(
+        &split(q),
+        &split(k),
+        &split(v),
+        Some(none),
+        0.0,
+        false,
+        None,
+    )
 }
 
 /// `sentences` sentences of `len` tokens each, stored from packed row `row` on.
@@ -224,11 +243,20 @@ impl Bert {
         let layers = (0..config.num_hidden_layers)
             .map(|i| {
                 let p = format!("encoder.layer.{i}");
+                let lin: Vec<Linear> = TARGETS
+                    .iter()
+                    .map(|t| linear(&format!("{p}.{t}")))
+                    .collect::<Result<_, Error>>()?;
+                let stack = |f: fn(&Linear) -> &Tensor| {
+                    Tensor::cat(&[f(&lin[QUERY]), f(&lin[KEY]), f(&lin[VALUE])], 0)
+                };
                 Ok(Layer {
-                    lin: TARGETS
-                        .iter()
-                        .map(|t| linear(&format!("{p}.{t}")))
-                        .collect::<Result<_, Error>>()?,
+                    qkv: Linear {
+                        w: stack(|l| &l.w),
+                        b: stack(|l| &l.b),
+                        q: None,
+                    },
+                    lin,
                     attn_norm: norm(&format!("{p}.attention.output"))?,
                     out_norm: norm(&format!("{p}.output"))?,
                 })
@@ -252,7 +280,7 @@ impl Bert {
         for l in self
             .layers
             .iter_mut()
-            .flat_map(|layer| layer.lin.iter_mut())
+            .flat_map(|layer| layer.lin.iter_mut().chain([&mut layer.qkv]))
         {
             l.q = Some(Int8Linear::new(&l.w, &l.b));
         }
@@ -335,43 +363,21 @@ impl Bert {
         out
     }
 
-    /// Self-attention of every group of equal-length sentences, in calls of exactly
-    /// [`sentences_per_call`] sentences (the last one filled with zero sentences), so the
-    /// products' shapes depend on the sentence length only. Returns `[rows, hidden]` in the
-    /// matrices' kind, zero on the padding rows.
+    /// Self-attention of every group of equal-length sentences, one [`attend`] call per
+    /// group. `q`, `k` and `v` are `[rows, hidden]` (any row stride). Returns `[rows,
+    /// hidden]` in the matrices' kind, zero on the padding rows.
     fn attention_packed(&self, q: &Tensor, k: &Tensor, v: &Tensor, groups: &[Group]) -> Tensor {
         let (rows, hidden) = (q.size()[0], q.size()[1]);
         let d = hidden / self.heads;
-        let scale = (d as f64).sqrt();
         // Padding rows stay zero.
         let out = Tensor::zeros([rows, hidden], (q.kind(), q.device()));
         for g in groups {
-            let (len, per_call) = (g.len as i64, sentences_per_call(g.len) as i64);
-            let mut done = 0i64;
-            while done < g.sentences as i64 {
-                let n = (g.sentences as i64 - done).min(per_call);
-                let first = g.row as i64 + done * len;
-                let take = |t: &Tensor| {
-                    let part = t.narrow(0, first, n * len);
-                    let part = if n < per_call {
-                        let fill =
-                            Tensor::zeros([(per_call - n) * len, hidden], (t.kind(), t.device()));
-                        Tensor::cat(&[part, fill], 0)
-                    } else {
-                        part
-                    };
-                    part.view([per_call, len, self.heads, d]).transpose(1, 2)
-                };
-                let (qc, kc, vc) = (take(q), take(k), take(v));
-                let scores = qc.matmul(&kc.transpose(-1, -2)).to_kind(Kind::Float) / scale;
-                let probs = scores.softmax(-1, Kind::Float).to_kind(self.kind);
-                // [sentences, heads, len, d] → the sentences' rows, [n, len, heads, d].
-                let ctx = probs.matmul(&vc).narrow(0, 0, n).transpose(1, 2);
-                out.narrow(0, first, n * len)
-                    .view([n, len, self.heads, d])
-                    .copy_(&ctx);
-                done += n;
-            }
+            let (n, len, first) = (g.sentences as i64, g.len as i64, g.row as i64);
+            let rows_of = |t: &Tensor| t.narrow(0, first, n * len);
+            let ctx = attend(&rows_of(q), &rows_of(k), &rows_of(v), n, len, self.heads);
+            rows_of(&out)
+                .view([n, len, self.heads, d])
+                .copy_(&ctx.transpose(1, 2));
         }
         out
     }
@@ -413,10 +419,16 @@ impl Bert {
         let lin =
             |k: usize, input: &Tensor| self.linear(&l.lin[k], input, layout, lora.map(|a| &a[k]));
         let xb = x.to_kind(self.kind);
-        let (q, k, v) = (lin(QUERY, &xb), lin(KEY, &xb), lin(VALUE, &xb));
         let ctx = match layout {
-            Layout::Packed { groups } => self.attention_packed(&q, &k, &v, groups),
-            Layout::Padded { mask } => self.attention_padded(&q, &k, &v, mask, train),
+            Layout::Packed { groups } => {
+                let qkv = self.linear(&l.qkv, &xb, layout, None);
+                let part = |i: i64| qkv.narrow(1, i * self.hidden, self.hidden);
+                self.attention_packed(&part(0), &part(1), &part(2), groups)
+            }
+            Layout::Padded { mask } => {
+                let (q, k, v) = (lin(QUERY, &xb), lin(KEY, &xb), lin(VALUE, &xb));
+                self.attention_padded(&q, &k, &v, mask, train)
+            }
         };
         let a = dropout(lin(ATTN_OUT, &ctx), train).to_kind(Kind::Float) + x;
         let x = self.norm(&a, &l.attn_norm);
@@ -612,12 +624,45 @@ mod tests {
         assert_eq!(pack(&[&long]).0.len(), 2 * ROW_TILE as usize);
     }
 
+    /// A sentence's attention is the same bytes alone as among others of its length, in
+    /// float32 and bfloat16, for lengths on both sides of the kernel's block sizes.
     #[test]
-    fn attention_calls_shrink_with_length_only() {
-        assert_eq!(sentences_per_call(3), 16);
-        assert_eq!(sentences_per_call(64), 16);
-        assert_eq!(sentences_per_call(128), 4);
-        assert_eq!(sentences_per_call(256), 1);
-        assert_eq!(sentences_per_call(4096), 1);
+    fn attention_is_the_same_alone_and_in_a_group() {
+        tch::manual_seed(7);
+        let (heads, hidden) = (12, 384);
+        for kind in [Kind::Float, Kind::BFloat16] {
+            for len in [3i64, 31, 64, 65, 130, 257] {
+                let n = 9;
+                // One stacked [rows, 3·hidden] tensor, as the packed layout's projection gives.
+                let qkv = Tensor::randn([n * len, 3 * hidden], (Kind::Float, tch::Device::Cpu))
+                    .to_kind(kind);
+                let part = |t: &Tensor, i: i64| t.narrow(1, i * hidden, hidden);
+                let group = attend(
+                    &part(&qkv, 0),
+                    &part(&qkv, 1),
+                    &part(&qkv, 2),
+                    n,
+                    len,
+                    heads,
+                );
+                for s in [0, 4, n - 1] {
+                    let one = qkv.narrow(0, s * len, len);
+                    let alone = attend(
+                        &part(&one, 0),
+                        &part(&one, 1),
+                        &part(&one, 2),
+                        1,
+                        len,
+                        heads,
+                    );
+                    let diff = (group.get(s) - alone.get(0))
+                        .abs()
+                        .max()
+                        .to_kind(Kind::Float)
+                        .double_value(&[]);
+                    assert_eq!(diff, 0.0, "{kind:?}, length {len}, sentence {s}");
+                }
+            }
+        }
     }
 }

@@ -254,20 +254,31 @@ fn every_linear_product_has_one_row_count_and_the_kernels_are_printed() {
         let stdout = String::from_utf8_lossy(&out.stdout);
         let mut kernels = BTreeSet::new();
         let mut rows = BTreeSet::new();
+        // A linear layer multiplies by a weight of the encoder's widths (hidden → 3·hidden
+        // for the stacked query, key and value; hidden → hidden; hidden ↔ 4·hidden); the
+        // fused attention kernel's own products have the head width (32) on one side.
+        let hidden = detente::model::encoder::DIM;
+        let linear = |inner: &str, out: &str| {
+            let (inner, out) = (inner.parse().unwrap_or(0), out.parse().unwrap_or(0));
+            [hidden, 4 * hidden].contains(&inner) && [hidden, 3 * hidden, 4 * hidden].contains(&out)
+        };
         for line in stdout.lines() {
             let fields: Vec<&str> = line.split(',').collect();
             if line.starts_with("onednn_verbose,primitive,exec,cpu,matmul") && fields.len() > 10 {
                 kernels.insert(format!("oneDNN matmul {}", fields[5]));
-                // "512x384:384x1536": a 2-D product (a linear layer); 3-D ones are attention.
-                let (a, _) = fields[10].split_once(':').unwrap_or((fields[10], ""));
-                let dims: Vec<&str> = a.split('x').collect();
-                if dims.len() == 2 {
+                // "512x384:384x1536": a 2-D product; 3-D ones are batched attention.
+                let (a, b) = fields[10].split_once(':').unwrap_or((fields[10], ""));
+                let dims: Vec<&str> = a.split('x').chain(b.split('x')).collect();
+                if dims.len() == 4 && linear(dims[2], dims[3]) {
                     rows.insert(dims[0].to_string());
                 }
             } else if let Some(args) = line.strip_prefix("MKL_VERBOSE SGEMM(") {
                 // SGEMM(T,N,out,rows,in,...): libtorch passes the row-major product
                 // transposed, so the sentences' rows are the fourth argument.
-                rows.insert(args.split(',').nth(3).unwrap_or("").to_string());
+                let args: Vec<&str> = args.split(',').collect();
+                if args.len() > 4 && linear(args[4], args[2]) {
+                    rows.insert(args[3].to_string());
+                }
                 kernels.insert("MKL sgemm".into());
             } else if line.starts_with("MKL_VERBOSE oneMKL")
                 || line.starts_with("MKL_VERBOSE Intel")

@@ -300,8 +300,29 @@ pub fn resolve(request: PrecisionRequest, device: Device, models: &Path) -> Resu
     Ok(Choice { precision, reason })
 }
 
-/// What the probe's timings are keyed by: the CPU's model name and every flag, the device
-/// and the libtorch version the binary was built against.
+/// Environment variables that cap the instruction sets of libtorch's kernels (oneDNN, MKL,
+/// ATen): a run under a cap is a different machine for the probe.
+const KERNEL_CAPS: [&str; 4] = [
+    "ONEDNN_MAX_CPU_ISA",
+    "DNNL_MAX_CPU_ISA",
+    "MKL_ENABLE_INSTRUCTIONS",
+    "ATEN_CPU_CAPABILITY",
+];
+
+/// The set kernel caps among [`KERNEL_CAPS`], as `NAME=value` joined by spaces, `var`
+/// reading the environment.
+fn kernel_caps(var: impl Fn(&str) -> Option<String>) -> String {
+    KERNEL_CAPS
+        .iter()
+        .filter_map(|name| var(name).map(|v| format!("{name}={v}")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What the probe's timings are keyed by: the CPU's model name and every flag, the device,
+/// the libtorch version the binary was built against, and any environment variable that
+/// caps the kernels' instruction sets (`ONEDNN_MAX_CPU_ISA=AVX512_CORE` makes an AMX
+/// machine run as one without AMX; the key has no such part when none is set).
 pub fn machine_key(device: Device) -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let field = |name: &str| {
@@ -311,13 +332,17 @@ pub fn machine_key(device: Device) -> String {
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_else(|| "unknown".into())
     };
-    format!(
+    let key = format!(
         "cpu {} | flags {} | device {} | libtorch {}",
         field("model name"),
         field("flags"),
         device.name(),
         env!("DETENTE_LIBTORCH_VERSION")
-    )
+    );
+    match kernel_caps(|name| std::env::var(name).ok()) {
+        caps if caps.is_empty() => key,
+        caps => format!("{key} | caps {caps}"),
+    }
 }
 
 /// `$DETENTE_HOME/precision/probe-HASH.json` (default `~/.cache/detente/...`), HASH from
@@ -710,5 +735,15 @@ mod tests {
     fn days_are_civil_dates() {
         assert_eq!(day(0), "1970-01-01");
         assert_eq!(day(1_796_083_200), "2026-12-01");
+    }
+
+    #[test]
+    fn kernel_caps_name_only_the_set_variables() {
+        assert_eq!(kernel_caps(|_| None), "");
+        let caps = kernel_caps(|name| {
+            (name == "ONEDNN_MAX_CPU_ISA" || name == "ATEN_CPU_CAPABILITY")
+                .then(|| "AVX2".to_string())
+        });
+        assert_eq!(caps, "ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=AVX2");
     }
 }

@@ -343,8 +343,10 @@ impl Bert {
             // whatever the call's shape; tiles keep the working set small.
             let out = Tensor::empty([rows, l.w.size()[0]], (Kind::Float, x.device()));
             for t in 0..rows / ROW_TILE {
-                out.narrow(0, t * ROW_TILE, ROW_TILE)
-                    .copy_(&q.forward(&x.narrow(0, t * ROW_TILE, ROW_TILE)));
+                q.forward_into(
+                    &x.narrow(0, t * ROW_TILE, ROW_TILE),
+                    &out.narrow(0, t * ROW_TILE, ROW_TILE),
+                );
             }
             return out;
         }

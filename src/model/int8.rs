@@ -21,21 +21,20 @@ pub struct Int8Linear {
     bias: Tensor,
 }
 
-/// Symmetric max-abs quantization along dimension `dim`: the int8 values and the scales
-/// (`max |x| / 127` per slice, kept as a dimension of size 1).
-fn quantize(x: &Tensor, dim: i64) -> (Tensor, Tensor) {
-    let amax = x.abs().amax([dim].as_slice(), true).clamp_min(1e-12);
-    let q = (x * (amax.reciprocal() * QMAX))
-        .round()
-        .clamp(-QMAX, QMAX)
-        .to_kind(Kind::Int8);
+/// Symmetric max-abs quantization of each row of float32 `x` `[rows, cols]`: the int8
+/// values and the rows' scales `[rows, 1]` (`max |x| / 127`). `|x| · 127 / max |x|` never
+/// rounds past 127, so no clamp is needed; the rounding is in place.
+fn quantize_rows(x: &Tensor) -> (Tensor, Tensor) {
+    let amax = x.abs().amax([1].as_slice(), true).clamp_min(1e-12);
+    let mut scaled = x * (amax.reciprocal() * QMAX);
+    let q = scaled.round_().to_kind(Kind::Int8);
     (q, amax / QMAX)
 }
 
 impl Int8Linear {
     /// Quantizes a float weight `[out, in]` and bias `[out]`.
     pub fn new(w: &Tensor, b: &Tensor) -> Int8Linear {
-        let (q, scale) = quantize(&w.to_kind(Kind::Float), 1);
+        let (q, scale) = quantize_rows(&w.to_kind(Kind::Float).contiguous());
         Int8Linear {
             wt: q.tr().contiguous(),
             col_scale: scale.view([1, -1]),
@@ -47,9 +46,19 @@ impl Int8Linear {
     /// wants more than 16 rows and widths that are multiples of 8; the encoder's tiles of
     /// [`crate::model::bert::ROW_TILE`] rows and widths 384 and 1536 qualify.
     pub fn forward(&self, x: &Tensor) -> Tensor {
-        let (q, row_scale) = quantize(&x.to_kind(Kind::Float), 1);
-        let acc = q.internal_int_mm(&self.wt).to_kind(Kind::Float);
-        acc * row_scale * &self.col_scale + &self.bias
+        let out = Tensor::empty([x.size()[0], self.wt.size()[1]], (Kind::Float, x.device()));
+        self.forward_into(x, &out);
+        out
+    }
+
+    /// [`Self::forward`] written into `out` `[rows, out]` (a tile of a larger result):
+    /// the int32 sums to float32, times the row scales in place, then `bias + acc · column
+    /// scales` in one pass into `out`.
+    pub fn forward_into(&self, x: &Tensor, out: &Tensor) {
+        let (q, row_scale) = quantize_rows(&x.to_kind(Kind::Float));
+        let mut acc = q.internal_int_mm(&self.wt).to_kind(Kind::Float);
+        let _ = acc.g_mul_(&row_scale);
+        let _ = self.bias.addcmul_out(out, &acc, &self.col_scale);
     }
 }
 

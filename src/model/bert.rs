@@ -1,6 +1,6 @@
 //! BERT's forward pass, the one the crate has: written out on libtorch operators, used by
 //! inference ([`crate::model::encoder`]) and by training (`train/`, with LoRA adapters and
-//! dropout). rust-bert declares the variables and loads the checkpoint ([`load_vars`]);
+//! dropout). [`load_vars`] reads the checkpoint (rust-bert's config type and names);
 //! the computation is here, for reasons measured in docs/performance.md:
 //!
 //! - bf16 runs in mixed precision as `torch.autocast` does it: the matrix products (the six
@@ -35,7 +35,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rust_bert::bert::BertConfig;
 use rust_bert::Activation;
 use tch::{nn, Kind, Tensor};
 
@@ -112,27 +112,86 @@ pub enum Layout<'a> {
     Padded { mask: &'a Tensor },
 }
 
-/// Reads `config.json` and loads `model.safetensors` of a BERT folder into the variables
-/// that rust-bert's `BertModel` declares (the checkpoint's names and shapes), on `device`,
-/// frozen.
+/// Reads `config.json` and `model.safetensors` of a BERT folder: the weights a BERT
+/// encoder of that config has (Hugging Face's names, those rust-bert's `BertModel`
+/// declares; a pooler or anything else in the file is left out), each checked against the
+/// config's shape, float32, on `device`. The tensors are read straight from the file:
+/// declaring rust-bert's variables first would fill all 22.7 M of them with random values
+/// only for the checkpoint to overwrite them.
 pub fn load_vars(
     config_path: &Path,
     weights: &Path,
     device: tch::Device,
-) -> Result<(BertConfig, nn::VarStore), Error> {
+) -> Result<(BertConfig, HashMap<String, Tensor>), Error> {
     let text = std::fs::read_to_string(config_path).map_err(Error::io(config_path))?;
     let config: BertConfig = serde_json::from_str(&text).map_err(|e| Error::Model {
         path: config_path.to_path_buf(),
         message: e.to_string(),
     })?;
-    let mut vs = nn::VarStore::new(device);
-    let _ = BertModel::<BertEmbeddings>::new_with_optional_pooler(vs.root(), &config, false);
-    vs.load(weights).map_err(|e| Error::Model {
+    let model_err = |message: String| Error::Model {
         path: weights.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    vs.freeze();
-    Ok((config, vs))
+        message,
+    };
+    let mut file: HashMap<String, Tensor> = Tensor::read_safetensors(weights)
+        .map_err(|e| model_err(e.to_string()))?
+        .into_iter()
+        .collect();
+    let mut vars = HashMap::new();
+    for (name, shape) in weight_shapes(&config) {
+        let t = file
+            .remove(&name)
+            .ok_or_else(|| model_err(format!("no weight {name}")))?;
+        if t.size() != shape {
+            return Err(model_err(format!(
+                "{name} has shape {:?}, {} says {shape:?}",
+                t.size(),
+                config_path.display()
+            )));
+        }
+        vars.insert(name, t.to_kind(Kind::Float).to_device(device));
+    }
+    Ok((config, vars))
+}
+
+/// Every weight of a BERT encoder (no pooler) and its shape under `config`.
+fn weight_shapes(config: &BertConfig) -> Vec<(String, Vec<i64>)> {
+    let (h, i) = (config.hidden_size, config.intermediate_size);
+    let mut out = vec![
+        (
+            "embeddings.word_embeddings.weight".into(),
+            vec![config.vocab_size, h],
+        ),
+        (
+            "embeddings.position_embeddings.weight".into(),
+            vec![config.max_position_embeddings, h],
+        ),
+        (
+            "embeddings.token_type_embeddings.weight".into(),
+            vec![config.type_vocab_size, h],
+        ),
+    ];
+    let norm = |p: String| {
+        [
+            (format!("{p}.LayerNorm.weight"), vec![h]),
+            (format!("{p}.LayerNorm.bias"), vec![h]),
+        ]
+    };
+    out.extend(norm("embeddings".into()));
+    for l in 0..config.num_hidden_layers {
+        let p = format!("encoder.layer.{l}");
+        for (k, t) in TARGETS.iter().enumerate() {
+            let (rows, cols) = match k {
+                FFN_IN => (i, h),
+                FFN_OUT => (h, i),
+                _ => (h, h),
+            };
+            out.push((format!("{p}.{t}.weight"), vec![rows, cols]));
+            out.push((format!("{p}.{t}.bias"), vec![rows]));
+        }
+        out.extend(norm(format!("{p}.attention.output")));
+        out.extend(norm(format!("{p}.output")));
+    }
+    out
 }
 
 /// Rows of every linear-layer call. A multiple of every kernel's row block, so no row of

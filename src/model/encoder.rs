@@ -86,8 +86,8 @@ impl EncoderSpec {
 
 pub struct Encoder {
     /// Holds the weights it uses (tensors share storage by reference count), so the
-    /// VarStore is dropped after loading: under bf16 that frees the float32 copies of the
-    /// matrices.
+    /// loaded map is dropped after loading: under bf16 that frees the float32 copies of
+    /// the matrices.
     forward: Bert,
     dim: usize,
     device: Device,
@@ -98,7 +98,7 @@ impl Encoder {
     /// converts to the spec's precision. Errors name the file.
     pub fn load(spec: &EncoderSpec) -> Result<Encoder, Error> {
         let config_path = spec.dir.join(CONFIG);
-        let (config, vs) =
+        let (config, vars) =
             bert::load_vars(&config_path, &spec.dir.join(WEIGHTS), spec.device.tch())?;
         if config.hidden_size as usize != spec.dim {
             return Err(Error::Model {
@@ -110,10 +110,9 @@ impl Encoder {
             });
         }
         if let Some(delta) = &spec.delta {
-            let vars = vs.variables();
             tch::no_grad(|| -> Result<(), Error> {
                 for (name, shape, values) in &delta.updates {
-                    // A shallow clone shares the variable's storage: the add lands in the model.
+                    // A shallow clone shares the weight's storage: the add lands in the model.
                     let mut w = vars
                         .get(name)
                         .ok_or_else(|| Error::Model {
@@ -141,7 +140,7 @@ impl Encoder {
             })?;
         }
         let kind = spec.precision.kind();
-        let mut forward = Bert::new(&vs.variables(), &config, kind)?;
+        let mut forward = Bert::new(&vars, &config, kind)?;
         if spec.precision == Precision::Int8 {
             forward.quantize();
         }

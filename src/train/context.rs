@@ -54,7 +54,7 @@ impl Context {
             &dir.join(crate::model::encoder::WEIGHTS),
             tch::Device::Cpu,
         )?;
-        let base = Bert::new(&vars.variables(), &config, Kind::Float)?;
+        let base = Bert::new(&vars, &config, Kind::Float)?;
         if r.start >= base.layers() {
             return Err(Error::Usage(format!(
                 "--start {} leaves no layer to tune (the encoder has {})",

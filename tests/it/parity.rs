@@ -299,7 +299,7 @@ fn the_training_layout_embeds_as_inference_does() {
         tch::Device::Cpu,
     )
     .unwrap();
-    let model = Bert::new(&vars.variables(), &config, tch::Kind::Float).unwrap();
+    let model = Bert::new(&vars, &config, tch::Kind::Float).unwrap();
     let (tokens, mask) = bert::pad_ids(&refs);
     let h = bert::run_layers(
         &model,

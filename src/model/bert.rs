@@ -333,15 +333,14 @@ impl Bert {
         })
     }
 
-    /// Quantizes every linear layer to int8 (`--precision int8`, [`super::int8`]); the
-    /// packed layout then runs them with int8 products, the padded one keeps float32.
+    /// Quantizes the linear layers the packed layout runs to int8 (`--precision int8`,
+    /// [`super::int8`]): the stacked query/key/value, the attention output and the two
+    /// feed-forward layers. The padded layout keeps float32.
     pub fn quantize(&mut self) {
-        for l in self
-            .layers
-            .iter_mut()
-            .flat_map(|layer| layer.lin.iter_mut().chain([&mut layer.qkv]))
-        {
-            l.q = Some(Int8Linear::new(&l.w, &l.b));
+        for layer in &mut self.layers {
+            for l in layer.lin[ATTN_OUT..].iter_mut().chain([&mut layer.qkv]) {
+                l.q = Some(Int8Linear::new(&l.w, &l.b));
+            }
         }
     }
 

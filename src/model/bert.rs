@@ -696,25 +696,14 @@ mod tests {
                 // One stacked [rows, 3·hidden] tensor, as the packed layout's projection gives.
                 let qkv = Tensor::randn([n * len, 3 * hidden], (Kind::Float, tch::Device::Cpu))
                     .to_kind(kind);
-                let part = |t: &Tensor, i: i64| t.narrow(1, i * hidden, hidden);
-                let group = attend(
-                    &part(&qkv, 0),
-                    &part(&qkv, 1),
-                    &part(&qkv, 2),
-                    n,
-                    len,
-                    heads,
-                );
+                // Attention of `sentences` stacked sentences of `len` tokens.
+                let attend_stacked = |t: &Tensor, sentences: i64| {
+                    let part = |i: i64| t.narrow(1, i * hidden, hidden);
+                    attend(&part(0), &part(1), &part(2), sentences, len, heads)
+                };
+                let group = attend_stacked(&qkv, n);
                 for s in [0, 4, n - 1] {
-                    let one = qkv.narrow(0, s * len, len);
-                    let alone = attend(
-                        &part(&one, 0),
-                        &part(&one, 1),
-                        &part(&one, 2),
-                        1,
-                        len,
-                        heads,
-                    );
+                    let alone = attend_stacked(&qkv.narrow(0, s * len, len), 1);
                     let diff = (group.get(s) - alone.get(0))
                         .abs()
                         .max()

@@ -27,7 +27,8 @@
 //!   value as one stacked product). Attention runs once per group of equal-length
 //!   sentences in libtorch's fused kernel ([`attend`]): it works on one sentence, one head
 //!   and one block of query rows at a time, in blocks set by the length alone, so the
-//!   number of sentences in the call changes nothing (`attention_is_the_same_alone_and_in_a_group`).
+//!   number of sentences in the call changes nothing (unit test
+//!   `attention_is_the_same_alone_and_in_a_group`).
 //!   The rest (embeddings, layer norms, GELU) works row by row on widths that are
 //!   multiples of the vector width.
 //! - **Padded** (training): `[sentences, length]` with a mask, float32, with autograd, LoRA

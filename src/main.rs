@@ -51,6 +51,10 @@ fn main() -> ExitCode {
         Command::Evaluate(args) => cmd::evaluate::run(args),
     };
     match result {
+        Ok(code) if code == ExitCode::SUCCESS => {
+            detente::model::exit_success_now();
+            code
+        }
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {

@@ -20,7 +20,7 @@ pub mod precision;
 pub mod span_heads;
 pub mod tokenize;
 
-pub use device::{cpu_summary, tune_allocator, Device, DeviceRequest};
+pub use device::{cpu_summary, exit_success_now, tune_allocator, Device, DeviceRequest};
 pub use precision::{Precision, PrecisionRequest};
 
 impl From<tch::TchError> for crate::error::Error {

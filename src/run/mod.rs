@@ -13,12 +13,8 @@
 //!
 //! Within a chunk each stage runs in parallel (see [`parallel`]) and rows are written in
 //! input order, so the output is identical for any thread count, batch size or chunk size.
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
 use std::path::PathBuf;
 use std::time::Instant;
-
-use rustc_hash::FxHasher;
 
 use crate::error::Error;
 use crate::input::shard::Shard;
@@ -142,8 +138,6 @@ pub struct Summary {
     pub manifest: Option<PathBuf>,
 }
 
-type IdSet = HashSet<String, BuildHasherDefault<FxHasher>>;
-
 /// Runs `score` or `segment`. Input problems go to `notify` and are counted; only
 /// problems that make the whole run impossible (a bad flag, a missing model, an
 /// unwritable output) return `Err`, and those are found before any model loads.
@@ -161,7 +155,7 @@ pub fn run(cfg: &RunConfig, notify: &mut dyn FnMut(Notice<'_>)) -> Result<Summar
     let mut units_done = cp.map_or(0, |c| c.units);
     let mut progress = Progress::new(cfg.quiet, plan.total_bytes);
     let mut reader = Reader::new(plan.files.clone(), cfg.ingest.clone());
-    let mut seen_ids = IdSet::default();
+    let mut seen_ids = admit::IdSet::default();
     admit::skip_done(
         &pool,
         cfg,

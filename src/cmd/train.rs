@@ -70,6 +70,11 @@ pub struct Args {
     /// scripts/build/silver_roots.py).
     #[arg(long, default_value = train::data::ROOTS_FILE, value_name = "FILE")]
     roots: PathBuf,
+    /// Own labelled sentences (`id kind event_class text`, e.g. datasets/events_train.tsv)
+    /// that train the event heads beside the tension sentences: in every CV fold's
+    /// training side, never measured (repeat the flag for several tables).
+    #[arg(long, value_name = "FILE")]
+    extra_tension: Vec<PathBuf>,
     /// The metrics file (JSON; default: $DETENTE_HOME/train/metrics.json).
     #[arg(long, value_name = "FILE")]
     metrics: Option<PathBuf>,
@@ -272,6 +277,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             cameo: home.join("data/cameo"),
             tension,
             roots: args.roots,
+            extra_tension: args.extra_tension,
             news,
         },
         models,

@@ -158,7 +158,10 @@ mod tests {
     fn the_id_set_reports_each_repeat_and_only_repeats() {
         let mut seen = IdSet::default();
         let ids: Vec<String> = (0..50_000).map(|i| format!("doc-{i}")).collect();
-        assert!(ids.iter().all(|id| seen.insert(id)), "a new id counted as a repeat");
+        assert!(
+            ids.iter().all(|id| seen.insert(id)),
+            "a new id counted as a repeat"
+        );
         assert!(seen.insert("") && !seen.insert(""));
         assert!(!seen.insert("doc-0") && !seen.insert("doc-49999"));
         assert!(seen.insert("doc-50000") && seen.insert("Doc-0") && seen.insert("doc-0 "));

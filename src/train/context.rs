@@ -19,7 +19,12 @@ pub struct Context {
     pub recipe: Recipe,
     pub base: Bert,
     pub sentiment: data::Sentiment,
+    /// The labelled tension sentences, then the `--extra-tension` ones (from index
+    /// `n_measured` on), which train in every fold and are never measured.
     pub tension: data::Labelled,
+    pub n_measured: usize,
+    /// Each `--extra-tension` table: its path as given, sha256 and sentence count.
+    pub extra_tension: Vec<serde_json::Value>,
     /// The silver root of each tension sentence, if any.
     pub roots: Vec<Option<usize>>,
     /// Political-news sentences with one sentiment (0 negative, 1 neutral, 2 positive).
@@ -63,8 +68,26 @@ impl Context {
             )));
         }
         let sentiment = data::load_sentiment(&job.data.hutto, r.seed)?;
-        let tension = data::load_tension(&job.data.tension)?;
-        let roots = data::load_roots(&job.data.roots, &tension)?;
+        let mut tension = data::load_tension(&job.data.tension)?;
+        let mut roots = data::load_roots(&job.data.roots, &tension)?;
+        let n_measured = tension.texts.len();
+        let mut extra_tension = Vec::new();
+        for path in &job.data.extra_tension {
+            let own = data::load_own_tension(path)?;
+            extra_tension.push(serde_json::json!({
+                "file": path.display().to_string(),
+                "sha256": crate::model::files::sha256_file(path)?,
+                "sentences": own.texts.len(),
+            }));
+            log(&format!(
+                "{}: {} own training sentences",
+                path.display(),
+                own.texts.len()
+            ));
+            roots.extend(own.texts.iter().map(|_| None));
+            tension.texts.extend(own.texts);
+            tension.labels.extend(own.labels);
+        }
         let (news, mixed) = data::load_news(&job.data.news)?;
         let cameo = data::load_cameo(&job.data.cameo_codes(), &job.data.cameo_goldstein())?;
         let vader = crate::score::lexicon::load_vader(&job.models)?;
@@ -105,6 +128,8 @@ impl Context {
             base,
             sentiment,
             tension,
+            n_measured,
+            extra_tension,
             roots,
             news,
             cameo,

@@ -138,8 +138,9 @@ fn tension_folds(
     by: FoldsBy,
     log: &mut dyn FnMut(&str),
 ) -> (Vec<usize>, Value) {
-    let labels = &ctx.tension.labels;
-    let g = groups::find(&ctx.tension.texts);
+    // Own `--extra-tension` sentences are in no fold: every fold trains on them.
+    let labels = &ctx.tension.labels[..ctx.n_measured];
+    let g = groups::find(&ctx.tension.texts[..ctx.n_measured]);
     let by_sentence = folds::stratified_folds(labels, k, ctx.recipe.seed);
     let by_group = folds::stratified_group_folds(labels, &g.of, k, ctx.recipe.seed);
     let summary = g.summary(&[("sentence", &by_sentence), ("group", &by_group)]);
@@ -160,10 +161,11 @@ fn tension_folds(
             FoldsBy::Sentence => "sentence",
         }
     ));
-    let fold = match by {
+    let mut fold = match by {
         FoldsBy::Group => by_group,
         FoldsBy::Sentence => by_sentence,
     };
+    fold.resize(ctx.tension.labels.len(), usize::MAX);
     (fold, summary)
 }
 

@@ -138,6 +138,49 @@ pub fn load_tension(path: &Path) -> Result<Labelled, Error> {
     Ok(out)
 }
 
+/// Own labelled tension sentences (`datasets/events_train.tsv`): `#` comment lines, a
+/// header naming at least `event_class` and `text`, the class by its name ([`CLASSES`]).
+/// They train; they are never measured (`--extra-tension`).
+pub fn load_own_tension(path: &Path) -> Result<Labelled, Error> {
+    let text = read(path)?;
+    let Some(header) = text
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+    else {
+        return Err(bad(path, 0, "no header line"));
+    };
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .ok_or_else(|| bad(path, 0, format!("no {name:?} column in the header")))
+    };
+    let (class_col, text_col) = (col("event_class")?, col("text")?);
+    let mut out = Labelled::default();
+    for (line, f) in crate::input::tsv::rows(&text) {
+        let (Some(class), Some(sentence)) = (f.get(class_col), f.get(text_col)) else {
+            return Err(bad(path, line, "too few columns"));
+        };
+        let label = CLASSES.iter().position(|c| c == class).ok_or_else(|| {
+            bad(
+                path,
+                line,
+                format!("class {class:?} is not one of {}", CLASSES.join(", ")),
+            )
+        })?;
+        if sentence.trim().is_empty() {
+            return Err(bad(path, line, "empty text"));
+        }
+        out.texts.push(sentence.to_string());
+        out.labels.push(label);
+    }
+    if out.texts.is_empty() {
+        return Err(bad(path, 0, "no sentences"));
+    }
+    Ok(out)
+}
+
 #[derive(Debug, Deserialize)]
 struct CameoCode {
     name: Option<String>,
@@ -351,6 +394,9 @@ pub struct Paths {
     pub tension: PathBuf,
     /// Their silver CAMEO roots (`datasets/cameo_quad_roots.tsv`).
     pub roots: PathBuf,
+    /// Own labelled sentences that train beside them and are never measured
+    /// (`--extra-tension`, e.g. `datasets/events_train.tsv`).
+    pub extra_tension: Vec<PathBuf>,
     /// The political-news sentiment sentences (`newsmtsc_train.jsonl`).
     pub news: PathBuf,
 }
@@ -433,6 +479,29 @@ mod tests {
         assert_eq!(news.texts, ["a", "b", "d"]);
         assert_eq!(news.labels, [0, 2, 1]);
         assert_eq!(mixed, 1);
+    }
+
+    #[test]
+    fn own_tension_sentences_are_read_by_class_name_and_a_bad_class_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("own.tsv");
+        std::fs::write(
+            &p,
+            "# comment\nid\tkind\tevent_class\ttext\nt1\tx\tverbal_conflict\tSeoul protested.\nt2\tx\tstatement\tTokyo said so.\n",
+        )
+        .unwrap();
+        let own = load_own_tension(&p).unwrap();
+        assert_eq!(own.texts, ["Seoul protested.", "Tokyo said so."]);
+        assert_eq!(own.labels, [3, 0]);
+        std::fs::write(&p, "id\tkind\tevent_class\ttext\nt1\tx\tconflict\tA row.\n").unwrap();
+        let e = load_own_tension(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("own.tsv") && e.contains(":2") && e.contains("\"conflict\""),
+            "{e}"
+        );
+        std::fs::write(&p, "id\tkind\tclass\ttext\n").unwrap();
+        let e = load_own_tension(&p).unwrap_err().to_string();
+        assert!(e.contains("event_class"), "{e}");
     }
 
     #[test]

@@ -179,6 +179,9 @@ pub fn export(
     };
     let mut value = serde_json::to_value(&config).expect("serialisable");
     value["training"] = serde_json::to_value(&ctx.recipe).expect("serialisable");
+    if !ctx.extra_tension.is_empty() {
+        value["training"]["extra_tension"] = serde_json::json!(ctx.extra_tension);
+    }
     let config_path = job.out.join("config.json");
     let text = serde_json::to_string_pretty(&value).expect("serialisable") + "\n";
     std::fs::write(&config_path, text).map_err(io(&config_path))?;

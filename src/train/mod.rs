@@ -92,6 +92,7 @@ pub fn run(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Outcome, Error> {
     let mut m = json!({
         "recipe": job.recipe,
         "tension_file": job.data.tension.display().to_string(),
+        "extra_tension": ctx.extra_tension,
         "vader": vader_baseline(&ctx),
     });
     if job.folds > 1 {

@@ -531,6 +531,29 @@ mod tests {
             "KORGOV"
         );
         assert_eq!(code("Protesters gathered in Central Park.", ""), "");
+        // Leaders of the 1990s by surname alone, after a title or an honorific, with the
+        // dictionary's role on the date (Mbeki and Primakov: ELI until 1999 and 1998).
+        let both = |text: &str| {
+            let c = n.code(g, text, "1997-06-01", None);
+            (c.source.join(";"), c.target.join(";"))
+        };
+        assert_eq!(
+            both("President Mugabe rejected the British plan."),
+            ("ZWEGOV".into(), "GBR".into())
+        );
+        assert_eq!(
+            both("Mr Mugabe met Mr. Mbeki in Pretoria."),
+            ("ZWEGOV".into(), "ZAFELI".into())
+        );
+        assert_eq!(
+            both("Foreign Minister Primakov criticised Washington."),
+            ("RUSELI".into(), "USA".into())
+        );
+        // A first name that is also a left-out surname stays no one.
+        assert_eq!(
+            both("Sharon Smith said the talks failed."),
+            (String::new(), String::new())
+        );
     }
 
     #[test]

@@ -153,7 +153,12 @@ impl Names {
             if matches!(r.kind, Kind::Surname(_)) {
                 let before = text[..r.start].strip_suffix(' ').map(last_word);
                 let after_mention = kept.last().is_some_and(|k| k.end + 1 == r.start);
-                let free = |w: &str| FREE_BEFORE.contains(&w.to_lowercase().as_str());
+                // An honorific is no one's name: "Mr Mugabe" is Mugabe.
+                let free = |w: &str| {
+                    let w = w.to_lowercase();
+                    FREE_BEFORE.contains(&w.as_str())
+                        || ["mr", "mrs", "ms", "dr"].contains(&w.trim_end_matches('.'))
+                };
                 if before.is_some_and(|w| capitalised(w) && !free(w)) && !after_mention {
                     continue;
                 }

@@ -549,6 +549,15 @@ mod tests {
             both("Foreign Minister Primakov criticised Washington."),
             ("RUSELI".into(), "USA".into())
         );
+        // Hyphenated given names, and Saddam by the name copy uses alone.
+        assert_eq!(
+            both("Kim Dae-jung met Jean-Bertrand Aristide."),
+            ("KORELI".into(), "HTIELI".into())
+        );
+        assert_eq!(
+            both("Saddam warned Kuwait."),
+            ("IRQGOV".into(), "KWT".into())
+        );
         // A first name that is also a left-out surname stays no one.
         assert_eq!(
             both("Sharon Smith said the talks failed."),

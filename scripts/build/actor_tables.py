@@ -25,7 +25,7 @@ Writes (tab-separated, UTF-8, one header line, no comments):
                      in the case news writes them; kind "variant" for a form of the state's
                      own name (difflib ratio >= 0.75 with the record's first name: "Isreal"),
                      else "place"; guarded (below)
-people_current.tsv, written by hand, is not touched.
+people_current.tsv and people_earlier.tsv, written by hand, are not touched.
 
 How the dictionaries are read (PETRARCH2's PETRreader.py and dictionaries.rst):
 - '#' starts a comment that runs to the end of the line; blank lines are skipped.

@@ -558,6 +558,16 @@ mod tests {
             both("Saddam warned Kuwait."),
             ("IRQGOV".into(), "KWT".into())
         );
+        // Leaders the dictionaries lack (people_earlier.tsv), by date.
+        assert_eq!(
+            both("President Milosevic rejected the plan of Alija Izetbegovic."),
+            ("SRBGOV".into(), "BIHGOV".into())
+        );
+        assert_eq!(
+            n.code(g, "Milosevic warned the West.", "1999-04-01", None)
+                .source,
+            ["YUGGOV"]
+        );
         // A first name that is also a left-out surname stays no one.
         assert_eq!(
             both("Sharon Smith said the talks failed."),

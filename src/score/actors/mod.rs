@@ -47,17 +47,18 @@ pub use roles::roles;
 pub use scorer::{build, columns, dyad, files, ActorsScorer, COLUMNS};
 pub use tables::{
     parse_aliases, read_aliases, Alias, Tables, AGENTS, ALIASES, GDELT, ISO, ORGANISATIONS,
-    ORGANISATIONS_CURRENT, PEOPLE, PEOPLE_CURRENT, PLACES, SURNAMES,
+    ORGANISATIONS_CURRENT, PEOPLE, PEOPLE_CURRENT, PEOPLE_EARLIER, PLACES, SURNAMES,
 };
 
 /// Every file the actors coder reads, relative to the models folder.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 11] = [
     ALIASES,
     ISO,
     GDELT,
     PLACES,
     PEOPLE,
     PEOPLE_CURRENT,
+    PEOPLE_EARLIER,
     ORGANISATIONS,
     ORGANISATIONS_CURRENT,
     AGENTS,

@@ -11,6 +11,8 @@ pub const GDELT: &str = "actors/countries.json";
 
 pub const PEOPLE: &str = "actors/people.tsv";
 pub const PEOPLE_CURRENT: &str = "actors/people_current.tsv";
+/// Leaders of the 1980s-2000s the dictionaries lack (written for detente); read as `PEOPLE`.
+pub const PEOPLE_EARLIER: &str = "actors/people_earlier.tsv";
 pub const ORGANISATIONS: &str = "actors/organisations.tsv";
 pub const ORGANISATIONS_CURRENT: &str = "actors/organisations_current.tsv";
 pub const AGENTS: &str = "actors/agents.tsv";
@@ -203,6 +205,7 @@ pub(super) fn read_names(models: &Path) -> Result<Tables, Error> {
             .collect()
     };
     tables.people = coded(PEOPLE, 4)?;
+    tables.people.extend(coded(PEOPLE_EARLIER, 4)?);
     tables.current = coded(PEOPLE_CURRENT, 4)?;
     tables.organisations = coded(ORGANISATIONS, 2)?;
     tables

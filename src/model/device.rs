@@ -59,7 +59,7 @@ pub unsafe fn tune_allocator() {
 
 /// Ends a successful process at once, without running static destructors: libtorch's
 /// deregister its thousands of operators one by one, which took 0.08 s of every run (7%
-/// of a lexicon-only run over 237,030 sentences; docs/performance.md). Call it last, when
+/// of a lexicon-only run over 237,030 sentences; models/lexicon.md). Call it last, when
 /// every output is written and closed; it flushes standard output first. Elsewhere than
 /// glibc it returns and the process ends as usual.
 pub fn exit_success_now() {

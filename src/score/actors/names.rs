@@ -93,10 +93,11 @@ impl Names {
             let Ok([a, b, c]) = <[&str; 3]>::try_from(words) else {
                 continue;
             };
-            let variant = if a.len() <= 4 && b.len() <= 5 && c.len() <= 5 {
-                format!("{a} {b}-{c}")
-            } else if COMPOUND_FIRST.contains(&a) {
+            // The French list first: "jean paul sarr" has the Korean shape too.
+            let variant = if COMPOUND_FIRST.contains(&a) {
                 format!("{a}-{b} {c}")
+            } else if a.len() <= 4 && b.len() <= 5 && c.len() <= 5 {
+                format!("{a} {b}-{c}")
             } else {
                 continue;
             };

@@ -35,6 +35,11 @@ pub enum Error {
     Torch(String),
     #[error("encoder: {0}")]
     Encoder(String),
+    /// The command needs the encoder (or libtorch's training), and this binary was built
+    /// without libtorch (the `detente` front, `src/front.rs`), which hands the command to
+    /// `detente-torch` on this error before it has written anything.
+    #[error("this command needs the encoder, and this binary was built without libtorch: run detente-torch, or build it (scripts/build/bin)")]
+    NeedsTorch,
     #[error("unknown scorer '{name}' (known: {known})")]
     UnknownScorer { name: String, known: String },
     #[error("writing {what}: {source}")]

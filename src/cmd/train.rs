@@ -1,10 +1,14 @@
 //! `detente train`: trains, measures and exports the trained scorers' weights
 //! (`models/heads/`) with a fixed seed. The work is in [`detente::train`].
 use std::path::PathBuf;
+#[cfg(feature = "torch")]
 use std::process::ExitCode;
 
+#[cfg(feature = "torch")]
 use anyhow::Context;
-use detente::train::{self, data::Paths, Job, Recipe};
+use detente::train;
+#[cfg(feature = "torch")]
+use detente::train::{data::Paths, Job, Recipe};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -146,6 +150,7 @@ enum SpanHeadKind {
 
 /// Where a `--head` goes: `--out`, unless it is left at its default (models/heads), then
 /// the head's own folder.
+#[cfg(feature = "torch")]
 fn head_out(args: &Args, own: &str) -> PathBuf {
     if args.out == std::path::Path::new("models/heads") {
         PathBuf::from(own)
@@ -155,6 +160,7 @@ fn head_out(args: &Args, own: &str) -> PathBuf {
 }
 
 /// `--head roles`: the role head, its CV and its figures.
+#[cfg(feature = "torch")]
 fn roles(args: &Args) -> anyhow::Result<ExitCode> {
     let (datasets, origin) = train::data::datasets_dir()?;
     eprintln!(
@@ -194,6 +200,7 @@ fn roles(args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 /// `--head actor-sentiment`: the actor sentiment head, its CV and its figures.
+#[cfg(feature = "torch")]
 fn actor_sentiment(args: &Args) -> anyhow::Result<ExitCode> {
     let news = match &args.news {
         Some(file) => file.clone(),
@@ -224,6 +231,7 @@ fn actor_sentiment(args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+#[cfg(feature = "torch")]
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.head == Some(SpanHeadKind::Roles) {
         return roles(&args);

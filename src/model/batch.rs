@@ -7,10 +7,15 @@
 //! The limits decide memory and speed, never results: [`crate::model::bert`] packs a batch's
 //! tokens without padding between sentences and runs every matrix product in a shape that
 //! does not depend on the batch, so a sentence's scores are the same in any batch. A
-//! budget that is a multiple of [`crate::model::bert::ROW_TILE`] wastes least on padding rows.
+//! budget that is a multiple of [`ROW_TILE`] wastes least on padding rows.
 //! The default, 2,048 tokens (4 tiles), is about a third of a second of one core in bf16
 //! (UN speeches, AVX512_BF16), so the workers finish a chunk close together; 4,096 left
 //! one idle at the end of a chunk (docs/performance.md).
+
+/// Rows of every linear-layer call. A multiple of every kernel's row block, so no row of
+/// a tile falls in a kernel's remainder path; large enough that packing the weight matrix
+/// per call costs little (`cargo run --release --example gemm_tiles` measures both).
+pub const ROW_TILE: i64 = 512;
 
 /// Limits for one batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

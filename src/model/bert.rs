@@ -195,10 +195,7 @@ fn weight_shapes(config: &BertConfig) -> Vec<(String, Vec<i64>)> {
     out
 }
 
-/// Rows of every linear-layer call. A multiple of every kernel's row block, so no row of
-/// a tile falls in a kernel's remainder path; large enough that packing the weight matrix
-/// per call costs little (`cargo run --release --example gemm_tiles` measures both).
-pub const ROW_TILE: i64 = 512;
+pub use super::batch::ROW_TILE;
 
 /// Self-attention of `n` sentences of `len` tokens each: `q`, `k` and `v` are `[n·len,
 /// hidden]` (any row stride), the result `[n, heads, len, d]`. libtorch's fused kernel

@@ -27,6 +27,7 @@ impl Device {
         }
     }
 
+    #[cfg(feature = "torch")]
     pub(crate) fn tch(self) -> tch::Device {
         match self {
             Device::Cpu => tch::Device::Cpu,
@@ -121,8 +122,16 @@ impl DeviceRequest {
     /// The device to load the encoder on, and a note for the user when `auto` fell back.
     /// `cuda` without a usable GPU is a usage error: the CPU build of libtorch (what
     /// `scripts/bootstrap` installs by default) never sees one.
+    /// Without libtorch (the `detente` front) a request other than `cpu` is handed to
+    /// `detente-torch`, which can tell whether a GPU is there.
     pub fn resolve(self) -> Result<(Device, Option<String>), Error> {
+        #[cfg(feature = "torch")]
         let gpu = tch::Cuda::is_available();
+        #[cfg(not(feature = "torch"))]
+        let gpu = match self {
+            DeviceRequest::Cpu => false,
+            DeviceRequest::Cuda | DeviceRequest::Auto => return Err(Error::NeedsTorch),
+        };
         match (self, gpu) {
             (DeviceRequest::Cpu, _) => Ok((Device::Cpu, None)),
             (DeviceRequest::Cuda | DeviceRequest::Auto, true) => Ok((Device::Cuda(0), None)),

@@ -9,8 +9,10 @@
 //! worker thread its own.
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "torch")]
 use tch::Tensor;
 
+#[cfg(feature = "torch")]
 use super::bert::{self, Bert};
 use super::device::Device;
 use super::precision::Precision;
@@ -84,6 +86,7 @@ impl EncoderSpec {
     }
 }
 
+#[cfg(feature = "torch")]
 pub struct Encoder {
     /// Holds the weights it uses (tensors share storage by reference count), so the
     /// loaded map is dropped after loading: under bf16 that frees the float32 copies of
@@ -93,6 +96,7 @@ pub struct Encoder {
     device: Device,
 }
 
+#[cfg(feature = "torch")]
 impl Encoder {
     /// Loads the BERT weights on the spec's device, merges the delta in float32, then
     /// converts to the spec's precision. Errors name the file.
@@ -223,6 +227,7 @@ pub struct Embedded {
 
 /// The mean of the rows `pick` of a sentence's hidden states (`dim` values a row), L2-
 /// normalised; sums in f64 in the order given, as [`pool`] does.
+#[cfg(feature = "torch")]
 fn mean_l2(rows: &[f32], pick: &[u32], dim: usize) -> Vec<f32> {
     let mut sum = vec![0f64; dim];
     for &r in pick {
@@ -240,6 +245,7 @@ fn mean_l2(rows: &[f32], pick: &[u32], dim: usize) -> Vec<f32> {
 /// normalisation (`torch.nn.functional.normalize`, eps 1e-12), as sentence-transformers
 /// does for this model; sums in f64 in token order, so the result is the same for a
 /// sentence wherever it sits. An empty sentence gets a zero vector.
+#[cfg(feature = "torch")]
 fn pool(hidden: &[f32], batch: &[&[u32]], dim: usize) -> Vec<f32> {
     let mut out = vec![0f32; batch.len() * dim];
     let mut row = 0;

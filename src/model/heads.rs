@@ -109,6 +109,12 @@ pub struct Heads {
 /// The tensors of a safetensors file as (name, shape, values).
 pub(crate) type Tensors = Vec<(String, Vec<usize>, Vec<f32>)>;
 
+#[cfg(not(feature = "torch"))]
+pub(crate) fn read_tensors(_path: &Path) -> Result<Tensors, Error> {
+    Err(Error::NeedsTorch)
+}
+
+#[cfg(feature = "torch")]
 pub(crate) fn read_tensors(path: &Path) -> Result<Tensors, Error> {
     let model_err = |message: String| Error::Model {
         path: path.to_path_buf(),

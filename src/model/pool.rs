@@ -9,10 +9,11 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 
 use crate::error::Error;
-use crate::model::encoder::{Embedded, Encoder, EncoderSpec};
+use crate::model::encoder::{Embedded, EncoderSpec};
 
 /// Sets libtorch's intra-op and inter-op threads for the calling thread and the process.
 fn single_threaded_torch() {
+    #[cfg(feature = "torch")]
     tch::set_num_threads(1);
 }
 
@@ -33,6 +34,7 @@ impl EncoderPool {
     /// Starts `workers` threads, each loading its own copy of the encoder (in parallel).
     pub fn start(spec: &EncoderSpec, workers: usize) -> Result<EncoderPool, Error> {
         single_threaded_torch();
+        #[cfg(feature = "torch")]
         tch::set_num_interop_threads(1);
         let (job_tx, job_rx) = unbounded::<Job>();
         let (done_tx, done_rx) = unbounded::<Done>();
@@ -45,31 +47,7 @@ impl EncoderPool {
             let ready = ready_tx.clone();
             let handle = std::thread::Builder::new()
                 .name(format!("detente-encoder-{i}"))
-                .spawn(move || {
-                    single_threaded_torch();
-                    let encoder = match Encoder::load(&spec) {
-                        Ok(e) => {
-                            let _ = ready.send(Ok(()));
-                            e
-                        }
-                        Err(e) => {
-                            let _ = ready.send(Err(e));
-                            return;
-                        }
-                    };
-                    drop(ready);
-                    for (index, batch) in jobs.iter() {
-                        let refs: Vec<&[u32]> = batch.iter().map(|v| v.0.as_slice()).collect();
-                        let groups: Vec<&[Vec<u32>]> =
-                            batch.iter().map(|v| v.1.as_slice()).collect();
-                        if done
-                            .send((index, encoder.embed_spans(&refs, &groups)))
-                            .is_err()
-                        {
-                            break;
-                        }
-                    }
-                })
+                .spawn(move || worker(&spec, ready, jobs, done))
                 .map_err(|e| Error::Encoder(format!("cannot start an encoder thread: {e}")))?;
             handles.push(handle);
         }
@@ -122,6 +100,50 @@ impl EncoderPool {
             let _ = h.join();
         }
     }
+}
+
+/// One encoder worker: loads its model, says so on `ready`, then embeds batches until the
+/// job channel closes.
+#[cfg(feature = "torch")]
+fn worker(
+    spec: &EncoderSpec,
+    ready: Sender<Result<(), Error>>,
+    jobs: Receiver<Job>,
+    done: Sender<Done>,
+) {
+    single_threaded_torch();
+    let encoder = match crate::model::encoder::Encoder::load(spec) {
+        Ok(e) => {
+            let _ = ready.send(Ok(()));
+            e
+        }
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    drop(ready);
+    for (index, batch) in jobs.iter() {
+        let refs: Vec<&[u32]> = batch.iter().map(|v| v.0.as_slice()).collect();
+        let groups: Vec<&[Vec<u32>]> = batch.iter().map(|v| v.1.as_slice()).collect();
+        if done
+            .send((index, encoder.embed_spans(&refs, &groups)))
+            .is_err()
+        {
+            break;
+        }
+    }
+}
+
+/// Without libtorch there is no encoder to load (the plan stops such a run first).
+#[cfg(not(feature = "torch"))]
+fn worker(
+    _spec: &EncoderSpec,
+    ready: Sender<Result<(), Error>>,
+    _jobs: Receiver<Job>,
+    _done: Sender<Done>,
+) {
+    let _ = ready.send(Err(Error::NeedsTorch));
 }
 
 impl Drop for EncoderPool {

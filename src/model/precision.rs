@@ -14,10 +14,12 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+#[cfg(feature = "torch")]
 use tch::{Kind, Tensor};
 
 use super::device::Device;
 use super::files;
+#[cfg(feature = "torch")]
 use super::int8::Int8Linear;
 use crate::error::Error;
 
@@ -53,6 +55,7 @@ impl Precision {
     }
 
     /// The kind of the float matrices (int8 quantizes float32 ones at load).
+    #[cfg(feature = "torch")]
     pub(crate) fn kind(self) -> Kind {
         match self {
             Precision::Fp32 | Precision::Int8 => Kind::Float,
@@ -453,15 +456,24 @@ fn day(unix: u64) -> String {
 }
 
 /// Rows of the probe's activations: a typical batch of the encoder's token budget.
+#[cfg(feature = "torch")]
 const PROBE_ROWS: i64 = 512;
 /// The encoder's width and its feed-forward width (all-MiniLM-L6-v2).
+#[cfg(feature = "torch")]
 const HIDDEN: i64 = 384;
+#[cfg(feature = "torch")]
 const FFN: i64 = 1536;
 
 /// Times one encoder layer's matrix products (the four attention projections and the two
 /// feed-forward ones, with the casts the mixed-precision path makes and int8's
 /// quantization and rescaling) in each precision,
 /// on one libtorch thread as each encoder worker runs; best of five after a warm-up.
+#[cfg(not(feature = "torch"))]
+pub fn measure(_device: Device, _key: String) -> Result<Probe, Error> {
+    Err(Error::NeedsTorch)
+}
+
+#[cfg(feature = "torch")]
 pub fn measure(device: Device, key: String) -> Result<Probe, Error> {
     let threads = tch::get_num_threads();
     tch::set_num_threads(1);
@@ -488,6 +500,7 @@ pub fn measure(device: Device, key: String) -> Result<Probe, Error> {
     Ok(serde_json::from_str(&text).expect("a probe reads back"))
 }
 
+#[cfg(feature = "torch")]
 fn layer_gflops(p: Precision, device: Device) -> Result<f64, Error> {
     let _guard = tch::no_grad_guard();
     let dev = device.tch();
@@ -550,6 +563,9 @@ fn layer_gflops(p: Precision, device: Device) -> Result<f64, Error> {
 pub fn precision_note(request: PrecisionRequest, device: Device) -> Option<String> {
     let x86 = cfg!(target_arch = "x86_64");
     match request {
+        // Without libtorch nothing runs in any precision; a run that needs the encoder is
+        // handed to `detente-torch`, which gives the note.
+        _ if !cfg!(feature = "torch") => None,
         _ if device != Device::Cpu => None,
         PrecisionRequest::Bf16 if !(x86 && cpu_has_bf16()) => Some(
             "--precision bf16: this CPU has no AVX512_BF16 instructions, so bfloat16 is \

@@ -66,6 +66,11 @@ impl Plan {
         } else {
             model_files(cfg, &selected, need_encoder, &models_dir)?
         };
+        // The `detente` front has no encoder: it hands the run to `detente-torch` now,
+        // before anything is written or measured.
+        if cfg!(not(feature = "torch")) && spec.is_some() {
+            return Err(Error::NeedsTorch);
+        }
         let precision = match &spec {
             Some(_) => Some(precision::resolve(cfg.precision, cfg.device, &models_dir)?),
             None => None,

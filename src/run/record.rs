@@ -4,7 +4,7 @@ use super::plan::Plan;
 use super::{Mode, RunConfig, Summary};
 use crate::error::Error;
 use crate::input::shard;
-use crate::model::{self, bert, encoder};
+use crate::model::{self, batch, encoder};
 use crate::output::manifest::ParquetRecord;
 use crate::output::manifest::{
     self, BatchRecord, Counts, EncoderRecord, FileRecord, Manifest, ReadRecord, ScorerRecord,
@@ -86,7 +86,7 @@ fn build(cfg: &RunConfig, plan: &Plan, loaded: &Loaded, summary: &Summary) -> Ma
         batch: BatchRecord {
             max_sentences: cfg.batch.max_sentences,
             token_budget: cfg.batch.token_budget,
-            row_tile: bert::ROW_TILE,
+            row_tile: batch::ROW_TILE,
         },
         models_dir: plan.models_dir.display().to_string(),
         files: loaded

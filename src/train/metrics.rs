@@ -239,6 +239,7 @@ pub struct RootMetrics {
     pub per_root: Vec<(Option<f64>, usize)>,
 }
 
+#[cfg(feature = "torch")]
 pub fn roots(
     out: &[super::Outputs],
     gold: &[usize],
@@ -275,6 +276,7 @@ pub fn roots(
 
 /// The codebook's example sentences: root figures, the five classes under the grouping,
 /// and Spearman of `goldstein` with the Goldstein value of each example's own code.
+#[cfg(feature = "torch")]
 pub fn codebook(
     out: &[super::Outputs],
     gold_roots: &[usize],

@@ -6,7 +6,21 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_detente");
+/// The binary with libtorch, which runs every command itself. The `detente` front, which
+/// hands encoder runs to it, has its own tests (`front.rs`).
+pub const BIN: &str = env!("CARGO_BIN_EXE_detente-torch");
+
+/// The `detente` front beside [`BIN`], built by `scripts/build/bin` (which `scripts/test`
+/// runs first); a test that needs it fails with that instruction when it is missing.
+pub fn front_bin() -> PathBuf {
+    let front = Path::new(BIN).with_file_name("detente");
+    assert!(
+        front.is_file(),
+        "{} is missing: build both binaries with scripts/build/bin (scripts/test does)",
+        front.display()
+    );
+    front
+}
 
 /// Runs the binary in `dir` with a clean environment (only PATH and HOME).
 pub fn run(dir: &Path, args: &[&str]) -> Output {

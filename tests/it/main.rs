@@ -11,6 +11,7 @@ mod documents;
 mod errors;
 mod evaluate;
 mod events;
+mod front;
 mod invariance;
 mod notebook;
 mod parity;

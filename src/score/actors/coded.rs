@@ -284,6 +284,50 @@ mod tests {
     }
 
     #[test]
+    fn undated_copy_is_read_in_the_era_it_names() {
+        let states = |text: &str| {
+            let (g, n) = coder();
+            let c = n.code(g, text, "", None);
+            c.states.join(";")
+        };
+        // The Soviet Union or a Cold War Germany named: Moscow stands for the USSR.
+        assert_eq!(
+            roles_of("Bonn accused Moscow of stalling, a West German spokesman said.", ""),
+            "DEU > SUN"
+        );
+        assert_eq!(
+            roles_of("Poland asked Moscow to admit that Soviet troops shot the officers.", ""),
+            "POL > SUN"
+        );
+        // A place then inside Yugoslavia, with Yugoslavia named.
+        assert_eq!(
+            states("Yugoslavia imposed a curfew in Kosovo after the riots."),
+            "YUG"
+        );
+        assert_eq!(states("Kosovo declared independence."), "XKX");
+        // Today's words for the past are no cue (Moscow stays RUS); a republic keeps its
+        // own code.
+        assert_eq!(
+            states("Moscow wants influence over the former Soviet republics."),
+            "RUS;SUN"
+        );
+        assert_eq!(states("Moscow courts post-Soviet states."), "RUS;SUN");
+        assert_eq!(
+            states("Ukraine and the Soviet Union signed a grain accord."),
+            "UKR;SUN"
+        );
+        assert_eq!(states("Moscow and Kiev signed a gas deal."), "RUS;UKR");
+        // A second mention of the same ethnic group lives where the first does.
+        assert_eq!(
+            states(
+                "Police shot two ethnic Albanians in southern Serbia, and a party of \
+                 ethnic Albanians protested."
+            ),
+            "SRB"
+        );
+    }
+
+    #[test]
     fn ethnic_groups_joint_acts_and_directions() {
         // An ethnic group named by a neighbour's demonym is coded by where it lives.
         assert_eq!(

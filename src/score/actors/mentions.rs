@@ -235,6 +235,7 @@ impl Names {
             })
             .collect();
         ethnic_home(text, &mut phrases);
+        era_home(text, &mut phrases);
         stateless_subject(&mut phrases);
         phrases
     }
@@ -271,8 +272,10 @@ fn stateless_subject(phrases: &mut [Phrase]) {
 /// An ethnic group named by a state's demonym lives in the state the sentence places it
 /// in, and is coded with that state ("ethnic Albanians in south Serbia" → `SRB`, "ethnic
 /// Albanian guerrillas operating in Macedonia" → `MKDREB`): "ethnic" right before the
-/// demonym, and a later place of another state.
+/// demonym, and a later place of another state; a second "ethnic Albanians" of the
+/// sentence with no place after it lives where the first does.
 fn ethnic_home(text: &str, phrases: &mut [Phrase]) {
+    let mut homes: Vec<(String, String)> = Vec::new();
     for i in 0..phrases.len() {
         let p = &phrases[i];
         let Some(own) = p.state.clone() else { continue };
@@ -282,12 +285,66 @@ fn ethnic_home(text: &str, phrases: &mut [Phrase]) {
         let home = phrases[i + 1..]
             .iter()
             .find(|q| q.place && q.state.as_deref().is_some_and(|s| s != own && q.code == s))
-            .and_then(|q| q.state.clone());
+            .and_then(|q| q.state.clone())
+            .or_else(|| homes.iter().find(|(o, _)| *o == own).map(|(_, h)| h.clone()));
         if let Some(home) = home {
+            homes.push((own.clone(), home.clone()));
             let p = &mut phrases[i];
             p.code = format!("{home}{}", &p.code[own.len()..]);
             p.states = vec![home.clone()];
             p.state = Some(home);
+        }
+    }
+}
+
+/// States that broke up: the code, its capital as news wrote it, the capital's code
+/// today, and the successors whose places ("in Kosovo", "in Moscow") were then inside it.
+/// Only those: a constituent republic (Serbia, Ukraine) keeps its own code, as the
+/// PETRARCH2 dictionaries give it.
+const DISSOLVED: &[(&str, &str, &str, &[&str])] = &[
+    ("SUN", "Moscow", "RUS", &["RUS"]),
+    ("YUG", "Belgrade", "SRB", &["XKX"]),
+    ("CSK", "Prague", "CZE", &[]),
+];
+
+/// Undated copy read in its own era: a sentence that names the Soviet Union, Yugoslavia
+/// or Czechoslovakia (or either Germany of the Cold War) was written before they broke
+/// up, so their capital stands for them ("skeptical over Moscow's will", with West
+/// Germany named → `SUN`) and so do places then inside them ("a curfew in Kosovo", with
+/// Yugoslavia named → `YUG`). "The former Soviet Union", "post-Soviet" and "the former
+/// East Germany" are today's words and no cue.
+fn era_home(text: &str, phrases: &mut [Phrase]) {
+    let former = |p: &Phrase| {
+        let before = text[..p.start].to_lowercase();
+        word_before(text, p.start) == "former"
+            || before.ends_with("post-")
+            || before.ends_with("ex-")
+    };
+    let named = |code: &str| {
+        phrases
+            .iter()
+            .any(|p| p.states.iter().any(|s| s == code) && !former(p))
+    };
+    let cold_war = named("DDR")
+        || phrases.iter().any(|p| {
+            let t = &text[p.start..p.end];
+            (t.starts_with("West German") || t.starts_with("Federal Republic of Germany"))
+                && !former(p)
+        });
+    let active: Vec<_> = DISSOLVED
+        .iter()
+        .filter(|(state, ..)| cold_war || named(state))
+        .collect();
+    for (state, capital, capital_code, inside) in active {
+        for p in phrases.iter_mut() {
+            let Some(own) = p.state.clone() else { continue };
+            let is_capital = own == *capital_code && &text[p.start..p.end] == *capital;
+            if p.person.is_some() || !(is_capital || p.place && inside.contains(&own.as_str())) {
+                continue;
+            }
+            p.code = format!("{state}{}", &p.code[own.len()..]);
+            p.states = vec![state.to_string()];
+            p.state = Some(state.to_string());
         }
     }
 }

@@ -284,6 +284,32 @@ mod tests {
     }
 
     #[test]
+    fn who_reports_an_event_is_not_its_target() {
+        // A trailing ", X said" with X's acronym in parentheses; a number's comma parts
+        // no clauses, so the place is still the target.
+        assert_eq!(
+            roles_of(
+                "The United Nations will deliver 25,000 tons of food in Liberia, the World \
+                 Food Program (WFP) said on Monday.",
+                ""
+            ),
+            "IGOUNO > LBR"
+        );
+        assert_eq!(
+            roles_of("Japan will send 1,500 tons of rice to Haiti, the Red Cross said.", ""),
+            "JPN > HTI"
+        );
+        // An acronym in parentheses is the name before it, not a second actor.
+        assert_eq!(
+            roles_of(
+                "The North Atlantic Treaty Organization (NATO) warned Serbia.",
+                ""
+            ),
+            "IGOWSTNAT > SRB"
+        );
+    }
+
+    #[test]
     fn undated_copy_is_read_in_the_era_it_names() {
         let states = |text: &str| {
             let (g, n) = coder();

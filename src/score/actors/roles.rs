@@ -134,9 +134,36 @@ pub(super) fn compound(text: &str, a: &Phrase, b: &Phrase) -> bool {
     let gap = text[a.end..b.start].trim().to_lowercase();
     let gap = gap.trim_start_matches("the ").trim_end_matches(" the");
     // "…, the Israeli army said": a trailing attribution, not a conjunct.
-    let attribution = super::words::first_word(text[b.end..].trim_start()).to_lowercase();
     matches!(gap, "and" | "," | ", and" | "&" | "and the")
-        && !(gap.starts_with(',') && ATTRIBUTION.contains(&attribution.as_str()))
+        && !(gap.starts_with(',') && attributes(text, b))
+}
+
+/// Whether a verb of attribution follows the phrase ("the World Food Program (WFP)
+/// said"), past a parenthesis such as its acronym.
+fn attributes(text: &str, p: &Phrase) -> bool {
+    let mut rest = text[p.end..].trim_start();
+    if let Some(inner) = rest.strip_prefix('(') {
+        rest = inner.find(')').map_or(rest, |i| inner[i + 1..].trim_start());
+    }
+    let word = super::words::first_word(rest).to_lowercase();
+    ATTRIBUTION.contains(&word.as_str())
+}
+
+/// A phrase alone in parentheses: the acronym of the name before it ("the World Food
+/// Program (WFP)"), not another actor.
+fn parenthetical(text: &str, p: &Phrase) -> bool {
+    text[..p.start].trim_end().ends_with('(') && text[p.end..].trim_start().starts_with(')')
+}
+
+/// A phrase that closes the sentence as the source of the information ("…, the World
+/// Food Program said on Monday"): a comma before it and a verb of attribution after it.
+fn trailing_attribution(text: &str, p: &Phrase) -> bool {
+    let before = text[..p.start].trim_end();
+    let before = before
+        .strip_suffix("the")
+        .or_else(|| before.strip_suffix("The"))
+        .map_or(before, str::trim_end);
+    before.ends_with(',') && attributes(text, p)
 }
 
 /// Verbs that make a phrase after a comma the source of the information, not an actor of
@@ -208,7 +235,11 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
     let source_state = phrases[first].state.as_deref();
     let target = (last + 1..phrases.len()).find(|&j| {
         let p = &phrases[j];
-        if p.place || source.iter().any(|&i| phrases[i].code == p.code) {
+        if p.place
+            || source.iter().any(|&i| phrases[i].code == p.code)
+            || trailing_attribution(text, p)
+            || parenthetical(text, p)
+        {
             return false;
         }
         if p.code.is_empty() {
@@ -278,7 +309,13 @@ fn place_as_target(
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    if gap.contains([',', ';', ':']) || words.iter().any(|w| CLAUSE_WORDS.contains(w)) {
+    // A comma inside a number ("25,000 tons") parts no clauses.
+    let parts = gap.char_indices().any(|(i, c)| {
+        let digit = |j: Option<char>| j.is_some_and(|c| c.is_ascii_digit());
+        matches!(c, ';' | ':')
+            || c == ',' && !(digit(gap[..i].chars().next_back()) && digit(gap[i + 1..].chars().next()))
+    });
+    if parts || words.iter().any(|w| CLAUSE_WORDS.contains(w)) {
         return None;
     }
     // Located: only a place word between ("officials in Seoul"); "captured Goma" acts on it.

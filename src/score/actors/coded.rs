@@ -213,7 +213,7 @@ mod tests {
 
     use super::*;
 
-    fn coder() -> &'static (Gazetteer, Names) {
+    pub(super) fn coder() -> &'static (Gazetteer, Names) {
         static C: std::sync::OnceLock<(Gazetteer, Names)> = std::sync::OnceLock::new();
         C.get_or_init(|| {
             let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
@@ -296,8 +296,16 @@ mod tests {
             "IGOUNO > LBR"
         );
         assert_eq!(
-            roles_of("Japan will send 1,500 tons of rice to Haiti, the Red Cross said.", ""),
+            roles_of(
+                "Japan will send 1,500 tons of rice to Haiti, the Red Cross said.",
+                ""
+            ),
             "JPN > HTI"
+        );
+        // Ranks between an office and its holder's name join them: one actor.
+        assert_eq!(
+            roles_of("U.S. military chief General Colin Powell warned Iraq.", ""),
+            "USAMIL > IRQ"
         );
         // An acronym in parentheses is the name before it, not a second actor.
         assert_eq!(
@@ -318,11 +326,17 @@ mod tests {
         };
         // The Soviet Union or a Cold War Germany named: Moscow stands for the USSR.
         assert_eq!(
-            roles_of("Bonn accused Moscow of stalling, a West German spokesman said.", ""),
+            roles_of(
+                "Bonn accused Moscow of stalling, a West German spokesman said.",
+                ""
+            ),
             "DEU > SUN"
         );
         assert_eq!(
-            roles_of("Poland asked Moscow to admit that Soviet troops shot the officers.", ""),
+            roles_of(
+                "Poland asked Moscow to admit that Soviet troops shot the officers.",
+                ""
+            ),
             "POL > SUN"
         );
         // A place then inside Yugoslavia, with Yugoslavia named.

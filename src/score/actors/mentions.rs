@@ -219,6 +219,7 @@ impl Names {
                 ) || (agent_only
                     && matches!(r.kind, Kind::State(..))
                     && (gap == "in" || gap == "in the"))
+                    || (matches!(r.kind, Kind::Person(_)) && ranks_only(&gap))
             });
             if joined {
                 groups.last_mut().expect("checked").push(r);
@@ -286,7 +287,12 @@ fn ethnic_home(text: &str, phrases: &mut [Phrase]) {
             .iter()
             .find(|q| q.place && q.state.as_deref().is_some_and(|s| s != own && q.code == s))
             .and_then(|q| q.state.clone())
-            .or_else(|| homes.iter().find(|(o, _)| *o == own).map(|(_, h)| h.clone()));
+            .or_else(|| {
+                homes
+                    .iter()
+                    .find(|(o, _)| *o == own)
+                    .map(|(_, h)| h.clone())
+            });
         if let Some(home) = home {
             homes.push((own.clone(), home.clone()));
             let p = &mut phrases[i];
@@ -295,6 +301,43 @@ fn ethnic_home(text: &str, phrases: &mut [Phrase]) {
             p.state = Some(home);
         }
     }
+}
+
+/// Ranks and titles that stand between an office and its holder's name without being an
+/// office themselves ("U.S. military chief General Colin Powell", "army chief Lt. Gen.
+/// X"): the name joins the office's phrase.
+const RANKS: &[&str] = &[
+    "chief",
+    "head",
+    "commander",
+    "general",
+    "gen",
+    "lieutenant",
+    "lt",
+    "colonel",
+    "col",
+    "major",
+    "brigadier",
+    "admiral",
+    "adm",
+    "marshal",
+    "field",
+    "lieutenant-general",
+    "major-general",
+    "brigadier-general",
+    "lt-gen",
+    "maj",
+    "sheikh",
+];
+
+/// Whether a gap between two mentions is only ranks (at most four words).
+fn ranks_only(gap: &str) -> bool {
+    let words: Vec<&str> = gap
+        .split(|c: char| c.is_whitespace())
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    !words.is_empty() && words.len() <= 4 && words.iter().all(|w| RANKS.contains(w))
 }
 
 /// States that broke up: the code, its capital as news wrote it, the capital's code

@@ -143,7 +143,9 @@ pub(super) fn compound(text: &str, a: &Phrase, b: &Phrase) -> bool {
 fn attributes(text: &str, p: &Phrase) -> bool {
     let mut rest = text[p.end..].trim_start();
     if let Some(inner) = rest.strip_prefix('(') {
-        rest = inner.find(')').map_or(rest, |i| inner[i + 1..].trim_start());
+        rest = inner
+            .find(')')
+            .map_or(rest, |i| inner[i + 1..].trim_start());
     }
     let word = super::words::first_word(rest).to_lowercase();
     ATTRIBUTION.contains(&word.as_str())
@@ -313,7 +315,8 @@ fn place_as_target(
     let parts = gap.char_indices().any(|(i, c)| {
         let digit = |j: Option<char>| j.is_some_and(|c| c.is_ascii_digit());
         matches!(c, ';' | ':')
-            || c == ',' && !(digit(gap[..i].chars().next_back()) && digit(gap[i + 1..].chars().next()))
+            || c == ','
+                && !(digit(gap[..i].chars().next_back()) && digit(gap[i + 1..].chars().next()))
     });
     if parts || words.iter().any(|w| CLAUSE_WORDS.contains(w)) {
         return None;

@@ -307,6 +307,17 @@ mod tests {
             roles_of("U.S. military chief General Colin Powell warned Iraq.", ""),
             "USAMIL > IRQ"
         );
+        // The Arabic article as copy writes it.
+        for name in ["Omar al-Bashir", "Omar el-Bashir", "Omar El Bashir"] {
+            assert_eq!(
+                roles_of(
+                    &format!("President {name} met Egyptian officials."),
+                    "2005-01-01"
+                ),
+                "SDNGOV > EGY",
+                "{name}"
+            );
+        }
         // An acronym in parentheses is the name before it, not a second actor.
         assert_eq!(
             roles_of(

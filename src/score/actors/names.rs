@@ -103,6 +103,28 @@ impl Names {
             };
             hyphenated.push((variant, Named::Person(roles.clone())));
         }
+        // The Arabic article as copy writes it: "Omar al-Bashir", "Omar el-Bashir",
+        // "Omar El Bashir" for the tables' "omar al bashir" (1,480 names).
+        for (name, roles) in &people {
+            if !name.split(' ').any(|w| w == "al") {
+                continue;
+            }
+            for (article, joint) in [("al", '-'), ("el", '-'), ("el", ' ')] {
+                let mut variant = String::new();
+                for w in name.split(' ') {
+                    if !variant.is_empty() && !variant.ends_with(joint) {
+                        variant.push(' ');
+                    }
+                    if w == "al" {
+                        variant.push_str(article);
+                        variant.push(joint);
+                    } else {
+                        variant.push_str(w);
+                    }
+                }
+                hyphenated.push((variant.trim_end().to_string(), Named::Person(roles.clone())));
+            }
+        }
         entries.extend(people.into_iter().map(|(n, r)| (n, Named::Person(r))));
         entries.extend(hyphenated);
         // Later rows win (the curated table comes last): entries are sorted stably and the

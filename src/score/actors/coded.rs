@@ -302,6 +302,23 @@ mod tests {
             ),
             "JPN > HTI"
         );
+        // The reporter after a comma and a few words; "declared a state of siege in" is
+        // an act on the place, not reported speech.
+        assert_eq!(
+            roles_of(
+                "Haiti's military government declared a state of siege in Port-au-Prince on \
+                 Saturday, a spokeswoman for the U.S. embassy said.",
+                ""
+            ),
+            "HTIGOV > HTI"
+        );
+        assert_eq!(
+            roles_of(
+                "Libya offered to hand over two suspects, a state-owned Egyptian newspaper said.",
+                ""
+            ),
+            "LBY > "
+        );
         // Ranks between an office and its holder's name join them: one actor.
         assert_eq!(
             roles_of("U.S. military chief General Colin Powell warned Iraq.", ""),

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use super::phrase::Phrase;
-use super::roles::{after_passive_by, compound, leading_clause_end};
+use super::roles::{after_passive_by, compound, leading_clause_end, reports};
 use super::words::word_before;
 use crate::error::Error;
 use crate::model::span_heads::SpanHead;
@@ -159,6 +159,12 @@ pub fn pick(
         d.thresholds,
         d.source_from_rules.then_some(&rules.0),
     );
+    // Who reports the event is not its target ("…, a spokeswoman for the U.S. embassy
+    // said"), whatever the head's probability.
+    let target: Vec<usize> = target
+        .into_iter()
+        .filter(|&t| !reports(text, &phrases[t]))
+        .collect();
     let target: Vec<usize> = with_compounds(text, phrases, target)
         .into_iter()
         .filter(|t| !source.contains(t))

@@ -151,6 +151,12 @@ fn attributes(text: &str, p: &Phrase) -> bool {
     ATTRIBUTION.contains(&word.as_str())
 }
 
+/// Whether a phrase only reports the event or repeats a name: a trailing ", … said"
+/// or an acronym in parentheses. Never a target, whoever picks it (rules or head).
+pub(super) fn reports(text: &str, p: &Phrase) -> bool {
+    trailing_attribution(text, p) || parenthetical(text, p)
+}
+
 /// A phrase alone in parentheses: the acronym of the name before it ("the World Food
 /// Program (WFP)"), not another actor.
 fn parenthetical(text: &str, p: &Phrase) -> bool {
@@ -158,14 +164,14 @@ fn parenthetical(text: &str, p: &Phrase) -> bool {
 }
 
 /// A phrase that closes the sentence as the source of the information ("…, the World
-/// Food Program said on Monday"): a comma before it and a verb of attribution after it.
+/// Food Program said on Monday", "…, a spokeswoman for the U.S. embassy said"): a verb of
+/// attribution after it, and a comma before it with at most five words between.
 fn trailing_attribution(text: &str, p: &Phrase) -> bool {
-    let before = text[..p.start].trim_end();
-    let before = before
-        .strip_suffix("the")
-        .or_else(|| before.strip_suffix("The"))
-        .map_or(before, str::trim_end);
-    before.ends_with(',') && attributes(text, p)
+    let Some(comma) = text[..p.start].rfind(',') else {
+        return false;
+    };
+    let words = text[comma + 1..p.start].split_whitespace().count();
+    words <= 5 && attributes(text, p)
 }
 
 /// Verbs that make a phrase after a comma the source of the information, not an actor of
@@ -237,11 +243,7 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
     let source_state = phrases[first].state.as_deref();
     let target = (last + 1..phrases.len()).find(|&j| {
         let p = &phrases[j];
-        if p.place
-            || source.iter().any(|&i| phrases[i].code == p.code)
-            || trailing_attribution(text, p)
-            || parenthetical(text, p)
-        {
+        if p.place || source.iter().any(|&i| phrases[i].code == p.code) || reports(text, p) {
             return false;
         }
         if p.code.is_empty() {
@@ -318,7 +320,16 @@ fn place_as_target(
             || c == ','
                 && !(digit(gap[..i].chars().next_back()) && digit(gap[i + 1..].chars().next()))
     });
-    if parts || words.iter().any(|w| CLAUSE_WORDS.contains(w)) {
+    // "declared a state of siege in Haiti", "announced a curfew in Kosovo": an act on the
+    // place, not reported speech.
+    let act = |k: usize| {
+        matches!(words[k], "declared" | "announced" | "imposed")
+            && words
+                .get(k + 1)
+                .is_some_and(|n| matches!(*n, "a" | "an" | "martial" | "war"))
+    };
+    let clause = (0..words.len()).any(|k| CLAUSE_WORDS.contains(&words[k]) && !act(k));
+    if parts || clause {
         return None;
     }
     // Located: only a place word between ("officials in Seoul"); "captured Goma" acts on it.

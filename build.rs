@@ -65,7 +65,16 @@ fn commit() {
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
     };
     let mut commit = git(&["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    if git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty()) {
+    // --no-optional-locks: status must not refresh (write) .git/index, which this script
+    // watches: that made every build rerun it and recompile the crate.
+    if git(&[
+        "--no-optional-locks",
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+    ])
+    .is_some_and(|s| !s.is_empty())
+    {
         commit.push_str("-dirty");
     }
     println!("cargo:rustc-env=DETENTE_COMMIT={commit}");

@@ -15,44 +15,36 @@
 //!
 //! Without the `torch` feature (the `detente` front) only what `detente evaluate` uses
 //! is built: [`evaluate`], [`metrics`], and what the flags of `detente train` name.
-#[cfg(feature = "torch")]
-pub mod actor_sentiment;
-#[cfg(feature = "torch")]
-pub mod cache;
-#[cfg(feature = "torch")]
-mod context;
-#[cfg(feature = "torch")]
-mod cv;
 pub mod data;
 pub mod evaluate;
-#[cfg(feature = "torch")]
-pub mod export;
-#[cfg(feature = "torch")]
-mod fit;
 pub mod folds;
-#[cfg(feature = "torch")]
-pub mod groups;
 pub mod metrics;
-#[cfg(feature = "torch")]
-pub mod pool;
 mod recipe;
 pub mod rng;
-#[cfg(feature = "torch")]
-pub mod role_data;
-#[cfg(feature = "torch")]
-pub mod roles;
-#[cfg(feature = "torch")]
-pub mod spans;
-#[cfg(feature = "torch")]
-pub mod stack;
 pub mod table;
-#[cfg(feature = "torch")]
-mod validate;
 
 pub use folds::FoldsBy;
 pub use recipe::Recipe;
 
-#[cfg(feature = "torch")]
-mod job;
-#[cfg(feature = "torch")]
-pub use job::*;
+/// Items built only with libtorch (the `torch` feature).
+macro_rules! with_torch {
+    ($($item:item)*) => { $(#[cfg(feature = "torch")] $item)* };
+}
+
+with_torch! {
+    pub mod actor_sentiment;
+    pub mod cache;
+    mod context;
+    mod cv;
+    pub mod export;
+    mod fit;
+    pub mod groups;
+    pub mod pool;
+    pub mod role_data;
+    pub mod roles;
+    pub mod spans;
+    pub mod stack;
+    mod validate;
+    mod job;
+    pub use job::*;
+}

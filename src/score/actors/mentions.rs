@@ -358,10 +358,13 @@ const DISSOLVED: &[(&str, &str, &str, &[&str])] = &[
 /// East Germany" are today's words and no cue.
 fn era_home(text: &str, phrases: &mut [Phrase]) {
     let former = |p: &Phrase| {
-        let before = text[..p.start].to_lowercase();
-        word_before(text, p.start) == "former"
-            || before.ends_with("post-")
-            || before.ends_with("ex-")
+        let ends = |prefix: &str| {
+            p.start
+                .checked_sub(prefix.len())
+                .and_then(|at| text.get(at..p.start))
+                .is_some_and(|t| t.eq_ignore_ascii_case(prefix))
+        };
+        word_before(text, p.start) == "former" || ends("post-") || ends("ex-")
     };
     let named = |code: &str| {
         phrases

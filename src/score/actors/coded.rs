@@ -254,6 +254,33 @@ mod tests {
             roles_of("The Thai government imposed martial law in Bangkok.", ""),
             "THAGOV > THA"
         );
+        // The state itself acting on its own place: a same-state event.
+        assert_eq!(
+            roles_of("Russia launched an offensive in Chechnya on Sunday.", ""),
+            "RUS > RUS"
+        );
+        assert_eq!(
+            roles_of("Sri Lanka imposed a curfew in Jaffna.", ""),
+            "LKA > LKA"
+        );
+        // Its own name again, or its capital, is where it is, not what it acts on.
+        assert_eq!(
+            roles_of("Gabon protects the foreigners living in Gabon.", ""),
+            "GAB > "
+        );
+        assert_eq!(
+            roles_of("Belarus will hold a conference in Minsk.", ""),
+            "BLR > "
+        );
+        // Where it speaks from, or hosts an event, is not what it acts on.
+        assert_eq!(
+            roles_of("Kenya offered to host the next round in Nairobi.", ""),
+            "KEN > "
+        );
+        assert_eq!(
+            roles_of("Japan said in Tokyo that it would not yield.", ""),
+            "JPN > "
+        );
         // A place is where, never who: not the source because it comes first.
         assert_eq!(
             roles_of("Darfur was calm on Monday as Chad closed its border.", ""),
@@ -371,6 +398,10 @@ mod tests {
         assert_eq!(
             states("Yugoslavia imposed a curfew in Kosovo after the riots."),
             "YUG"
+        );
+        assert_eq!(
+            roles_of("Yugoslavia lifted a curfew in Kosovo after the riots.", ""),
+            "YUG > YUG"
         );
         assert_eq!(states("Kosovo declared independence."), "XKX");
         // Today's words for the past are no cue (Moscow stays RUS); a republic keeps its

@@ -391,6 +391,8 @@ fn era_home(text: &str, phrases: &mut [Phrase]) {
             p.code = format!("{state}{}", &p.code[own.len()..]);
             p.states = vec![state.to_string()];
             p.state = Some(state.to_string());
+            // Kosovo was then a province of Yugoslavia, not a state.
+            p.inside |= !is_capital;
         }
     }
 }
@@ -456,6 +458,7 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
         states,
         sector: sector.unwrap_or_default(),
         place,
+        inside,
         person,
         agents,
     }

@@ -41,6 +41,9 @@ const PEOPLE_SECTORS: &[&str] = &[
 const HOSTED: &[&str] = &[
     "conference",
     "talks",
+    "negotiations",
+    "round",
+    "rounds",
     "summit",
     "meeting",
     "meetings",
@@ -60,9 +63,16 @@ const HOSTED: &[&str] = &[
     "added",
     "spoke",
     "reported",
+    "hold",
+    "holds",
+    "held",
+    "host",
+    "hosts",
+    "hosted",
     "born",
     "lived",
     "lives",
+    "living",
     "died",
     "based",
     "stationed",
@@ -268,9 +278,12 @@ pub fn roles(text: &str, phrases: &[Phrase]) -> (Vec<usize>, Vec<usize>) {
         // the place is its venue, and the partners are each other's counterpart.
         None if joint(phrases, &source) => Vec::new(),
         None => {
-            // A state's own part acting in it ("Iraq's government imposed martial law in
-            // Baghdad", "the president lifted a curfew in Algiers") acts on the state: only
-            // a source that is the state itself rules its own places out.
+            // With no recipient named, the place acted in or on, also of the source's own
+            // state: a state's part acting in it ("Iraq's government imposed martial law in
+            // Baghdad") or the state itself in one of its regions or cities ("Russia
+            // launched an offensive in Chechnya"): a same-state event, as PLOVER and
+            // PETRARCH code it. The state's own name again ("foreigners living in Gabon")
+            // is no target of the state itself.
             let states: Vec<&str> = source
                 .iter()
                 .filter(|&&i| phrases[i].code.len() <= 3)
@@ -294,8 +307,9 @@ fn joint(phrases: &[Phrase], source: &[usize]) -> bool {
 
 /// With no recipient named, the place the act happens in or to is the target ("the
 /// president arrived in Kabul" → AFG): the first state named as a place after the source,
-/// of another state than `source_states` (the states of a compound source that are
-/// named as states, not through a part of them), in the source's clause,
+/// not the own name of a state in `source_states` (the states of a compound source that
+/// are named as states, not through a part of them; their regions and cities may be),
+/// in the source's clause,
 /// not the host of an event or of words, and not the source's own location ("officials in
 /// Seoul", "the embassy in London": the place right after the source with only a word of
 /// `LOCATING` and maybe "the" between).
@@ -342,7 +356,8 @@ fn place_as_target(
     let hosted = before
         .next()
         .is_some_and(|(_, w)| HOSTED.contains(&w.to_lowercase().as_str()));
-    (p.code == state && !source_states.contains(&state) && !located && !hosted).then_some(j)
+    let own_name = !p.inside && source_states.contains(&state);
+    (p.code == state && !own_name && !located && !hosted).then_some(j)
 }
 
 /// Where a leading adverbial clause ends (its comma), when the sentence opens with one.
@@ -389,6 +404,7 @@ mod tests {
             state,
             sector: code.get(3..).unwrap_or("").to_string(),
             place,
+            inside: false,
             person: None,
             agents: Vec::new(),
         }

@@ -21,6 +21,8 @@ datasets/events_cases.tsv (the team's development cases). Paired bootstrap and e
 the two encoders on each. $DETENTE_DATASETS (default ../shared/datasets) holds the data sets.
 """
 import csv, json, os, sys, time, warnings, inspect
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # local folders only; never the network
 import numpy as np
 import torch
 from sentence_transformers import SentenceTransformer
@@ -38,7 +40,7 @@ if len(sys.argv) != 4:
     sys.exit(__doc__)
 OUT = sys.argv[3]
 os.makedirs(OUT, exist_ok=True)
-MODELS = {"MiniLM-L6": sys.argv[1], "mpnet-base": sys.argv[2]}
+MODELS = {"MiniLM-L6": os.path.abspath(sys.argv[1]), "mpnet-base": os.path.abspath(sys.argv[2])}
 CS = [0.1, 0.3, 1, 3, 10]
 SEED = 1234
 NAMES = ["statement", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]

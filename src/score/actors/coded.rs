@@ -619,6 +619,27 @@ mod tests {
     }
 
     #[test]
+    fn a_state_hyphenated_before_a_group_is_a_modifier() {
+        // Where a group is based or who backs it does not make it that state's.
+        assert_eq!(
+            roles_of(
+                "A Damascus-based Palestinian guerrilla group attacked Israeli troops.",
+                ""
+            ),
+            "PSEREB > ISRMIL"
+        );
+        // With nothing else to code it by, the modifier's state stays.
+        assert_eq!(
+            roles_of("Iranian-backed militias attacked U.S. troops.", ""),
+            "IRNUAF > USAMIL"
+        );
+        assert_eq!(
+            roles_of("A London-based rights group criticised Egypt.", ""),
+            "GBRHRI > EGY"
+        );
+    }
+
+    #[test]
     fn armed_groups_and_older_organisation_names() {
         let roles_of = |text: &str| roles_of(text, "");
         // Domestic groups: home state and sector; transnational ones: IMG.

@@ -56,6 +56,29 @@ fn place_word_before(text: &str, start: usize) -> String {
         .map_or(before, |(at, _)| word_before(text, at))
 }
 
+/// Words that, hyphenated after a state, make it a modifier of the actor that follows
+/// ("a Damascus-based Palestinian group", "the Syrian-backed Amal militia"): the actor is
+/// the group, not the state.
+const MODIFIERS: &[&str] = &[
+    "based",
+    "backed",
+    "funded",
+    "sponsored",
+    "supported",
+    "armed",
+    "trained",
+    "allied",
+    "aligned",
+];
+
+/// The modifier word of a gap between two mentions ("-based", "- backed" as copy breaks
+/// lines), if the gap is only that.
+fn modifier(gap: &str) -> bool {
+    gap.strip_prefix('-')
+        .map(str::trim_start)
+        .is_some_and(|w| MODIFIERS.contains(&w))
+}
+
 /// One raw mention before phrases are formed.
 #[derive(Debug, Clone)]
 enum Kind {
@@ -216,7 +239,8 @@ impl Names {
                 matches!(
                     gap.as_str(),
                     "" | "'s" | "\u{2019}s" | "of" | "of the" | "-"
-                ) || (agent_only
+                ) || (matches!(last.kind, Kind::State(..)) && modifier(&gap))
+                    || (agent_only
                     && matches!(r.kind, Kind::State(..))
                     && (gap == "in" || gap == "in the"))
                     || (matches!(r.kind, Kind::Person(_)) && ranks_only(&gap))
@@ -407,7 +431,17 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
     let mut person = None;
     let mut agents = Vec::new();
     let mut states: Vec<String> = Vec::new();
-    for m in g {
+    // The state of a modifier ("Damascus-based") codes the phrase only when nothing after
+    // it names one ("Iranian-backed militias").
+    let mut modifier_state = None;
+    for (k, m) in g.iter().enumerate() {
+        if let (Kind::State(codes, _), Some(next)) = (&m.kind, g.get(k + 1)) {
+            if modifier(&text[m.end..next.start].trim().to_lowercase()) {
+                modifier_state = modifier_state.or(codes.first().cloned());
+                states.extend(codes.iter().cloned());
+                continue;
+            }
+        }
         match &m.kind {
             Kind::Person(code) => {
                 own = own.or(Some(code.clone()));
@@ -425,6 +459,7 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
             }
         }
     }
+    let state = state.or(modifier_state);
     let only_place = own.is_none() && sector.is_none()
         || own.is_some() && g.len() == 1 && matches!(g[0].kind, Kind::Organisation(_));
     let before = place_word_before(text, start);

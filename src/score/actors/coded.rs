@@ -640,6 +640,23 @@ mod tests {
     }
 
     #[test]
+    fn a_religion_qualifies_the_group_it_names() {
+        // The group is the noun's ("demonstrators", "radicals"), not its religion's, and
+        // takes the state of the police who act on it.
+        assert_eq!(
+            roles_of(
+                "Turkish police dispersed Moslem fundamentalist demonstrators.",
+                ""
+            ),
+            "TURCOP > TURRAD"
+        );
+        assert_eq!(
+            roles_of("Kenyan police arrested Muslim demonstrators.", ""),
+            "KENCOP > KENOPP"
+        );
+    }
+
+    #[test]
     fn armed_groups_and_older_organisation_names() {
         let roles_of = |text: &str| roles_of(text, "");
         // Domestic groups: home state and sector; transnational ones: IMG.

@@ -79,6 +79,13 @@ fn modifier(gap: &str) -> bool {
         .is_some_and(|w| MODIFIERS.contains(&w))
 }
 
+/// Whether an agent's sector is a religion (CAMEO's religion codes).
+fn religion(sector: &str) -> bool {
+    ["MUS", "CHR", "JEW", "HIN", "BUD"]
+        .iter()
+        .any(|r| sector.starts_with(r))
+}
+
 /// One raw mention before phrases are formed.
 #[derive(Debug, Clone)]
 enum Kind {
@@ -454,7 +461,15 @@ fn phrase(text: &str, g: &[&Raw], bindings: Option<&Bindings>) -> Phrase {
                 states.extend(codes.iter().cloned());
             }
             Kind::Agent(s) => {
-                sector = sector.or(Some(s.clone()));
+                // A religion before a word of a group acting against a state qualifies
+                // it ("Moslem fundamentalist demonstrators", "Muslim rebels"): the group
+                // is the noun's; before other words it stays ("the Jewish population").
+                if sector
+                    .as_deref()
+                    .is_none_or(|f| religion(f) && DOMESTIC_SECTORS.contains(&s.as_str()))
+                {
+                    sector = Some(s.clone());
+                }
                 agents.push(text[m.start..m.end].to_lowercase());
             }
         }

@@ -32,7 +32,7 @@ const CLAUSE_OPENERS: &[&str] = &[
 /// Sectors of an agent with no state that can be the target of its sentence's source
 /// ("police arrested protesters": protesters take the police's state).
 const PEOPLE_SECTORS: &[&str] = &[
-    "CVL", "REF", "OPP", "REB", "COP", "JUD", "LEG", "BUS", "EDU", "LAB", "HLH", "REL",
+    "CVL", "REF", "OPP", "REB", "RAD", "COP", "JUD", "LEG", "BUS", "EDU", "LAB", "HLH", "REL",
 ];
 
 /// Words before a place's preposition that make the place the host of an event, of words

@@ -640,6 +640,21 @@ mod tests {
     }
 
     #[test]
+    fn a_capital_before_its_institution_codes_it() {
+        assert_eq!(
+            roles_of(
+                "American aid groups delivered medicine to Baghdad University.",
+                ""
+            ),
+            "USANGO > IRQEDU"
+        );
+        assert_eq!(
+            roles_of("Israel Police arrested two Palestinians.", ""),
+            "ISRCOP > PSE"
+        );
+    }
+
+    #[test]
     fn a_religion_qualifies_the_group_it_names() {
         // The group is the noun's ("demonstrators", "radicals"), not its religion's, and
         // takes the state of the police who act on it.

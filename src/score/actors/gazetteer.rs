@@ -316,7 +316,8 @@ pub(super) const FREE_BEFORE: &[&str] = &[
 ];
 
 /// Capitalised words that may follow a state's name or capital and still leave it a
-/// state: "Chad President", "Beijing Foreign Ministry", "Washington DC".
+/// state: "Chad President", "Beijing Foreign Ministry", "Washington DC", the state's
+/// institutions ("Israel Police", "Baghdad University", "Tehran Radio").
 const FREE_AFTER: &[&str] = &[
     "air",
     "ambassador",
@@ -327,6 +328,7 @@ const FREE_AFTER: &[&str] = &[
     "central",
     "chancellor",
     "coast",
+    "court",
     "crown",
     "d.c.",
     "dc",
@@ -344,12 +346,18 @@ const FREE_AFTER: &[&str] = &[
     "ministry",
     "navy",
     "parliament",
+    "police",
     "premier",
     "president",
     "prime",
     "queen",
+    "radio",
     "security",
+    "supreme",
+    "television",
     "trade",
+    "tv",
+    "university",
 ];
 
 /// Whether a capitalised word stands right next to the span (one space between), so

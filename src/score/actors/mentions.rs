@@ -248,8 +248,8 @@ impl Names {
                     "" | "'s" | "\u{2019}s" | "of" | "of the" | "-"
                 ) || (matches!(last.kind, Kind::State(..)) && modifier(&gap))
                     || (agent_only
-                    && matches!(r.kind, Kind::State(..))
-                    && (gap == "in" || gap == "in the"))
+                        && matches!(r.kind, Kind::State(..))
+                        && (gap == "in" || gap == "in the"))
                     || (matches!(r.kind, Kind::Person(_)) && ranks_only(&gap))
             });
             if joined {

@@ -36,11 +36,6 @@ torch.set_num_threads(2)
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DATASETS = os.environ.get("DETENTE_DATASETS", os.path.join(REPO, "..", "shared", "datasets"))
-if len(sys.argv) != 4:
-    sys.exit(__doc__)
-OUT = sys.argv[3]
-os.makedirs(OUT, exist_ok=True)
-MODELS = {"MiniLM-L6": os.path.abspath(sys.argv[1]), "mpnet-base": os.path.abspath(sys.argv[2])}
 CS = [0.1, 0.3, 1, 3, 10]
 SEED = 1234
 NAMES = ["statement", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"]
@@ -123,6 +118,11 @@ def cv_oof(E, y, C):
 
 # ---------------- main ----------------
 def main():
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    OUT = sys.argv[3]
+    os.makedirs(OUT, exist_ok=True)
+    MODELS = {"MiniLM-L6": os.path.abspath(sys.argv[1]), "mpnet-base": os.path.abspath(sys.argv[2])}
     Xtr, ytr = load_train()
     XA, yA, idsA = load_A()
     XB, yB, idsB, kindsB = load_B()

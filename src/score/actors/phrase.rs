@@ -17,8 +17,9 @@ pub struct Phrase {
     /// Only a place: a state or organisation after "in", "at", "near", …, or a region or
     /// city of a state ("Darfur", "Hebron").
     pub place: bool,
-    /// A region, province or city of its state (the place table), not the state's own name
-    /// nor its capital.
+    /// A region, province or city of its state (the place table), or a place then inside a
+    /// dissolved state ("Kosovo" with Yugoslavia named); not a state's own name nor its
+    /// capital.
     pub inside: bool,
     /// The phrase names a person in full (binds the surname for later sentences).
     pub person: Option<String>,

@@ -79,6 +79,28 @@ pub struct Args {
     /// training side, never measured (repeat the flag for several tables).
     #[arg(long, value_name = "FILE")]
     extra_tension: Vec<PathBuf>,
+    /// A teacher's class probabilities of unlabelled real sentences (a table of keys and
+    /// hashes, e.g. datasets/teacher_classes.tsv from scripts/build/teacher_labels.py):
+    /// the class head also learns the teacher's probabilities (soft cross-entropy). No CV
+    /// with it: the teacher saw every labelled sentence.
+    #[arg(long, value_name = "FILE", conflicts_with = "cv")]
+    soft_tension: Option<PathBuf>,
+    /// Teacher-labelled sentences per step (--soft-tension).
+    #[arg(
+        long,
+        default_value_t = 32,
+        value_name = "N",
+        requires = "soft_tension"
+    )]
+    soft_batch: usize,
+    /// Weight of the soft cross-entropy (--soft-tension).
+    #[arg(
+        long,
+        default_value_t = 1.5,
+        value_name = "W",
+        requires = "soft_tension"
+    )]
+    soft_weight: f64,
     /// The metrics file (JSON; default: $DETENTE_HOME/train/metrics.json).
     #[arg(long, value_name = "FILE")]
     metrics: Option<PathBuf>,
@@ -262,6 +284,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(file) => file,
         None => datasets()?.join(train::data::NEWS_FILE),
     };
+    let ungdc = match &args.soft_tension {
+        Some(_) => datasets()?.join(train::data::UNGDC_DIR),
+        None => PathBuf::new(),
+    };
     let models = detente::model::files::resolve(args.models.as_deref()).path;
     if args.threads > 0 {
         detente::model::set_threads(args.threads);
@@ -278,6 +304,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Some(_) => anyhow::bail!("--class-weights takes five weights"),
                 None => [1.0; 5],
             },
+            sobs: if args.soft_tension.is_some() {
+                args.soft_batch
+            } else {
+                0
+            },
+            w_soft: if args.soft_tension.is_some() {
+                args.soft_weight
+            } else {
+                0.0
+            },
             ..Recipe::default()
         },
         data: Paths {
@@ -286,6 +322,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             tension,
             roots: args.roots,
             extra_tension: args.extra_tension,
+            soft_tension: args.soft_tension,
+            ungdc,
             news,
         },
         models,

@@ -25,6 +25,11 @@ pub struct Context {
     pub n_measured: usize,
     /// Each `--extra-tension` table: its path as given, sha256 and sentence count.
     pub extra_tension: Vec<serde_json::Value>,
+    /// Teacher-labelled sentences (`--soft-tension`; empty without), their table's path,
+    /// sha256 and count, and their cached frozen states.
+    pub soft: data::Soft,
+    pub soft_table: Option<serde_json::Value>,
+    pub soft_cache: Cache,
     /// The silver root of each tension sentence, if any.
     pub roots: Vec<Option<usize>>,
     /// Political-news sentences with one sentiment (0 negative, 1 neutral, 2 positive).
@@ -89,6 +94,23 @@ impl Context {
             tension.labels.extend(own.labels);
         }
         let (news, mixed) = data::load_news(&job.data.news)?;
+        let (soft, soft_table) = match &job.data.soft_tension {
+            Some(path) => {
+                let soft = data::load_soft(path, &job.data.news, &job.data.ungdc)?;
+                log(&format!(
+                    "{}: {} teacher-labelled sentences",
+                    path.display(),
+                    soft.texts.len()
+                ));
+                let table = serde_json::json!({
+                    "file": path.display().to_string(),
+                    "sha256": crate::model::files::sha256_file(path)?,
+                    "sentences": soft.texts.len(),
+                });
+                (soft, Some(table))
+            }
+            None => (data::Soft::default(), None),
+        };
         let cameo = data::load_cameo(&job.data.cameo_codes(), &job.data.cameo_goldstein())?;
         let vader = crate::score::lexicon::load_vader(&job.models)?;
         log(&format!(
@@ -118,6 +140,11 @@ impl Context {
         let news_cache = build(&news.texts)?;
         let examples: Vec<String> = cameo.examples.iter().map(|x| x.text.clone()).collect();
         let cameo_cache = build(&examples)?;
+        let soft_cache = if soft.texts.is_empty() {
+            Cache::build(&base, &[], r.start)
+        } else {
+            build(&soft.texts)?
+        };
         log(&format!(
             "frozen layers 0-{} cached in {:.0} s",
             r.start as i64 - 1,
@@ -130,6 +157,9 @@ impl Context {
             tension,
             n_measured,
             extra_tension,
+            soft,
+            soft_table,
+            soft_cache,
             roots,
             news,
             cameo,

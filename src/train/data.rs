@@ -181,6 +181,125 @@ pub fn load_own_tension(path: &Path) -> Result<Labelled, Error> {
     Ok(out)
 }
 
+/// Unlabelled real sentences with a teacher's five class probabilities
+/// (`--soft-tension`, e.g. `datasets/teacher_classes.tsv`, written by
+/// `scripts/build/teacher_labels.py`). They train the class head towards the teacher;
+/// they are never measured.
+#[derive(Debug, Default, Clone)]
+pub struct Soft {
+    pub texts: Vec<String>,
+    /// The teacher's probabilities in [`CLASSES`] order, each row summing to 1.
+    pub probs: Vec<[f32; 5]>,
+}
+
+/// Reads a teacher table: a header `source key sha256 p_statement … p_material_conflict`,
+/// then one row per sentence, naming it without its text: `newsmtsc` and a line number of
+/// `news` (its `sentence_normalized`), or `ungdc` and `FILE:START-END`, a byte span of
+/// `ungdc/FILE`. Each text is checked against the first 16 hex digits of its sha256.
+pub fn load_soft(path: &Path, news: &Path, ungdc: &Path) -> Result<Soft, Error> {
+    use sha2::{Digest, Sha256};
+    #[derive(Deserialize)]
+    struct Item {
+        sentence_normalized: String,
+    }
+    let text = read(path)?;
+    let want: Vec<String> = std::iter::once("source".to_string())
+        .chain(["key", "sha256"].map(String::from))
+        .chain(CLASSES.iter().map(|c| format!("p_{c}")))
+        .collect();
+    let header = text
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty());
+    if header.map(|h| h.split('\t').collect::<Vec<_>>())
+        != Some(want.iter().map(String::as_str).collect())
+    {
+        return Err(bad(
+            path,
+            0,
+            format!("the header must be {}", want.join(" ")),
+        ));
+    }
+    let mut news_lines: Option<Vec<String>> = None;
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut out = Soft::default();
+    for (line, f) in crate::input::tsv::rows(&text) {
+        if f.len() != want.len() {
+            return Err(bad(
+                path,
+                line,
+                format!("{} columns, not {}", f.len(), want.len()),
+            ));
+        }
+        let sentence = match f[0] {
+            "newsmtsc" => {
+                let lines = match &mut news_lines {
+                    Some(l) => l,
+                    None => news_lines.insert(read(news)?.lines().map(String::from).collect()),
+                };
+                let n: usize = f[1]
+                    .parse()
+                    .map_err(|_| bad(path, line, "key is not a line number"))?;
+                let raw = n.checked_sub(1).and_then(|k| lines.get(k)).ok_or_else(|| {
+                    bad(path, line, format!("{} has no line {n}", news.display()))
+                })?;
+                let item: Item =
+                    serde_json::from_str(raw).map_err(|e| bad(news, n, e.to_string()))?;
+                item.sentence_normalized
+            }
+            "ungdc" => {
+                let span = f[1].rsplit_once(':').and_then(|(file, span)| {
+                    let (a, b) = span.split_once('-')?;
+                    Some((file, a.parse::<usize>().ok()?, b.parse::<usize>().ok()?))
+                });
+                let Some((file, a, b)) = span else {
+                    return Err(bad(path, line, "key is not FILE:START-END"));
+                };
+                let bytes = match files.entry(file.to_string()) {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        let p = ungdc.join(file);
+                        e.insert(std::fs::read(&p).map_err(Error::io(&p))?)
+                    }
+                };
+                let slice = bytes
+                    .get(a..b)
+                    .ok_or_else(|| bad(path, line, format!("{file} has no bytes {a}-{b}")))?;
+                String::from_utf8(slice.to_vec())
+                    .map_err(|_| bad(path, line, format!("{file} bytes {a}-{b} are not UTF-8")))?
+            }
+            other => return Err(bad(path, line, format!("unknown source {other:?}"))),
+        };
+        let digest = Sha256::digest(sentence.as_bytes());
+        let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        if hash != f[2] {
+            return Err(bad(
+                path,
+                line,
+                format!("the text of {} {} has changed (sha256 {hash}…)", f[0], f[1]),
+            ));
+        }
+        let mut p = [0f32; 5];
+        for (k, v) in f[3..].iter().enumerate() {
+            p[k] = v
+                .parse()
+                .ok()
+                .filter(|x: &f32| (0.0..=1.0).contains(x))
+                .ok_or_else(|| bad(path, line, format!("{v:?} is not a probability")))?;
+        }
+        let sum: f32 = p.iter().sum();
+        if (sum - 1.0).abs() > 0.01 {
+            return Err(bad(path, line, format!("probabilities sum to {sum}")));
+        }
+        p.iter_mut().for_each(|x| *x /= sum);
+        out.texts.push(sentence);
+        out.probs.push(p);
+    }
+    if out.texts.is_empty() {
+        return Err(bad(path, 0, "no sentences"));
+    }
+    Ok(out)
+}
+
 #[derive(Debug, Deserialize)]
 struct CameoCode {
     name: Option<String>,
@@ -397,6 +516,10 @@ pub struct Paths {
     /// Own labelled sentences that train beside them and are never measured
     /// (`--extra-tension`, e.g. `datasets/events_train.tsv`).
     pub extra_tension: Vec<PathBuf>,
+    /// A teacher's class probabilities of unlabelled real sentences (`--soft-tension`).
+    pub soft_tension: Option<PathBuf>,
+    /// The UN General Debate speeches the teacher table may name (`ungdc_2023`).
+    pub ungdc: PathBuf,
     /// The political-news sentiment sentences (`newsmtsc_train.jsonl`).
     pub news: PathBuf,
 }
@@ -414,6 +537,8 @@ impl Paths {
 pub const TENSION_FILE: &str = "cameo_quad_train.tsv";
 /// The political-news sentiment sentences' file name in the data-sets folder.
 pub const NEWS_FILE: &str = "newsmtsc_train.jsonl";
+/// The UN General Debate speeches' folder in the data-sets folder.
+pub const UNGDC_DIR: &str = "ungdc_2023";
 /// The silver roots of the tension sentences, in the repository.
 pub const ROOTS_FILE: &str = "datasets/cameo_quad_roots.tsv";
 
@@ -442,6 +567,80 @@ pub fn datasets_dir() -> Result<(PathBuf, &'static str), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_teacher_table_names_its_sentences_by_key_and_hash_and_is_read_strictly() {
+        use sha2::{Digest, Sha256};
+        let dir = tempfile::tempdir().unwrap();
+        let news = dir.path().join("news.jsonl");
+        std::fs::write(
+            &news,
+            "{\"sentence_normalized\": \"First.\"}\n{\"sentence_normalized\": \"Seoul protested.\"}\n",
+        )
+        .unwrap();
+        let un = dir.path().join("un");
+        std::fs::create_dir(&un).unwrap();
+        std::fs::write(un.join("KOR.txt"), "Peace now. We call for talks.\n").unwrap();
+        let h = |s: &str| -> String {
+            Sha256::digest(s.as_bytes())[..8]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        let head = "source\tkey\tsha256\tp_statement\tp_verbal_cooperation\tp_material_cooperation\tp_verbal_conflict\tp_material_conflict\n";
+        let rows = format!(
+            "newsmtsc\t2\t{}\t0.1\t0\t0\t0.8\t0.1\nungdc\tKOR.txt:11-29\t{}\t0.2\t0.8\t0\t0\t0\n",
+            h("Seoul protested."),
+            h("We call for talks.")
+        );
+        let table = dir.path().join("t.tsv");
+        std::fs::write(&table, format!("# a comment\n{head}{rows}")).unwrap();
+        let soft = load_soft(&table, &news, &un).unwrap();
+        assert_eq!(soft.texts, ["Seoul protested.", "We call for talks."]);
+        assert_eq!(soft.probs[0], [0.1, 0.0, 0.0, 0.8, 0.1]);
+        assert_eq!(soft.probs[1], [0.2, 0.8, 0.0, 0.0, 0.0]);
+
+        let fails = |body: String, want: &str| {
+            std::fs::write(&table, body).unwrap();
+            let e = load_soft(&table, &news, &un).unwrap_err().to_string();
+            assert!(e.contains(want), "{e} should say {want:?}");
+        };
+        // A text that changed, a line that is not there, a bad probability, a bad sum.
+        fails(
+            format!(
+                "{head}newsmtsc\t1\t{}\t1\t0\t0\t0\t0\n",
+                h("Seoul protested.")
+            ),
+            "t.tsv:2: the text of newsmtsc 1 has changed",
+        );
+        fails(
+            format!("{head}newsmtsc\t3\t{}\t1\t0\t0\t0\t0\n", h("x")),
+            "has no line 3",
+        );
+        fails(
+            format!("{head}ungdc\tKOR.txt:11-99\t{}\t1\t0\t0\t0\t0\n", h("x")),
+            "has no bytes 11-99",
+        );
+        fails(
+            format!(
+                "{head}newsmtsc\t2\t{}\t1.5\t0\t0\t0\t0\n",
+                h("Seoul protested.")
+            ),
+            "\"1.5\" is not a probability",
+        );
+        fails(
+            format!(
+                "{head}newsmtsc\t2\t{}\t0.5\t0\t0\t0\t0\n",
+                h("Seoul protested.")
+            ),
+            "sum to 0.5",
+        );
+        fails(
+            format!("{head}wire\t2\t{}\t1\t0\t0\t0\t0\n", h("x")),
+            "unknown source",
+        );
+        fails("source\tkey\n".into(), "the header must be");
+    }
 
     #[test]
     fn news_sentences_with_mixed_targets_are_left_out_and_counted() {

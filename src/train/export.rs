@@ -179,6 +179,9 @@ pub fn export(
     };
     let mut value = serde_json::to_value(&config).expect("serialisable");
     value["training"] = serde_json::to_value(&ctx.recipe).expect("serialisable");
+    if let Some(table) = &ctx.soft_table {
+        value["training"]["soft_tension"] = table.clone();
+    }
     if !ctx.extra_tension.is_empty() {
         value["training"]["extra_tension"] = serde_json::json!(ctx.extra_tension);
     }

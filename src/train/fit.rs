@@ -125,9 +125,13 @@ impl Context {
         let lengths = self.sent_cache.lengths();
         let mut sent_batches: Vec<Vec<usize>> = Vec::new();
         let (mut ten_pool, mut news_pool) = (Pool::new(t_train), Pool::new(n_train));
+        // Every teacher-labelled sentence, in every model (none without --soft-tension,
+        // and then no draw touches the generator).
+        let all_soft: Vec<usize> = (0..self.soft.texts.len()).collect();
+        let mut soft_pool = Pool::new(&all_soft);
         let ratings = &self.sentiment.train.ratings;
         let t0 = Instant::now();
-        let (mut ls, mut lt, mut lr, mut ln) = (0.0, 0.0, 0.0, 0.0);
+        let (mut ls, mut lt, mut lr, mut ln, mut lk) = (0.0, 0.0, 0.0, 0.0, 0.0);
         let ema = |avg: &mut f64, x: &Tensor| {
             *avg = 0.98 * *avg + 0.02 * f64::try_from(x).unwrap_or(f64::NAN);
         };
@@ -162,6 +166,18 @@ impl Context {
                 ema(&mut ln, &loss_n);
                 loss = loss + loss_n * r.w_news;
             }
+            if let Some(ki) = soft_pool.draw(&mut rng, r.sobs).filter(|_| r.w_soft > 0.0) {
+                let (x, m) = self.soft_cache.batch(&ki, r.max_len);
+                let probs: Vec<f32> = ki.iter().flat_map(|&i| self.soft.probs[i]).collect();
+                let target = Tensor::from_slice(&probs).view([ki.len() as i64, -1]);
+                let logits = t.h_ten.forward(&self.encode(&t.lora, x, &m, true));
+                // Cross-entropy against the teacher's probabilities.
+                let loss_k = -(target * logits.log_softmax(-1, tch::Kind::Float))
+                    .sum_dim_intlist(-1, false, tch::Kind::Float)
+                    .mean(tch::Kind::Float);
+                ema(&mut lk, &loss_k);
+                loss = loss + loss_k * r.w_soft;
+            }
             opt.set_lr_group(0, r.lr * factor(step));
             opt.set_lr_group(1, r.head_lr * factor(step));
             opt.zero_grad();
@@ -169,7 +185,7 @@ impl Context {
             opt.step();
             if step % 100 == 0 || step + 1 == steps {
                 log(&format!(
-                    "step {step}/{steps} mse {ls:.4} ce class {lt:.4} root {lr:.4} news {ln:.4} {:.0} s",
+                    "step {step}/{steps} mse {ls:.4} ce class {lt:.4} root {lr:.4} news {ln:.4} teacher {lk:.4} {:.0} s",
                     t0.elapsed().as_secs_f64()
                 ));
             }

@@ -60,6 +60,7 @@ pub fn run(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Outcome, Error> {
         "recipe": job.recipe,
         "tension_file": job.data.tension.display().to_string(),
         "extra_tension": ctx.extra_tension,
+        "soft_tension": ctx.soft_table,
         "vader": vader_baseline(&ctx),
     });
     if job.folds > 1 {

@@ -27,6 +27,13 @@ pub struct Recipe {
     /// News sentiment sentences per step, and the weight of their cross-entropy.
     pub nbs: usize,
     pub w_news: f64,
+    /// Teacher-labelled sentences per step (`--soft-tension`), and the weight of the soft
+    /// cross-entropy of the class head against the teacher's probabilities (0: no table;
+    /// neither is then written).
+    #[serde(skip_serializing_if = "no_soft")]
+    pub sobs: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub w_soft: f64,
     /// Tokens per training sentence.
     pub max_len: usize,
     /// Share of steps in linear warm-up (then linear decay to 0).
@@ -55,6 +62,8 @@ impl Default for Recipe {
             w_root: 0.5,
             nbs: 12,
             w_news: 0.5,
+            sobs: 0,
+            w_soft: 0.0,
             max_len: 64,
             warmup: 0.06,
             seed: 1234,
@@ -66,4 +75,12 @@ impl Default for Recipe {
 
 fn all_one(w: &[f64; 5]) -> bool {
     w.iter().all(|&x| x == 1.0)
+}
+
+fn is_zero(w: &f64) -> bool {
+    *w == 0.0
+}
+
+fn no_soft(n: &usize) -> bool {
+    *n == 0
 }

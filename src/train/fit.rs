@@ -47,6 +47,14 @@ impl<'a> Pool<'a> {
     }
 }
 
+/// Cross-entropy of `logits` [n, k] against target probabilities [n, k], averaged over the
+/// rows: the class cross-entropy when each target is one class.
+pub fn soft_cross_entropy(logits: &Tensor, target: &Tensor) -> Tensor {
+    -(target * logits.log_softmax(-1, tch::Kind::Float))
+        .sum_dim_intlist(-1, false, tch::Kind::Float)
+        .mean(tch::Kind::Float)
+}
+
 /// A trained model: the delta and the heads.
 pub struct Trained {
     pub vs: nn::VarStore,
@@ -171,10 +179,7 @@ impl Context {
                 let probs: Vec<f32> = ki.iter().flat_map(|&i| self.soft.probs[i]).collect();
                 let target = Tensor::from_slice(&probs).view([ki.len() as i64, -1]);
                 let logits = t.h_ten.forward(&self.encode(&t.lora, x, &m, true));
-                // Cross-entropy against the teacher's probabilities.
-                let loss_k = -(target * logits.log_softmax(-1, tch::Kind::Float))
-                    .sum_dim_intlist(-1, false, tch::Kind::Float)
-                    .mean(tch::Kind::Float);
+                let loss_k = soft_cross_entropy(&logits, &target);
                 ema(&mut lk, &loss_k);
                 loss = loss + loss_k * r.w_soft;
             }
@@ -260,5 +265,31 @@ impl Context {
         rng.shuffle(&mut batches);
         batches.reverse();
         batches
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_soft_cross_entropy_is_the_class_cross_entropy_for_one_hot_targets() {
+        let logits = Tensor::from_slice(&[2.0f32, -1.0, 0.5, 0.0, 3.0, 1.0]).view([2, 3]);
+        let hard = logits.cross_entropy_for_logits(&Tensor::from_slice(&[0i64, 1]));
+        let one_hot = Tensor::from_slice(&[1.0f32, 0.0, 0.0, 0.0, 1.0, 0.0]).view([2, 3]);
+        let soft = soft_cross_entropy(&logits, &one_hot);
+        assert!((f64::try_from(&hard).unwrap() - f64::try_from(&soft).unwrap()).abs() < 1e-6);
+        // Against a spread target it is the target's entropy plus the KL divergence from it:
+        // at its least, the entropy, when the logits' probabilities are the target.
+        let p = logits.softmax(-1, tch::Kind::Float);
+        let at_target = f64::try_from(&soft_cross_entropy(&logits, &p)).unwrap();
+        let entropy = f64::try_from(
+            &-(&p * p.log()).sum_dim_intlist(-1, false, tch::Kind::Float).mean(tch::Kind::Float),
+        )
+        .unwrap();
+        assert!((at_target - entropy).abs() < 1e-6);
+        // Other logits read the same target worse.
+        let other = Tensor::from_slice(&[0.0f32, 0.0, 0.0, 1.0, 1.0, 1.0]).view([2, 3]);
+        assert!(f64::try_from(&soft_cross_entropy(&other, &p)).unwrap() > at_target + 0.01);
     }
 }

@@ -197,7 +197,6 @@ pub struct Soft {
 /// `news` (its `sentence_normalized`), or `ungdc` and `FILE:START-END`, a byte span of
 /// `ungdc/FILE`. Each text is checked against the first 16 hex digits of its sha256.
 pub fn load_soft(path: &Path, news: &Path, ungdc: &Path) -> Result<Soft, Error> {
-    use sha2::{Digest, Sha256};
     #[derive(Deserialize)]
     struct Item {
         sentence_normalized: String,
@@ -269,8 +268,7 @@ pub fn load_soft(path: &Path, news: &Path, ungdc: &Path) -> Result<Soft, Error> 
             }
             other => return Err(bad(path, line, format!("unknown source {other:?}"))),
         };
-        let digest = Sha256::digest(sentence.as_bytes());
-        let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let hash = super::role_data::short_sha(&sentence);
         if hash != f[2] {
             return Err(bad(
                 path,
@@ -570,7 +568,6 @@ mod tests {
 
     #[test]
     fn a_teacher_table_names_its_sentences_by_key_and_hash_and_is_read_strictly() {
-        use sha2::{Digest, Sha256};
         let dir = tempfile::tempdir().unwrap();
         let news = dir.path().join("news.jsonl");
         std::fs::write(
@@ -581,12 +578,7 @@ mod tests {
         let un = dir.path().join("un");
         std::fs::create_dir(&un).unwrap();
         std::fs::write(un.join("KOR.txt"), "Peace now. We call for talks.\n").unwrap();
-        let h = |s: &str| -> String {
-            Sha256::digest(s.as_bytes())[..8]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        };
+        let h = crate::train::role_data::short_sha;
         let head = "source\tkey\tsha256\tp_statement\tp_verbal_cooperation\tp_material_cooperation\tp_verbal_conflict\tp_material_conflict\n";
         let rows = format!(
             "newsmtsc\t2\t{}\t0.1\t0\t0\t0.8\t0.1\nungdc\tKOR.txt:11-29\t{}\t0.2\t0.8\t0\t0\t0\n",

@@ -181,6 +181,16 @@ pub fn load_own_tension(path: &Path) -> Result<Labelled, Error> {
     Ok(out)
 }
 
+/// The first 16 hex digits of the sha256 of a sentence: how the tables of
+/// `datasets/` name a sentence of the shared data sets without its text.
+pub fn short_sha(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Unlabelled real sentences with a teacher's five class probabilities
 /// (`--soft-tension`, e.g. `datasets/teacher_classes.tsv`, written by
 /// `scripts/build/teacher_labels.py`). They train the class head towards the teacher;
@@ -268,7 +278,7 @@ pub fn load_soft(path: &Path, news: &Path, ungdc: &Path) -> Result<Soft, Error> 
             }
             other => return Err(bad(path, line, format!("unknown source {other:?}"))),
         };
-        let hash = super::role_data::short_sha(&sentence);
+        let hash = short_sha(&sentence);
         if hash != f[2] {
             return Err(bad(
                 path,
@@ -578,7 +588,7 @@ mod tests {
         let un = dir.path().join("un");
         std::fs::create_dir(&un).unwrap();
         std::fs::write(un.join("KOR.txt"), "Peace now. We call for talks.\n").unwrap();
-        let h = crate::train::role_data::short_sha;
+        let h = short_sha;
         let head = "source\tkey\tsha256\tp_statement\tp_verbal_cooperation\tp_material_cooperation\tp_verbal_conflict\tp_material_conflict\n";
         let rows = format!(
             "newsmtsc\t2\t{}\t0.1\t0\t0\t0.8\t0.1\nungdc\tKOR.txt:11-29\t{}\t0.2\t0.8\t0\t0\t0\n",

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 use crate::input::tsv;
@@ -63,13 +62,7 @@ fn read(path: &Path) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(Error::io(path))
 }
 
-/// The first 16 hex digits of the sha256 of a sentence.
-pub fn short_sha(text: &str) -> String {
-    Sha256::digest(text.as_bytes())[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use super::data::short_sha;
 
 /// Source and target byte ranges.
 type RoleSpans = (Vec<Range<usize>>, Vec<Range<usize>>);

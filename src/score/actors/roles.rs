@@ -161,10 +161,23 @@ fn attributes(text: &str, p: &Phrase) -> bool {
     ATTRIBUTION.contains(&word.as_str())
 }
 
-/// Whether a phrase only reports the event or repeats a name: a trailing ", … said"
-/// or an acronym in parentheses. Never a target, whoever picks it (rules or head).
+/// Whether a phrase only reports the event or repeats a name: a trailing ", … said",
+/// an acronym in parentheses, or the press a statement is made to. Never a target,
+/// whoever picks it (rules or head).
 pub(super) fn reports(text: &str, p: &Phrase) -> bool {
-    trailing_attribution(text, p) || parenthetical(text, p)
+    trailing_attribution(text, p) || parenthetical(text, p) || audience(text, p)
+}
+
+/// The press as the audience of a statement ("… the Fijian prime minister told
+/// reporters", "told the journalists"): CAMEO codes no target for it. A state or office
+/// told something ("told Iran") stays a target.
+fn audience(text: &str, p: &Phrase) -> bool {
+    let before = text[..p.start].trim_end().to_lowercase();
+    let before = before.strip_suffix(" the").unwrap_or(&before);
+    p.sector.ends_with("MED")
+        && ["told", "briefed", "addressed"]
+            .iter()
+            .any(|v| before == *v || before.ends_with(&format!(" {v}")))
 }
 
 /// A phrase alone in parentheses: the acronym of the name before it ("the World Food
@@ -419,6 +432,23 @@ mod tests {
                 .join(";")
         };
         format!("{} > {}", join(s), join(t))
+    }
+
+    #[test]
+    fn the_press_a_statement_is_made_to_is_no_target() {
+        let t = "\"Nobody should make us choose,\" the Fijian prime minister told reporters.";
+        let p = phrase(t, "reporters", "FJIMED", false);
+        assert!(reports(t, &p));
+        let t = "The minister told the journalists that talks would resume.";
+        // An agent with no state yet: no code, its sector only.
+        let mut press = phrase(t, "journalists", "", false);
+        press.sector = "MED".into();
+        assert!(reports(t, &press));
+        // A state told something is its target; the press acted on is a target.
+        let t = "The Fijian prime minister told Australia to stay out.";
+        assert!(!reports(t, &phrase(t, "Australia", "AUS", false)));
+        let t = "Police detained reporters outside the court.";
+        assert!(!reports(t, &phrase(t, "reporters", "FJIMED", false)));
     }
 
     #[test]

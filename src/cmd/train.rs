@@ -85,6 +85,15 @@ pub struct Args {
     /// with it: the teacher saw every labelled sentence.
     #[arg(long, value_name = "FILE", conflicts_with = "cv")]
     soft_tension: Option<PathBuf>,
+    /// How many times each --extra-tension sentence is in the tension pool (oversampling
+    /// the own sentences against the labelled ones).
+    #[arg(
+        long,
+        default_value_t = 1,
+        value_name = "N",
+        requires = "extra_tension"
+    )]
+    extra_repeat: usize,
     /// Teacher-labelled sentences per step (--soft-tension).
     #[arg(
         long,
@@ -304,6 +313,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Some(_) => anyhow::bail!("--class-weights takes five weights"),
                 None => [1.0; 5],
             },
+            extra_repeat: args.extra_repeat.max(1),
             sobs: if args.soft_tension.is_some() {
                 args.soft_batch
             } else {

@@ -19,6 +19,21 @@ pub struct Outputs {
 
 /// Items drawn in batches from reshuffled passes over a small set (which is thereby
 /// oversampled relative to the sentiment sentences).
+/// The tension pool of `t_train`: each own `--extra-tension` sentence in it (index
+/// `n_measured` on) `repeat` times in all, the copies after the originals.
+fn with_extra_repeats(t_train: &[usize], n_measured: usize, repeat: usize) -> Vec<usize> {
+    let own: Vec<usize> = t_train
+        .iter()
+        .copied()
+        .filter(|&i| i >= n_measured)
+        .collect();
+    let mut pool = t_train.to_vec();
+    for _ in 1..repeat.max(1) {
+        pool.extend_from_slice(&own);
+    }
+    pool
+}
+
 struct Pool<'a> {
     items: &'a [usize],
     left: Vec<usize>,
@@ -132,7 +147,8 @@ impl Context {
         };
         let lengths = self.sent_cache.lengths();
         let mut sent_batches: Vec<Vec<usize>> = Vec::new();
-        let (mut ten_pool, mut news_pool) = (Pool::new(t_train), Pool::new(n_train));
+        let t_pool = with_extra_repeats(t_train, self.n_measured, r.extra_repeat);
+        let (mut ten_pool, mut news_pool) = (Pool::new(&t_pool), Pool::new(n_train));
         // Every teacher-labelled sentence, in every model (none without --soft-tension,
         // and then no draw touches the generator).
         let all_soft: Vec<usize> = (0..self.soft.texts.len()).collect();
@@ -271,6 +287,18 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_own_sentences_are_repeated_and_only_those_of_this_training_set() {
+        // Labelled 0..5, own 5..8; a fold that trains on 0, 2, 5 and 7.
+        assert_eq!(with_extra_repeats(&[0, 2, 5, 7], 5, 1), vec![0, 2, 5, 7]);
+        assert_eq!(
+            with_extra_repeats(&[0, 2, 5, 7], 5, 3),
+            vec![0, 2, 5, 7, 5, 7, 5, 7]
+        );
+        assert_eq!(with_extra_repeats(&[0, 2], 5, 3), vec![0, 2]);
+        assert_eq!(with_extra_repeats(&[0, 6], 5, 0), vec![0, 6]);
+    }
 
     #[test]
     fn the_soft_cross_entropy_is_the_class_cross_entropy_for_one_hot_targets() {

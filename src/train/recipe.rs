@@ -35,6 +35,10 @@ pub struct Recipe {
     pub sobs: usize,
     #[serde(skip_serializing_if = "is_zero")]
     pub w_soft: f64,
+    /// How many times each `--extra-tension` sentence is in the tension pool (1: once,
+    /// like a labelled sentence; then not written).
+    #[serde(skip_serializing_if = "is_one")]
+    pub extra_repeat: usize,
     /// Tokens per training sentence.
     pub max_len: usize,
     /// Share of steps in linear warm-up (then linear decay to 0).
@@ -65,6 +69,7 @@ impl Default for Recipe {
             w_news: 0.5,
             sobs: 0,
             w_soft: 0.0,
+            extra_repeat: 1,
             max_len: 64,
             warmup: 0.06,
             seed: 1234,
@@ -72,6 +77,10 @@ impl Default for Recipe {
             stack: true,
         }
     }
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
 }
 
 fn all_one(w: &[f64; 5]) -> bool {

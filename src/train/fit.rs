@@ -17,8 +17,6 @@ pub struct Outputs {
     pub root_logits: Vec<f64>,
 }
 
-/// Items drawn in batches from reshuffled passes over a small set (which is thereby
-/// oversampled relative to the sentiment sentences).
 /// The tension pool of `t_train`: each own `--extra-tension` sentence in it (index
 /// `n_measured` on) `repeat` times in all, the copies after the originals.
 fn with_extra_repeats(t_train: &[usize], n_measured: usize, repeat: usize) -> Vec<usize> {
@@ -34,6 +32,8 @@ fn with_extra_repeats(t_train: &[usize], n_measured: usize, repeat: usize) -> Ve
     pool
 }
 
+/// Items drawn in batches from reshuffled passes over a small set (which is thereby
+/// oversampled relative to the sentiment sentences).
 struct Pool<'a> {
     items: &'a [usize],
     left: Vec<usize>,

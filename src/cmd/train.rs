@@ -76,7 +76,8 @@ pub struct Args {
     roots: PathBuf,
     /// Own labelled sentences (`id kind event_class text`, e.g. datasets/events_train.tsv)
     /// that train the event heads beside the tension sentences: in every CV fold's
-    /// training side, never measured (repeat the flag for several tables).
+    /// training side, never measured (repeat the flag for several tables). An optional
+    /// `cameo_root` column (two digits, within the class) trains the root head too.
     #[arg(long, value_name = "FILE")]
     extra_tension: Vec<PathBuf>,
     /// A teacher's class probabilities of unlabelled real sentences (a table of keys and

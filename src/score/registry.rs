@@ -120,7 +120,7 @@ pub fn registry() -> Vec<ScorerInfo> {
     },
     ScorerInfo {
         name: "actor_sentiment",
-        description: "sentiment toward each state in `actors`: 'JPN:0.428;KOR:0.708', p(positive) - p(negative) in [-1, 1] from the token states of the state's mentions",
+        description: "sentiment toward each state in `actors`: 'JPN:0.711;KOR:0.680', p(positive) - p(negative) in [-1, 1] from the token states of the state's mentions",
         needs_embedding: |_| true,
         files: actors::sentiment::files,
         document_columns: &[],

@@ -82,16 +82,17 @@ impl Context {
             extra_tension.push(serde_json::json!({
                 "file": path.display().to_string(),
                 "sha256": crate::model::files::sha256_file(path)?,
-                "sentences": own.texts.len(),
+                "sentences": own.roots.len(),
             }));
             log(&format!(
-                "{}: {} own training sentences",
+                "{}: {} own training sentences ({} with a root)",
                 path.display(),
-                own.texts.len()
+                own.roots.len(),
+                own.roots.iter().flatten().count()
             ));
-            roots.extend(own.texts.iter().map(|_| None));
-            tension.texts.extend(own.texts);
-            tension.labels.extend(own.labels);
+            roots.extend(own.roots);
+            tension.texts.extend(own.labelled.texts);
+            tension.labels.extend(own.labelled.labels);
         }
         let (news, mixed) = data::load_news(&job.data.news)?;
         let (soft, soft_table) = match &job.data.soft_tension {

@@ -138,10 +138,42 @@ pub fn load_tension(path: &Path) -> Result<Labelled, Error> {
     Ok(out)
 }
 
+/// Own labelled tension sentences: the sentences with their classes, and the CAMEO root
+/// of each where the table gives one.
+#[derive(Debug, Default)]
+pub struct Own {
+    pub labelled: Labelled,
+    pub roots: Vec<Option<usize>>,
+}
+
+/// A two-digit CAMEO root code (`01`-`20`) as a root index, checked against the class
+/// its sentence is labelled with ([`ROOT_CLASS`]); an empty field is no root.
+fn parse_root(path: &Path, line: usize, code: &str, class: usize) -> Result<Option<usize>, Error> {
+    if code.is_empty() {
+        return Ok(None);
+    }
+    let root = code
+        .parse::<usize>()
+        .ok()
+        .filter(|r| code.len() == 2 && (1..=ROOT_CLASS.len()).contains(r))
+        .ok_or_else(|| bad(path, line, format!("root {code:?} is not 01-20")))?
+        - 1;
+    if ROOT_CLASS[root] != class {
+        return Err(bad(
+            path,
+            line,
+            format!("root {code} is not in class {}", CLASSES[class]),
+        ));
+    }
+    Ok(Some(root))
+}
+
 /// Own labelled tension sentences (`datasets/events_train.tsv`): `#` comment lines, a
-/// header naming at least `event_class` and `text`, the class by its name ([`CLASSES`]).
+/// header naming at least `event_class` and `text`, the class by its name ([`CLASSES`]),
+/// and optionally `cameo_root`, a two-digit root code within that class (empty: none),
+/// which trains the root head as the silver roots of the measured sentences do.
 /// They train; they are never measured (`--extra-tension`).
-pub fn load_own_tension(path: &Path) -> Result<Labelled, Error> {
+pub fn load_own_tension(path: &Path) -> Result<Own, Error> {
     let text = read(path)?;
     let Some(header) = text
         .lines()
@@ -157,7 +189,8 @@ pub fn load_own_tension(path: &Path) -> Result<Labelled, Error> {
             .ok_or_else(|| bad(path, 0, format!("no {name:?} column in the header")))
     };
     let (class_col, text_col) = (col("event_class")?, col("text")?);
-    let mut out = Labelled::default();
+    let root_col = header.iter().position(|h| *h == "cameo_root");
+    let mut out = Own::default();
     for (line, f) in crate::input::tsv::rows(&text) {
         let (Some(class), Some(sentence)) = (f.get(class_col), f.get(text_col)) else {
             return Err(bad(path, line, "too few columns"));
@@ -172,10 +205,18 @@ pub fn load_own_tension(path: &Path) -> Result<Labelled, Error> {
         if sentence.trim().is_empty() {
             return Err(bad(path, line, "empty text"));
         }
-        out.texts.push(sentence.to_string());
-        out.labels.push(label);
+        let root = match root_col {
+            Some(c) => {
+                let code = f.get(c).ok_or_else(|| bad(path, line, "too few columns"))?;
+                parse_root(path, line, code.trim(), label)?
+            }
+            None => None,
+        };
+        out.labelled.texts.push(sentence.to_string());
+        out.labelled.labels.push(label);
+        out.roots.push(root);
     }
-    if out.texts.is_empty() {
+    if out.roots.is_empty() {
         return Err(bad(path, 0, "no sentences"));
     }
     Ok(out)
@@ -429,25 +470,7 @@ pub fn load_roots(path: &Path, tension: &Labelled) -> Result<Vec<Option<usize>>,
                 format!("row {} does not match tension sentence {} (rebuild it with scripts/build/silver_roots.py)", k + 1, k + 1),
             ));
         }
-        out.push(match f[3] {
-            "" => None,
-            r => {
-                let root = r
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|r| (1..=ROOT_CLASS.len()).contains(r))
-                    .ok_or_else(|| bad(path, line, format!("root {r:?} is not 01-20")))?
-                    - 1;
-                if ROOT_CLASS[root] != tension.labels[k] {
-                    return Err(bad(
-                        path,
-                        line,
-                        format!("root {r} is not in class {}", tension.labels[k]),
-                    ));
-                }
-                Some(root)
-            }
-        });
+        out.push(parse_root(path, line, f[3], tension.labels[k])?);
     }
     if out.len() != tension.texts.len() {
         return Err(bad(
@@ -692,8 +715,9 @@ mod tests {
         )
         .unwrap();
         let own = load_own_tension(&p).unwrap();
-        assert_eq!(own.texts, ["Seoul protested.", "Tokyo said so."]);
-        assert_eq!(own.labels, [3, 0]);
+        assert_eq!(own.labelled.texts, ["Seoul protested.", "Tokyo said so."]);
+        assert_eq!(own.labelled.labels, [3, 0]);
+        assert_eq!(own.roots, [None, None]);
         std::fs::write(&p, "id\tkind\tevent_class\ttext\nt1\tx\tconflict\tA row.\n").unwrap();
         let e = load_own_tension(&p).unwrap_err().to_string();
         assert!(
@@ -703,6 +727,38 @@ mod tests {
         std::fs::write(&p, "id\tkind\tclass\ttext\n").unwrap();
         let e = load_own_tension(&p).unwrap_err().to_string();
         assert!(e.contains("event_class"), "{e}");
+    }
+
+    #[test]
+    fn own_roots_are_read_where_given_and_must_lie_in_their_class() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("own.tsv");
+        let head = "id\tkind\tevent_class\tcameo_root\ttext\n";
+        std::fs::write(
+            &p,
+            format!("{head}t1\tx\tverbal_conflict\t11\tSeoul protested.\nt2\tx\tstatement\t\tTokyo said so.\nt3\tx\tmaterial_conflict\t19\tTroops clashed.\n"),
+        )
+        .unwrap();
+        let own = load_own_tension(&p).unwrap();
+        assert_eq!(own.roots, [Some(10), None, Some(18)]);
+        assert_eq!(own.labelled.labels, [3, 0, 4]);
+        let error_of = |row: &str| {
+            std::fs::write(&p, format!("{head}{row}\n")).unwrap();
+            load_own_tension(&p).unwrap_err().to_string()
+        };
+        // 19 (fight) is material conflict, not verbal conflict.
+        let e = error_of("t1\tx\tverbal_conflict\t19\tSeoul protested.");
+        assert!(
+            e.contains(":2") && e.contains("not in class verbal_conflict"),
+            "{e}"
+        );
+        for code in ["21", "1", "x1"] {
+            let e = error_of(&format!("t1\tx\tstatement\t{code}\tTokyo said so."));
+            assert!(
+                e.contains(":2") && e.contains("is not 01-20"),
+                "{code}: {e}"
+            );
+        }
     }
 
     #[test]
@@ -730,7 +786,7 @@ mod tests {
         .unwrap();
         let e = load_roots(&p, &tension).unwrap_err().to_string();
         assert!(
-            e.contains("roots.tsv:2") && e.contains("not in class 4"),
+            e.contains("roots.tsv:2") && e.contains("not in class material_conflict"),
             "{e}"
         );
         std::fs::write(

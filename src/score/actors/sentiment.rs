@@ -1,5 +1,5 @@
 //! The `actor_sentiment` scorer: how the sentence portrays each state in `actors`
-//! (`JPN:0.428;KOR:0.708`), from the same encoder pass as the other trained columns. The
+//! (`JPN:0.711;KOR:0.680`), from the same encoder pass as the other trained columns. The
 //! actors are coded before encoding (as the `actors` scorer codes them, with the document's earlier sentences binding
 //! short mentions); the encoder pools the token states of each state's mentions; a
 //! linear head on [mention; sentence embedding], fit on political-news sentences labelled

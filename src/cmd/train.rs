@@ -314,7 +314,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Some(_) => anyhow::bail!("--class-weights takes five weights"),
                 None => [1.0; 5],
             },
-            extra_repeat: args.extra_repeat.max(1),
+            extra_repeat: match args.extra_repeat {
+                0 => anyhow::bail!("--extra-repeat takes 1 or more (1: each own sentence once)"),
+                n => n,
+            },
             sobs: if args.soft_tension.is_some() {
                 args.soft_batch
             } else {

@@ -3,6 +3,12 @@
 //! dropout). [`load_vars`] reads the checkpoint (rust-bert's config type and names);
 //! the computation is here, for reasons measured in docs/performance.md:
 //!
+//! - An MPNet checkpoint (all-mpnet-base-v2, the larger encoder `scripts/bootstrap --mpnet`
+//!   fetches) runs through the same layers: [`load_vars`] renames its weights to BERT's,
+//!   and [`Bert`] adds what MPNet has on top: a relative position bias shared by the
+//!   layers ([`Bert::position_bias`]), positions counted from 2, no token types, and its
+//!   layer-norm epsilon.
+//!
 //! - bf16 runs in mixed precision as `torch.autocast` does it: the matrix products (the six
 //!   linear layers and the two attention products) in bfloat16, the embeddings, residual
 //!   sums, layer norms and softmax in float32. That keeps scores about 3× closer to fp32
@@ -48,6 +54,17 @@ const DROPOUT: f64 = 0.1;
 
 /// BERT's layer-norm epsilon (rust-bert uses the same constant).
 const EPS: f64 = 1e-12;
+
+/// What an MPNet checkpoint's config.json must say for [`Bert`] to compute what Hugging
+/// Face's `MPNetModel` computes: its layer-norm epsilon, the padding id (positions count
+/// from the one after it), the number of relative-position buckets and their largest
+/// distance (fixed in `MPNetEncoder`).
+const MPNET_EPS: f64 = 1e-5;
+const MPNET_PAD: i64 = 1;
+const MPNET_BUCKETS: i64 = 32;
+const MPNET_MAX_DISTANCE: f64 = 128.0;
+/// The name [`load_vars`] gives MPNet's relative-position table `[buckets, heads]`.
+const REL_BIAS: &str = "encoder.relative_attention_bias.weight";
 
 /// The six linear layers of a BERT layer, by weight name, in the order of a layer's linear layers;
 /// LoRA adapters sit on these.
@@ -101,6 +118,12 @@ pub struct Bert {
     heads: i64,
     /// The hidden width.
     pub hidden: i64,
+    /// The layer-norm epsilon.
+    eps: f64,
+    /// The position id of a sentence's first token: 0 for BERT, 2 for MPNet.
+    first_position: i64,
+    /// MPNet's relative-position table `[buckets, heads]`, float32; `None` for BERT.
+    rel_bias: Option<Tensor>,
 }
 
 /// How a batch's rows are laid out.
@@ -119,16 +142,27 @@ pub enum Layout<'a> {
 /// config's shape, float32, on `device`. The tensors are read straight from the file:
 /// declaring rust-bert's variables first would fill all 22.7 M of them with random values
 /// only for the checkpoint to overwrite them.
+///
+/// An MPNet folder (`"model_type": "mpnet"`) gives the same names ([`mpnet_name`]), a
+/// zero token-type table of one row, and its relative-position table as [`REL_BIAS`].
 pub fn load_vars(
     config_path: &Path,
     weights: &Path,
     device: tch::Device,
 ) -> Result<(BertConfig, HashMap<String, Tensor>), Error> {
     let text = std::fs::read_to_string(config_path).map_err(Error::io(config_path))?;
-    let config: BertConfig = serde_json::from_str(&text).map_err(|e| Error::Model {
+    let config_err = |message: String| Error::Model {
         path: config_path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+        message,
+    };
+    let mut json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| config_err(e.to_string()))?;
+    let mpnet = json.get("model_type").and_then(|v| v.as_str()) == Some("mpnet");
+    if mpnet {
+        check_mpnet(&json).map_err(config_err)?;
+        json["type_vocab_size"] = 1.into();
+    }
+    let config: BertConfig = serde_json::from_value(json).map_err(|e| config_err(e.to_string()))?;
     let model_err = |message: String| Error::Model {
         path: weights.to_path_buf(),
         message,
@@ -136,9 +170,25 @@ pub fn load_vars(
     let mut file: HashMap<String, Tensor> = Tensor::read_safetensors(weights)
         .map_err(|e| model_err(e.to_string()))?
         .into_iter()
+        .map(|(name, t)| match mpnet {
+            true => (mpnet_name(&name), t),
+            false => (name, t),
+        })
         .collect();
+    let mut shapes = weight_shapes(&config);
+    if mpnet {
+        let h = config.hidden_size;
+        file.insert(
+            "embeddings.token_type_embeddings.weight".into(),
+            Tensor::zeros([1, h], (Kind::Float, tch::Device::Cpu)),
+        );
+        shapes.push((
+            REL_BIAS.into(),
+            vec![MPNET_BUCKETS, config.num_attention_heads],
+        ));
+    }
     let mut vars = HashMap::new();
-    for (name, shape) in weight_shapes(&config) {
+    for (name, shape) in shapes {
         let t = file
             .remove(&name)
             .ok_or_else(|| model_err(format!("no weight {name}")))?;
@@ -152,6 +202,45 @@ pub fn load_vars(
         vars.insert(name, t.to_kind(Kind::Float).to_device(device));
     }
     Ok((config, vars))
+}
+
+/// Refuses an MPNet config whose settings [`Bert`] does not implement.
+fn check_mpnet(json: &serde_json::Value) -> Result<(), String> {
+    let num = |key: &str| json.get(key).and_then(|v| v.as_f64());
+    let want = [
+        ("layer_norm_eps", MPNET_EPS),
+        ("pad_token_id", MPNET_PAD as f64),
+        ("relative_attention_num_buckets", MPNET_BUCKETS as f64),
+    ];
+    for (key, value) in want {
+        if num(key) != Some(value) {
+            return Err(format!(
+                "MPNet with {key} {:?} is not supported (only {value})",
+                json.get(key)
+            ));
+        }
+    }
+    if json.get("hidden_act").and_then(|v| v.as_str()) != Some("gelu") {
+        return Err("MPNet is supported with exact GELU only".into());
+    }
+    Ok(())
+}
+
+/// An MPNet weight's name in BERT's terms (names that differ only in the attention block).
+fn mpnet_name(name: &str) -> String {
+    const RENAMES: [(&str, &str); 5] = [
+        ("attention.attn.q.", "attention.self.query."),
+        ("attention.attn.k.", "attention.self.key."),
+        ("attention.attn.v.", "attention.self.value."),
+        ("attention.attn.o.", "attention.output.dense."),
+        ("attention.LayerNorm.", "attention.output.LayerNorm."),
+    ];
+    for (from, to) in RENAMES {
+        if name.contains(from) {
+            return name.replacen(from, to, 1);
+        }
+    }
+    name.to_string()
 }
 
 /// Every weight of a BERT encoder (no pooler) and its shape under `config`.
@@ -204,16 +293,26 @@ pub use super::batch::ROW_TILE;
 /// values in the matrices' kind, so no `[sentences, heads, len, len]` tensor is written,
 /// cast or copied (measured in docs/performance.md). The all-zero mask changes nothing;
 /// it is there because the binding hands an absent mask to libtorch as an undefined
-/// tensor, which the kernel refuses.
-fn attend(q: &Tensor, k: &Tensor, v: &Tensor, n: i64, len: i64, heads: i64) -> Tensor {
+/// tensor, which the kernel refuses. MPNet's position bias `[1, heads, len, len]` goes in
+/// its place, added to the scores.
+fn attend(
+    q: &Tensor,
+    k: &Tensor,
+    v: &Tensor,
+    (n, len, heads): (i64, i64, i64),
+    bias: Option<&Tensor>,
+) -> Tensor {
     let d = q.size()[1] / heads;
     let split = |t: &Tensor| t.view([n, len, heads, d]).transpose(1, 2);
-    let none = Tensor::zeros([1, 1, len, len], (q.kind(), q.device()));
+    let mask = match bias {
+        Some(b) => b.to_kind(q.kind()),
+        None => Tensor::zeros([1, 1, len, len], (q.kind(), q.device())),
+    };
     Tensor::scaled_dot_product_attention(
         &split(q),
         &split(k),
         &split(v),
-        Some(none),
+        Some(mask),
         0.0,
         false,
         None,
@@ -276,6 +375,8 @@ impl Bert {
                 "the encoder supports BERT with exact GELU only".into(),
             ));
         }
+        // load_vars names MPNet's position table only for an MPNet checkpoint.
+        let rel_bias = vars.get(REL_BIAS).map(|t| t.shallow_clone());
         if !matches!(kind, Kind::Float | Kind::BFloat16) {
             return Err(Error::Encoder(format!("no forward pass in {kind:?}")));
         }
@@ -328,7 +429,36 @@ impl Bert {
             layers,
             heads: config.num_attention_heads,
             hidden: config.hidden_size,
+            eps: if rel_bias.is_some() { MPNET_EPS } else { EPS },
+            first_position: if rel_bias.is_some() { MPNET_PAD + 1 } else { 0 },
+            rel_bias,
         })
+    }
+
+    /// MPNet's relative position bias for sentences of `len` tokens, `[1, heads, len,
+    /// len]`, float32 (`None` for BERT): the bucket of each key's offset from the query,
+    /// computed as Hugging Face's `MPNetEncoder.relative_position_bucket` does (the same
+    /// libtorch operators, so the same float32 rounding at bucket edges), looked up in the
+    /// table. It depends on `len` only, never on the batch.
+    fn position_bias(&self, len: i64) -> Option<Tensor> {
+        let table = self.rel_bias.as_ref()?;
+        let dev = table.device();
+        let pos = Tensor::arange(len, (Kind::Int64, dev));
+        // relative = key − query; n = −relative, as in the reference.
+        let n = pos.view([-1, 1]) - pos.view([1, -1]);
+        let half = MPNET_BUCKETS / 2;
+        let max_exact = half / 2;
+        let sign = n.lt(0).to_kind(Kind::Int64) * half;
+        let n = n.abs();
+        let large = ((n.to_kind(Kind::Float) / max_exact as f64).log()
+            / (MPNET_MAX_DISTANCE / max_exact as f64).ln()
+            * (half - max_exact) as f64)
+            .to_kind(Kind::Int64)
+            + max_exact;
+        let large = large.clamp_max(half - 1);
+        let bucket = sign + n.where_self(&n.lt(max_exact), &large);
+        let values = Tensor::embedding(table, &bucket, -1, false, false);
+        Some(values.permute([2, 0, 1]).unsqueeze(0))
     }
 
     /// Quantizes the linear layers the packed layout runs to int8 (`--precision int8`,
@@ -354,17 +484,25 @@ impl Bert {
     }
 
     fn norm(&self, x: &Tensor, n: &Norm) -> Tensor {
-        x.layer_norm([self.hidden].as_slice(), Some(&n.w), Some(&n.b), EPS, false)
+        x.layer_norm(
+            [self.hidden].as_slice(),
+            Some(&n.w),
+            Some(&n.b),
+            self.eps,
+            false,
+        )
     }
 
     /// Word + position + token-type embeddings, layer-normalised, float32. Packed: `ids`
     /// and `positions` are `[rows]`. Padded: `ids` is `[sentences, length]` and
-    /// `positions` is `0..length`.
+    /// `positions` is `0..length`. Positions count from 0; MPNet's table is read from 2.
     pub fn embeddings(&self, ids: &Tensor, positions: &Tensor) -> Tensor {
         let embed = |table: &Tensor, idx: &Tensor| Tensor::embedding(table, idx, -1, false, false);
-        let x = embed(&self.word, ids)
-            + embed(&self.position, positions)
-            + self.token_type.get(0).view([1, -1]);
+        let position = match self.first_position {
+            0 => embed(&self.position, positions),
+            first => embed(&self.position, &(positions + first)),
+        };
+        let x = embed(&self.word, ids) + position + self.token_type.get(0).view([1, -1]);
         self.norm(&x, &self.emb_norm)
     }
 
@@ -432,7 +570,14 @@ impl Bert {
         for g in groups {
             let (n, len, first) = (g.sentences as i64, g.len as i64, g.row as i64);
             let rows_of = |t: &Tensor| t.narrow(0, first, n * len);
-            let ctx = attend(&rows_of(q), &rows_of(k), &rows_of(v), n, len, self.heads);
+            let bias = self.position_bias(len);
+            let ctx = attend(
+                &rows_of(q),
+                &rows_of(k),
+                &rows_of(v),
+                (n, len, self.heads),
+                bias.as_ref(),
+            );
             rows_of(&out)
                 .view([n, len, self.heads, d])
                 .copy_(&ctx.transpose(1, 2));
@@ -454,7 +599,11 @@ impl Bert {
         let d = self.hidden / self.heads;
         let split = |x: &Tensor| x.view([b, l, self.heads, d]).transpose(1, 2);
         let ext: Tensor = (mask.view([b, 1, 1, l]) - 1.0) * f64::from(f32::MAX);
-        let scores: Tensor = split(q).matmul(&split(k).transpose(-1, -2)) / (d as f64).sqrt() + ext;
+        let mut scores: Tensor =
+            split(q).matmul(&split(k).transpose(-1, -2)) / (d as f64).sqrt() + ext;
+        if let Some(bias) = self.position_bias(l) {
+            scores += bias;
+        }
         let probs = dropout(scores.softmax(-1, Kind::Float), train);
         probs
             .matmul(&split(v))
@@ -683,7 +832,8 @@ mod tests {
     }
 
     /// A sentence's attention is the same bytes alone as among others of its length, in
-    /// float32 and bfloat16, for lengths on both sides of the kernel's block sizes.
+    /// float32 and bfloat16, for lengths on both sides of the kernel's block sizes, with
+    /// and without a position bias (MPNet's).
     #[test]
     fn attention_is_the_same_alone_and_in_a_group() {
         tch::manual_seed(7);
@@ -694,22 +844,102 @@ mod tests {
                 // One stacked [rows, 3·hidden] tensor, as the packed layout's projection gives.
                 let qkv = Tensor::randn([n * len, 3 * hidden], (Kind::Float, tch::Device::Cpu))
                     .to_kind(kind);
-                // Attention of `sentences` stacked sentences of `len` tokens.
-                let attend_stacked = |t: &Tensor, sentences: i64| {
-                    let part = |i: i64| t.narrow(1, i * hidden, hidden);
-                    attend(&part(0), &part(1), &part(2), sentences, len, heads)
-                };
-                let group = attend_stacked(&qkv, n);
-                for s in [0, 4, n - 1] {
-                    let alone = attend_stacked(&qkv.narrow(0, s * len, len), 1);
-                    let diff = (group.get(s) - alone.get(0))
-                        .abs()
-                        .max()
-                        .to_kind(Kind::Float)
-                        .double_value(&[]);
-                    assert_eq!(diff, 0.0, "{kind:?}, length {len}, sentence {s}");
+                let bias = Tensor::randn([1, heads, len, len], (Kind::Float, tch::Device::Cpu));
+                for bias in [None, Some(&bias)] {
+                    // Attention of `sentences` stacked sentences of `len` tokens.
+                    let attend_stacked = |t: &Tensor, sentences: i64| {
+                        let part = |i: i64| t.narrow(1, i * hidden, hidden);
+                        attend(&part(0), &part(1), &part(2), (sentences, len, heads), bias)
+                    };
+                    let group = attend_stacked(&qkv, n);
+                    for s in [0, 4, n - 1] {
+                        let alone = attend_stacked(&qkv.narrow(0, s * len, len), 1);
+                        let diff = (group.get(s) - alone.get(0))
+                            .abs()
+                            .max()
+                            .to_kind(Kind::Float)
+                            .double_value(&[]);
+                        assert_eq!(
+                            diff,
+                            0.0,
+                            "{kind:?}, length {len}, sentence {s}, bias {}",
+                            bias.is_some()
+                        );
+                    }
                 }
             }
+        }
+    }
+
+    /// MPNet's relative-position buckets, against the values Hugging Face's
+    /// `MPNetEncoder.relative_position_bucket` gives (transformers 4.44.2, torch 2.4.0; 32
+    /// buckets, distance 128): offsets under 8 have their own bucket, larger ones share
+    /// log-spaced buckets up to 15, and keys after the query use the upper 16.
+    #[test]
+    fn mpnet_buckets_follow_the_reference() {
+        // The table's row b holds b in every head, so the bias is the bucket.
+        let table = Tensor::arange(MPNET_BUCKETS, (Kind::Float, tch::Device::Cpu))
+            .view([-1, 1])
+            .repeat([1, 2]);
+        let bert = Bert {
+            kind: Kind::Float,
+            word: Tensor::zeros([1, 1], (Kind::Float, tch::Device::Cpu)),
+            position: Tensor::zeros([1, 1], (Kind::Float, tch::Device::Cpu)),
+            token_type: Tensor::zeros([1, 1], (Kind::Float, tch::Device::Cpu)),
+            emb_norm: Norm {
+                w: Tensor::ones([1], (Kind::Float, tch::Device::Cpu)),
+                b: Tensor::zeros([1], (Kind::Float, tch::Device::Cpu)),
+            },
+            layers: Vec::new(),
+            heads: 2,
+            hidden: 2,
+            eps: MPNET_EPS,
+            first_position: MPNET_PAD + 1,
+            rel_bias: Some(table),
+        };
+        let len = 200;
+        let bias = bert.position_bias(len).unwrap();
+        assert_eq!(bias.size(), [1, 2, len, len]);
+        let bucket = |q: i64, k: i64| bias.double_value(&[0, 1, q, k]) as i64;
+        // Query 0, keys after it.
+        let after = [
+            (0, 0),
+            (1, 17),
+            (7, 23),
+            (8, 24),
+            (11, 24),
+            (12, 25),
+            (16, 26),
+            (32, 28),
+            (64, 30),
+            (127, 31),
+            (199, 31),
+        ];
+        for (k, want) in after {
+            assert_eq!(bucket(0, k), want, "key {k} after the query");
+        }
+        // Query 199, keys before it.
+        let before = [
+            (1, 1),
+            (7, 7),
+            (8, 8),
+            (11, 8),
+            (12, 9),
+            (15, 9),
+            (16, 10),
+            (22, 10),
+            (23, 11),
+            (32, 12),
+            (45, 12),
+            (46, 13),
+            (64, 14),
+            (90, 14),
+            (91, 15),
+            (127, 15),
+            (199, 15),
+        ];
+        for (dist, want) in before {
+            assert_eq!(bucket(199, 199 - dist), want, "key {dist} before the query");
         }
     }
 }

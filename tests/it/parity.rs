@@ -597,3 +597,79 @@ fn actor_sentiment_matches_its_reference_and_ignores_batch_neighbours() {
         }
     }
 }
+
+/// The larger encoder, all-mpnet-base-v2 (`scripts/bootstrap --mpnet`, in
+/// `$DETENTE_HOME/models`), through the crate's forward pass: the ids of Hugging Face's
+/// tokenizer and the embeddings of sentence-transformers
+/// (`scripts/fixtures/reference_embeddings.py --mpnet`), in fp32, and every sentence
+/// exactly the same alone as in one batch of all of them. Skips, saying so, without the
+/// folder.
+#[test]
+fn mpnet_encoder_matches_sentence_transformers() {
+    use detente::model::encoder::{Encoder, EncoderSpec};
+    use detente::model::tokenize::SentenceTokenizer;
+    let test = "mpnet_encoder_matches_sentence_transformers";
+    let dir = detente::model::files::cache_dir()
+        .map(|c| c.join("models/all-mpnet-base-v2"))
+        .filter(|d| d.join("model.safetensors").is_file());
+    let Some(dir) = dir else {
+        crate::common::log_skip(&format!(
+            "SKIPPED {test}: no all-mpnet-base-v2 in $DETENTE_HOME/models (scripts/bootstrap --mpnet)"
+        ));
+        return;
+    };
+    let spec = EncoderSpec::read(&dir).unwrap();
+    assert_eq!((spec.dim, spec.max_seq_length), (768, 384));
+    let tok =
+        SentenceTokenizer::from_file(&dir.join("tokenizer.json"), spec.max_seq_length).unwrap();
+    let encoder = Encoder::load(&spec).unwrap();
+    let text = std::fs::read_to_string(root().join("tests/fixtures/parity_reference_mpnet.jsonl"))
+        .unwrap();
+    let reference: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reference.len(), 36);
+    let mut ids = Vec::new();
+    for r in &reference {
+        let want: Vec<u32> = r["input_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap() as u32)
+            .collect();
+        let got = tok.encode(r["text"].as_str().unwrap()).unwrap().ids;
+        assert_eq!(got, want, "{:?}", r["text"]);
+        ids.push(got);
+    }
+    let refs: Vec<&[u32]> = ids.iter().map(|v| v.as_slice()).collect();
+    let batch = encoder.embed(&refs).unwrap();
+    let dim = 768;
+    let (mut worst_cos, mut worst_abs) = (1.0f64, 0.0f64);
+    for (i, r) in reference.iter().enumerate() {
+        let want: Vec<f32> = r["embedding"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect();
+        let got = &batch[i * dim..(i + 1) * dim];
+        let c = cosine(got, &want);
+        let abs = got
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).abs() as f64)
+            .fold(0.0, f64::max);
+        worst_cos = worst_cos.min(c);
+        worst_abs = worst_abs.max(abs);
+        assert!(c >= 0.99999, "sentence {i} cosine {c}: {:?}", r["text"]);
+        assert!(
+            abs <= 1e-5,
+            "sentence {i} differs by {abs}: {:?}",
+            r["text"]
+        );
+        let alone = encoder.embed(&[refs[i]]).unwrap();
+        assert_eq!(alone, got, "sentence {i} alone and in the batch");
+    }
+    eprintln!("all-mpnet-base-v2 against sentence-transformers: worst cosine {worst_cos:.8}, largest difference {worst_abs:.2e}");
+}

@@ -24,6 +24,12 @@ pub use super::files::{CONFIG, MODEL_NAME, POOLING_CONFIG, SBERT_CONFIG, TOKENIZ
 /// The encoder's embedding width.
 pub const DIM: usize = 384;
 
+/// The embedding width of the encoder folder in `models` (its pooling config): the width the
+/// heads trained on it must have.
+pub fn width(models: &Path) -> Result<usize, Error> {
+    Ok(EncoderSpec::read(&models.join(MODEL_NAME))?.dim)
+}
+
 /// What the pooling and sequence-limit files say; checked, because the pooling code here
 /// implements mean pooling only.
 #[derive(Clone)]

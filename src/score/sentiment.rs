@@ -37,7 +37,7 @@ pub fn columns(_: &ScorerOptions) -> Vec<Column> {
 pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
-    let heads = Heads::load(models, crate::model::encoder::DIM)?;
+    let heads = Heads::load(models, crate::model::encoder::width(models)?)?;
     if heads.config.sentiment.labels != LABELS {
         return Err(Error::Model {
             path: models.join(heads::CONFIG),

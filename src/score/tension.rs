@@ -138,7 +138,7 @@ pub fn argmax(p: &[f64]) -> usize {
 }
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
-    let heads = Heads::load(models, crate::model::encoder::DIM)?;
+    let heads = Heads::load(models, crate::model::encoder::width(models)?)?;
     if heads.config.tension.labels != CLASSES {
         return Err(Error::Model {
             path: models.join(heads::CONFIG),

@@ -108,8 +108,12 @@ struct Reference {
 }
 
 fn reference() -> Vec<Reference> {
-    let text =
-        std::fs::read_to_string(root().join("tests/fixtures/parity_reference.jsonl")).unwrap();
+    reference_file("parity_reference.jsonl")
+}
+
+/// A reference file of `tests/fixtures/` (scripts/fixtures/reference_embeddings.py).
+fn reference_file(name: &str) -> Vec<Reference> {
+    let text = std::fs::read_to_string(root().join("tests/fixtures").join(name)).unwrap();
     text.lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
@@ -623,23 +627,12 @@ fn mpnet_encoder_matches_sentence_transformers() {
     let tok =
         SentenceTokenizer::from_file(&dir.join("tokenizer.json"), spec.max_seq_length).unwrap();
     let encoder = Encoder::load(&spec).unwrap();
-    let text = std::fs::read_to_string(root().join("tests/fixtures/parity_reference_mpnet.jsonl"))
-        .unwrap();
-    let reference: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let reference = reference_file("parity_reference_mpnet.jsonl");
     assert_eq!(reference.len(), 36);
     let mut ids = Vec::new();
     for r in &reference {
-        let want: Vec<u32> = r["input_ids"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_u64().unwrap() as u32)
-            .collect();
-        let got = tok.encode(r["text"].as_str().unwrap()).unwrap().ids;
-        assert_eq!(got, want, "{:?}", r["text"]);
+        let got = tok.encode(&r.text).unwrap().ids;
+        assert_eq!(got, r.input_ids, "{:?}", r.text);
         ids.push(got);
     }
     let refs: Vec<&[u32]> = ids.iter().map(|v| v.as_slice()).collect();
@@ -647,27 +640,18 @@ fn mpnet_encoder_matches_sentence_transformers() {
     let dim = 768;
     let (mut worst_cos, mut worst_abs) = (1.0f64, 0.0f64);
     for (i, r) in reference.iter().enumerate() {
-        let want: Vec<f32> = r["embedding"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect();
+        let want = &r.embedding;
         let got = &batch[i * dim..(i + 1) * dim];
-        let c = cosine(got, &want);
+        let c = cosine(got, want);
         let abs = got
             .iter()
-            .zip(&want)
+            .zip(want)
             .map(|(a, b)| (a - b).abs() as f64)
             .fold(0.0, f64::max);
         worst_cos = worst_cos.min(c);
         worst_abs = worst_abs.max(abs);
-        assert!(c >= 0.99999, "sentence {i} cosine {c}: {:?}", r["text"]);
-        assert!(
-            abs <= 1e-5,
-            "sentence {i} differs by {abs}: {:?}",
-            r["text"]
-        );
+        assert!(c >= 0.99999, "sentence {i} cosine {c}: {:?}", r.text);
+        assert!(abs <= 1e-5, "sentence {i} differs by {abs}: {:?}", r.text);
         let alone = encoder.embed(&[refs[i]]).unwrap();
         assert_eq!(alone, got, "sentence {i} alone and in the batch");
     }

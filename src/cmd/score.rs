@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use detente::model::batch::BatchLimits;
 use detente::model::device::DeviceRequest;
 use detente::model::precision::{self, PrecisionRequest};
+use detente::model::Model;
 use detente::run::{Mode, RunConfig};
 use detente::score::{Roles, ScorerOptions};
 
@@ -34,11 +35,19 @@ pub struct Args {
     /// with `--scorers actors`, less accurate on real wire copy).
     #[arg(long, value_enum, default_value_t = Roles::default())]
     roles: Roles,
+    /// The sentence encoder the trained scorers (sentiment, tension, actor_sentiment,
+    /// learned roles) run on, each with heads trained on it. minilm: all-MiniLM-L6-v2, the
+    /// default (models/heads.md); mpnet: all-mpnet-base-v2, better event types and
+    /// intensity on held-out news, about 7× slower (models/mpnet.md; install it with
+    /// scripts/bootstrap --mpnet).
+    #[arg(long, value_enum, default_value_t = Model::default())]
+    model: Model,
     /// Models folder (default: DETENTE_MODELS, the repository's models/, ~/.cache/detente/models).
     #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
-    /// Also write the sentence embeddings as an N×384 float32 .npy aligned with the CSV rows
-    /// (memory: one chunk at a time; disk: 1.5 KB per sentence).
+    /// Also write the sentence embeddings as an N×D float32 .npy aligned with the CSV rows
+    /// (D: 384 for --model minilm, 768 for mpnet; memory: one chunk at a time; disk: 1.5 KB
+    /// per sentence for minilm, 3 KB for mpnet).
     #[arg(long, value_name = "FILE.npy")]
     embeddings: Option<PathBuf>,
     /// Most sentences per encoder batch (memory and speed only: scores do not depend on it).
@@ -89,6 +98,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             class_probs: args.class_probs,
             actors_carry: args.actors_carry,
             roles: args.roles,
+            model: args.model,
         },
         models: args.models,
         embeddings: args.embeddings,

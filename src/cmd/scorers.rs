@@ -52,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         );
         for f in (s.files)(&opts) {
-            println!("  file: {f}");
+            println!("  file: {}", f.display());
         }
     }
     Ok(ExitCode::SUCCESS)

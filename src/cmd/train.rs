@@ -56,9 +56,14 @@ pub struct Args {
     /// fitted on the held-out dev split, is shipped.
     #[arg(long)]
     no_stack: bool,
-    /// Where to export heads.safetensors and config.json.
-    #[arg(long, default_value = "models/heads", value_name = "DIR")]
-    out: PathBuf,
+    /// Where to export heads.safetensors and config.json (default: models/heads for
+    /// --model minilm, models/mpnet/heads for mpnet; with --head, that head's folder).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The encoder to tune, or whose tuned token states a --head reads: minilm
+    /// (all-MiniLM-L6-v2) or mpnet (all-mpnet-base-v2; scripts/bootstrap --mpnet).
+    #[arg(long, value_enum, default_value_t = detente::model::Model::default())]
+    model: detente::model::Model,
     /// Models folder holding the base encoder and VADER (default: as `score` finds it).
     #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
@@ -114,13 +119,10 @@ pub struct Args {
     /// The metrics file (JSON; default: $DETENTE_HOME/train/metrics.json).
     #[arg(long, value_name = "FILE")]
     metrics: Option<PathBuf>,
-    /// The reference outputs for the test suite.
-    #[arg(
-        long,
-        default_value = "tests/fixtures/heads_reference.jsonl",
-        value_name = "FILE"
-    )]
-    reference: PathBuf,
+    /// The reference outputs for the test suite (default:
+    /// tests/fixtures/heads_reference.jsonl, heads_reference_mpnet.jsonl for --model mpnet).
+    #[arg(long, value_name = "FILE")]
+    reference: Option<PathBuf>,
     /// The sentences the reference outputs are computed for.
     #[arg(
         long,
@@ -180,14 +182,13 @@ enum SpanHeadKind {
     ActorSentiment,
 }
 
-/// Where a `--head` goes: `--out`, unless it is left at its default (models/heads), then
-/// the head's own folder.
+/// Where the trained files go: `--out`, else the folder `own` (`heads`, `roles`, …) of the
+/// encoder's trained files in the repository's `models/`.
 #[cfg(feature = "torch")]
-fn head_out(args: &Args, own: &str) -> PathBuf {
-    if args.out == std::path::Path::new("models/heads") {
-        PathBuf::from(own)
-    } else {
-        args.out.clone()
+fn out_dir(args: &Args, own: &str) -> PathBuf {
+    match &args.out {
+        Some(out) => out.clone(),
+        None => PathBuf::from("models").join(args.model.file(own)),
     }
 }
 
@@ -204,7 +205,7 @@ fn roles(args: &Args) -> anyhow::Result<ExitCode> {
     if args.threads > 0 {
         detente::model::set_threads(args.threads);
     }
-    let out = head_out(args, "models/roles");
+    let out = out_dir(args, "roles");
     let job = train::roles::RoleJob {
         paths: train::role_data::RolePaths {
             silver: args.silver.clone(),
@@ -213,6 +214,7 @@ fn roles(args: &Args) -> anyhow::Result<ExitCode> {
             datasets,
         },
         models,
+        model: args.model,
         out: (!args.no_ship).then_some(out),
         folds: if args.cv { args.folds } else { 0 },
         gold_weight: args.gold_weight,
@@ -248,10 +250,11 @@ fn actor_sentiment(args: &Args) -> anyhow::Result<ExitCode> {
     if args.threads > 0 {
         detente::model::set_threads(args.threads);
     }
-    let out = head_out(args, "models/actor_sentiment");
+    let out = out_dir(args, "actor_sentiment");
     let job = train::actor_sentiment::ActorJob {
         news,
         models: detente::model::files::resolve(args.models.as_deref()).path,
+        model: args.model,
         out: (!args.no_ship).then_some(out),
         folds: if args.cv { args.folds } else { 0 },
         fit: train::actor_sentiment::fit_settings(args.l2, args.seed as i64),
@@ -273,10 +276,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(dir) = &args.pool_folds {
         let models = detente::model::files::resolve(args.models.as_deref()).path;
-        let config = detente::model::heads::config(&models)?;
+        let config = detente::model::heads::config(&args.model.trained(&models))?;
         print!("{}", train::pool::pool(dir, &config.tension.roots)?);
         return Ok(ExitCode::SUCCESS);
     }
+    let heads_out = out_dir(&args, "heads");
     let home = detente::model::files::cache_dir()
         .ok_or_else(|| detente::Error::Usage("neither DETENTE_HOME nor HOME is set".into()))?;
     let datasets = || -> anyhow::Result<PathBuf> {
@@ -341,14 +345,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             news,
         },
         models,
+        model: args.model,
         folds: if args.cv { args.folds } else { 0 },
         folds_by: args.folds_by,
         only_folds: args.only_folds,
         cv_out: Some(args.cv_out.unwrap_or_else(|| home.join("train/cv"))),
         ship: !args.no_ship,
-        out: args.out,
+        out: heads_out,
         parity: args.parity,
-        reference: args.reference,
+        reference: args.reference.unwrap_or_else(|| {
+            PathBuf::from(match args.model {
+                detente::model::Model::Minilm => "tests/fixtures/heads_reference.jsonl",
+                detente::model::Model::Mpnet => "tests/fixtures/heads_reference_mpnet.jsonl",
+            })
+        }),
         cache: (!args.no_cache).then(|| home.join("train")),
     };
     let metrics_path = args

@@ -21,13 +21,13 @@ use crate::error::Error;
 /// Files the encoder reads from its model folder, and its folder's name (declared in
 /// [`super::files`], which the heads file format uses too).
 pub use super::files::{CONFIG, MODEL_NAME, POOLING_CONFIG, SBERT_CONFIG, TOKENIZER, WEIGHTS};
-/// The encoder's embedding width.
+/// The default encoder's embedding width.
 pub const DIM: usize = 384;
 
-/// The embedding width of the encoder folder in `models` (its pooling config): the width the
-/// heads trained on it must have.
-pub fn width(models: &Path) -> Result<usize, Error> {
-    Ok(EncoderSpec::read(&models.join(MODEL_NAME))?.dim)
+/// The embedding width of `model`'s encoder folder in `models` (its pooling config): the
+/// width the heads trained on it must have.
+pub fn width(models: &Path, model: super::Model) -> Result<usize, Error> {
+    Ok(EncoderSpec::read(&model.encoder_dir(models))?.dim)
 }
 
 /// What the pooling and sequence-limit files say; checked, because the pooling code here

@@ -184,6 +184,27 @@ fn read(models: &Path) -> Result<(HeadsConfig, Tensors), Error> {
 }
 
 impl Heads {
+    /// The heads trained on `model`'s encoder (`--model`), whose width is `dim`
+    /// ([`super::encoder::width`]), refusing heads whose `config.json` names another encoder.
+    pub fn load_for(models: &Path, model: super::Model, dim: usize) -> Result<Heads, Error> {
+        let trained = model.trained(models);
+        let heads = Heads::load(&trained, dim)?;
+        if heads.config.encoder != model.encoder() {
+            return Err(Error::Model {
+                path: trained.join(CONFIG),
+                message: format!(
+                    "these heads were trained on {}, not on {} (--model {})",
+                    heads.config.encoder,
+                    model.encoder(),
+                    model.name()
+                ),
+            });
+        }
+        Ok(heads)
+    }
+
+    /// The heads in `models/heads/` (`models` being the folder the trained files are
+    /// relative to), on an encoder of width `dim`.
     pub fn load(models: &Path, dim: usize) -> Result<Heads, Error> {
         let (config, tensors) = read(models)?;
         let (config_path, path) = (models.join(CONFIG), models.join(WEIGHTS));
@@ -269,3 +290,32 @@ impl Delta {
 }
 
 pub use super::span_heads::{ActorHead, SpanHead, SpanHeadConfig, ACTOR_CONFIG, ACTOR_WEIGHTS};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed default heads, put where `--model mpnet` looks for its own: refused
+    /// by name, not read as if they fit the other encoder.
+    #[test]
+    fn heads_of_another_encoder_are_refused_by_name() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+        let dir = tempfile::tempdir().unwrap();
+        let heads = dir.path().join("mpnet").join(DIR);
+        std::fs::create_dir_all(&heads).unwrap();
+        for f in [CONFIG, WEIGHTS] {
+            std::fs::copy(repo.join(f), dir.path().join("mpnet").join(f)).unwrap();
+        }
+        let dim = super::super::encoder::DIM;
+        let ok = Heads::load_for(&repo, super::super::Model::Minilm, dim);
+        assert!(ok.is_ok(), "{:?}", ok.err());
+        let err = Heads::load_for(dir.path(), super::super::Model::Mpnet, dim)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            err.contains("trained on all-MiniLM-L6-v2, not on all-mpnet-base-v2"),
+            "{err}"
+        );
+    }
+}

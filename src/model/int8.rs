@@ -44,7 +44,8 @@ impl Int8Linear {
 
     /// `x · Wᵀ + b` of float32 rows `x` `[rows, in]`, float32 `[rows, out]`. `_int_mm`
     /// wants more than 16 rows and widths that are multiples of 8; the encoder's tiles of
-    /// [`crate::model::bert::ROW_TILE`] rows and widths 384 and 1536 qualify.
+    /// [`crate::model::bert::ROW_TILE`] rows and widths 384 and 1536 (MPNet: 768 and 3072)
+    /// qualify.
     pub fn forward(&self, x: &Tensor) -> Tensor {
         let out = Tensor::empty([x.size()[0], self.wt.size()[1]], (Kind::Float, x.device()));
         self.forward_into(x, &out);

@@ -1,5 +1,5 @@
 //! The model layer, the only module besides `train/` that names libtorch (`tch`): model
-//! files ([`files`]), the device ([`device`]), the number format and its measured choice
+//! files ([`files`]), which encoder runs and where its trained files are ([`choice`]), the device ([`device`]), the number format and its measured choice
 //! ([`precision`]), the tokenizer ([`tokenize`]),
 //! batching ([`batch`]), the one BERT forward pass for inference and training ([`bert`]),
 //! the sentence encoder ([`encoder`]) and its worker threads ([`pool`]), and the trained
@@ -14,6 +14,7 @@
 pub mod batch;
 #[cfg(feature = "torch")]
 pub mod bert;
+pub mod choice;
 pub mod device;
 pub mod encoder;
 pub mod files;
@@ -25,6 +26,7 @@ pub mod precision;
 pub mod span_heads;
 pub mod tokenize;
 
+pub use choice::Model;
 pub use device::{cpu_summary, exit_success_now, tune_allocator, Device, DeviceRequest};
 pub use precision::{Precision, PrecisionRequest};
 

@@ -119,6 +119,7 @@ fn create_output(first: &Part, output: &Output) -> Result<TableOut, Error> {
 pub fn concat(parts: &[PathBuf], output: &Output) -> Result<MergeSummary, Error> {
     let mut summary = MergeSummary::default();
     check_shards(parts, &mut summary)?;
+    check_encoders(parts)?;
     let mut parts = open_parts(parts)?;
     let mut out = create_output(&parts[0], output)?;
     for part in &mut parts {
@@ -177,6 +178,7 @@ fn recorded_inputs(parts: &[PathBuf]) -> Result<ReadRecord, Error> {
 pub fn in_input_order(parts: &[PathBuf], output: &Output) -> Result<MergeSummary, Error> {
     let mut summary = MergeSummary::default();
     check_shards(parts, &mut summary)?;
+    check_encoders(parts)?;
     let ReadRecord {
         paths: inputs,
         options: ingest,
@@ -304,6 +306,33 @@ pub fn mixed_precisions(parts: &[PathBuf]) -> Result<Option<String>, Error> {
             .collect::<Vec<_>>()
             .join("; ")
     }))
+}
+
+/// Refuses parts whose manifests record different encoders (`--model`): their trained
+/// columns come from different heads, and one table of both could not be read as one
+/// measure. Parts without a manifest, or whose encoder did not run, are left out.
+fn check_encoders(parts: &[PathBuf]) -> Result<(), Error> {
+    let mut first: Option<(String, &Path)> = None;
+    for part in parts {
+        let Some(m) = Manifest::beside(part)?.filter(|m| m.encoder.loaded) else {
+            continue;
+        };
+        match &first {
+            Some((name, other)) if *name != m.encoder.name => {
+                return Err(Error::Usage(format!(
+                    "merge: {} was scored on {} and {} on {} (--model): score every part with \
+                     the same --model",
+                    other.display(),
+                    name,
+                    part.display(),
+                    m.encoder.name
+                )));
+            }
+            Some(_) => {}
+            None => first = Some((m.encoder.name, part)),
+        }
+    }
+    Ok(())
 }
 
 /// The `shard` a part's manifest records, if it has a manifest with one.

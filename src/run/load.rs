@@ -33,7 +33,9 @@ pub(super) fn load(cfg: &RunConfig, plan: &Plan) -> Result<Loaded, Error> {
                 .iter()
                 .any(|s| (s.needs_embedding)(&cfg.scorer_options))
             {
-                spec.delta = Some(Arc::new(Delta::load(models)?));
+                spec.delta = Some(Arc::new(Delta::load(
+                    &cfg.scorer_options.model.trained(models),
+                )?));
             }
             Some(spec)
         }

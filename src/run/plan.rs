@@ -72,7 +72,11 @@ impl Plan {
             return Err(Error::NeedsTorch);
         }
         let precision = match &spec {
-            Some(_) => Some(precision::resolve(cfg.precision, cfg.device, &models_dir)?),
+            Some(_) => Some(precision::resolve(
+                cfg.precision,
+                cfg.device,
+                &cfg.scorer_options.model.trained(&models_dir),
+            )?),
             None => None,
         };
         let spec = spec.map(|mut s| {
@@ -140,7 +144,8 @@ fn model_files(
     need_encoder: bool,
     models: &std::path::Path,
 ) -> Result<(Option<EncoderSpec>, Vec<PathBuf>), Error> {
-    let enc_dir = models.join(encoder::MODEL_NAME);
+    let model = cfg.scorer_options.model;
+    let enc_dir = model.encoder_dir(models);
     let in_dir =
         |names: &[&str]| -> Vec<PathBuf> { names.iter().map(|f| enc_dir.join(f)).collect() };
     let mut used = Vec::new();
@@ -150,10 +155,15 @@ fn model_files(
             encoder::SBERT_CONFIG,
             encoder::POOLING_CONFIG,
         ]);
-        files::require(&tokenizer, "the sentence encoder's tokenizer")?;
+        let who = format!(
+            "the sentence encoder of --model {}, installed by {}",
+            model.name(),
+            model.install_hint()
+        );
+        files::require(&tokenizer, &format!("{who}: its tokenizer"))?;
         used.extend(tokenizer);
         let weights = in_dir(&[encoder::CONFIG, encoder::WEIGHTS]);
-        files::require(&weights, "the sentence encoder")?;
+        files::require(&weights, &who)?;
         used.extend(weights);
     }
     for s in selected {

@@ -4,7 +4,7 @@ use super::plan::Plan;
 use super::{Mode, RunConfig, Summary};
 use crate::error::Error;
 use crate::input::shard;
-use crate::model::{self, batch, encoder};
+use crate::model::{self, batch};
 use crate::output::manifest::ParquetRecord;
 use crate::output::manifest::{
     self, BatchRecord, Counts, EncoderRecord, FileRecord, Manifest, ReadRecord, ScorerRecord,
@@ -52,7 +52,7 @@ fn build(cfg: &RunConfig, plan: &Plan, loaded: &Loaded, summary: &Summary) -> Ma
             })
             .collect(),
         encoder: EncoderRecord {
-            name: encoder::MODEL_NAME.into(),
+            name: cfg.scorer_options.model.encoder().into(),
             loaded: plan.need_encoder,
             precision: plan
                 .precision

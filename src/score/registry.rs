@@ -18,6 +18,9 @@ pub struct ScorerOptions {
     pub actors_carry: bool,
     /// How the actors scorer picks `source` and `target`.
     pub roles: Roles,
+    /// The encoder the transformer scorers run on, and so which trained files they read
+    /// (`--model`).
+    pub model: crate::model::Model,
 }
 
 /// How the actors scorer picks each sentence's `source` and `target` among its actor
@@ -41,6 +44,7 @@ impl ScorerOptions {
             class_probs: true,
             actors_carry: true,
             roles: Roles::Learned,
+            model: crate::model::Model::Minilm,
         }
     }
 }
@@ -56,7 +60,7 @@ pub struct ScorerInfo {
     /// encoder tuned with the LoRA delta in `models/heads/`.
     pub needs_embedding: fn(&ScorerOptions) -> bool,
     /// Files it reads for these options, relative to the models folder.
-    pub files: fn(&ScorerOptions) -> Vec<&'static str>,
+    pub files: fn(&ScorerOptions) -> Vec<PathBuf>,
     /// The columns it adds to the `--docs` table ([`Scorer::summarize`]), with their types.
     pub document_columns: &'static [Column],
     /// The columns it adds to the sentence rows for these options, in the order it pushes
@@ -86,7 +90,7 @@ pub fn registry() -> Vec<ScorerInfo> {
         description:
             "VADER sentiment (vaderSentiment 3.3.2, reproduced exactly): compound in [-1, 1]",
         needs_embedding: |_| false,
-        files: |_| vec![lexicon::LEXICON, lexicon::EMOJI],
+        files: |_| vec![lexicon::LEXICON.into(), lexicon::EMOJI.into()],
         document_columns: &[],
         columns: lexicon::columns,
         build: lexicon::build,
@@ -95,7 +99,11 @@ pub fn registry() -> Vec<ScorerInfo> {
         name: "sentiment",
         description: "trained sentence sentiment: estimated mean human rating / 4 in [-1, 1], and a label",
         needs_embedding: |_| true,
-        files: |_| vec![crate::model::heads::CONFIG, crate::model::heads::WEIGHTS, lexicon::LEXICON, lexicon::EMOJI],
+        files: |o| {
+            let mut f = heads_files(o);
+            f.extend([lexicon::LEXICON.into(), lexicon::EMOJI.into()]);
+            f
+        },
         document_columns: &[],
         columns: sentiment::columns,
         build: sentiment::build,
@@ -104,7 +112,7 @@ pub fn registry() -> Vec<ScorerInfo> {
         name: "tension",
         description: "diplomatic tension: event class, Goldstein [-10, 10], tension [0, 1], CAMEO root event type (20-way, within the event class)",
         needs_embedding: |_| true,
-        files: |_| vec![crate::model::heads::CONFIG, crate::model::heads::WEIGHTS],
+        files: heads_files,
         document_columns: &tension::DOCUMENT_COLUMNS,
         columns: tension::columns,
         build: tension::build,
@@ -127,6 +135,13 @@ pub fn registry() -> Vec<ScorerInfo> {
         columns: actors::sentiment::columns,
         build: actors::sentiment::build,
     }]
+}
+
+/// The tuned encoder's heads of the run's encoder (`--model`): its LoRA delta and heads.
+pub fn heads_files(opts: &ScorerOptions) -> Vec<PathBuf> {
+    [crate::model::heads::CONFIG, crate::model::heads::WEIGHTS]
+        .map(|f| opts.model.file(f))
+        .into()
 }
 
 /// Looks up scorers by name (`None`: all of them), keeping registry order.

@@ -37,10 +37,12 @@ pub fn columns(_: &ScorerOptions) -> Vec<Column> {
 pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
-    let heads = Heads::load(models, crate::model::encoder::width(models)?)?;
+    let trained = opts.model.trained(models);
+    let dim = crate::model::encoder::width(models, opts.model)?;
+    let heads = Heads::load_for(models, opts.model, dim)?;
     if heads.config.sentiment.labels != LABELS {
         return Err(Error::Model {
-            path: models.join(heads::CONFIG),
+            path: trained.join(heads::CONFIG),
             message: format!(
                 "sentiment labels {:?}, expected {LABELS:?}",
                 heads.config.sentiment.labels
@@ -51,7 +53,7 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
         Some(s) => {
             if s.features != STACK_FEATURES || s.weights.len() != STACK_FEATURES.len() {
                 return Err(Error::Model {
-                    path: models.join(heads::CONFIG),
+                    path: trained.join(heads::CONFIG),
                     message: format!(
                         "sentiment.stack: features {:?} with {} weights, expected {:?}",
                         s.features,

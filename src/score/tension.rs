@@ -138,10 +138,12 @@ pub fn argmax(p: &[f64]) -> usize {
 }
 
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
-    let heads = Heads::load(models, crate::model::encoder::width(models)?)?;
+    let trained = opts.model.trained(models);
+    let dim = crate::model::encoder::width(models, opts.model)?;
+    let heads = Heads::load_for(models, opts.model, dim)?;
     if heads.config.tension.labels != CLASSES {
         return Err(Error::Model {
-            path: models.join(heads::CONFIG),
+            path: trained.join(heads::CONFIG),
             message: format!(
                 "tension labels {:?}, expected {CLASSES:?}",
                 heads.config.tension.labels
@@ -154,7 +156,7 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
     let classes: Vec<usize> = roots.iter().map(|r| r.class).collect();
     if codes != expected.iter().collect::<Vec<_>>() || classes != ROOT_CLASS {
         return Err(Error::Model {
-            path: models.join(heads::CONFIG),
+            path: trained.join(heads::CONFIG),
             message: format!(
                 "tension roots {codes:?} in classes {classes:?}, expected 01-20 in {ROOT_CLASS:?}"
             ),

@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 use super::metrics;
 use super::spans::{self, FitSettings, Logistic};
 use crate::error::Error;
-use crate::model::encoder::DIM;
 
 /// The classes, in the order of the head's outputs (NewsMTSC polarity 2, 4, 6).
 pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
@@ -28,6 +27,8 @@ pub struct ActorJob {
     /// `newsmtsc_train.jsonl`.
     pub news: PathBuf,
     pub models: PathBuf,
+    /// The encoder whose tuned token states the head reads (`--model`).
+    pub model: crate::model::Model,
     /// Where `head.safetensors` and `config.json` go (`None`: measure only).
     pub out: Option<PathBuf>,
     /// CV folds by sentence (0: no CV).
@@ -121,13 +122,14 @@ fn load(path: &Path) -> Result<Targets, Error> {
     Ok(t)
 }
 
-/// The inputs of every target, `[mention; sentence]` (`2 × DIM` a row), and the news
-/// head's label of each target's sentence (a baseline).
+/// The inputs of every target, `[mention; sentence]` (`2 × dim` a row, `dim` the
+/// encoder's width), the news head's label of each target's sentence (a baseline), and
+/// `dim`.
 fn features(
     job: &ActorJob,
     t: &Targets,
     log: &mut dyn FnMut(&str),
-) -> Result<(Vec<f32>, Vec<usize>), Error> {
+) -> Result<(Vec<f32>, Vec<usize>, usize), Error> {
     let items: Vec<(&str, Vec<Vec<Range<usize>>>)> = t
         .texts
         .iter()
@@ -135,20 +137,21 @@ fn features(
         .map(|(s, g)| (s.as_str(), g.clone()))
         .collect();
     log(&format!("encoding {} sentences", items.len()));
-    let encoded = spans::encode(&job.models, &items, job.workers, log)?;
-    let heads = crate::model::heads::Heads::load(&job.models, DIM)?;
-    let mut x = Vec::with_capacity(t.label.len() * 2 * DIM);
+    let encoded = spans::encode(&job.models, job.model, &items, job.workers, log)?;
+    let dim = crate::model::encoder::width(&job.models, job.model)?;
+    let heads = crate::model::heads::Heads::load_for(&job.models, job.model, dim)?;
+    let mut x = Vec::with_capacity(t.label.len() * 2 * dim);
     let mut news = Vec::with_capacity(t.label.len());
     for (e, groups) in encoded.iter().zip(&t.groups) {
         let logits = heads.news.apply(ndarray::ArrayView1::from(&e.sentence[..]));
         let label = metrics::argmax(&logits.iter().map(|&v| v as f64).collect::<Vec<_>>());
         for g in 0..groups.len() {
-            x.extend_from_slice(&e.groups[g * DIM..(g + 1) * DIM]);
+            x.extend_from_slice(&e.groups[g * dim..(g + 1) * dim]);
             x.extend_from_slice(&e.sentence);
             news.push(label);
         }
     }
-    Ok((x, news))
+    Ok((x, news, dim))
 }
 
 /// The figures of predictions against gold, as the card prints them.
@@ -166,9 +169,8 @@ fn report(gold: &[usize], pred: &[usize]) -> Value {
     out
 }
 
-/// The rows `rows` of `x`, keeping only the columns `cols` of each.
-fn select(x: &[f32], rows: &[usize], cols: Range<usize>) -> Vec<f32> {
-    let w = 2 * DIM;
+/// The rows `rows` of `x` (rows of `w` values), keeping only the columns `cols` of each.
+fn select((x, w): (&[f32], usize), rows: &[usize], cols: Range<usize>) -> Vec<f32> {
     rows.iter()
         .flat_map(|&r| x[r * w + cols.start..r * w + cols.end].iter().copied())
         .collect()
@@ -176,7 +178,7 @@ fn select(x: &[f32], rows: &[usize], cols: Range<usize>) -> Vec<f32> {
 
 /// Fits on `train` (with per-row weights) and predicts the class of each row of `test`.
 fn fit_predict(
-    x: &[f32],
+    x: (&[f32], usize),
     y: &[usize],
     (train, weights): (&[usize], &[f32]),
     test: &[usize],
@@ -224,10 +226,11 @@ pub fn fit_settings(l2: f64, seed: i64) -> FitSettings {
 fn measure(
     job: &ActorJob,
     t: &Targets,
-    x: &[f32],
+    (x, dim): (&[f32], usize),
     news: &[usize],
     log: &mut dyn FnMut(&str),
 ) -> Value {
+    let x = (x, 2 * dim);
     let y = &t.label;
     let single: Vec<usize> = (0..y.len()).filter(|&i| !t.mixed[i]).collect();
     let mixed: Vec<usize> = (0..y.len()).filter(|&i| t.mixed[i]).collect();
@@ -247,9 +250,9 @@ fn measure(
     m["mixed_sentence_label"] = report(&gold, &labelled);
     let ones = vec![1.0; single.len()];
     for (name, cols) in [
-        ("span+sentence", 0..2 * DIM),
-        ("span", 0..DIM),
-        ("sentence", DIM..2 * DIM),
+        ("span+sentence", 0..2 * dim),
+        ("span", 0..dim),
+        ("sentence", dim..2 * dim),
     ] {
         log(&format!("head on {name}, single-polarity targets"));
         let pred = fit_predict(x, y, (&single, &ones), &mixed, cols, job.fit);
@@ -271,7 +274,7 @@ fn measure(
             let weights: Vec<f32> = (0..train.len())
                 .map(|n| if n < single.len() { 1.0 } else { w })
                 .collect();
-            let p = fit_predict(x, y, (&train, &weights), &held, 0..2 * DIM, job.fit);
+            let p = fit_predict(x, y, (&train, &weights), &held, 0..2 * dim, job.fit);
             pred.extend(held.into_iter().zip(p));
         }
         let p: Vec<usize> = mixed.iter().map(|i| pred[i]).collect();
@@ -286,7 +289,7 @@ fn measure(
             y,
             (&train, &vec![1.0; train.len()]),
             &held,
-            0..2 * DIM,
+            0..2 * dim,
             job.fit,
         );
         pred.extend(held.into_iter().zip(p));
@@ -304,8 +307,8 @@ fn measure(
 pub fn run(job: &ActorJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
     let t0 = std::time::Instant::now();
     let t = load(&job.news)?;
-    let (x, news) = features(job, &t, log)?;
-    let mut m = measure(job, &t, &x, &news, log);
+    let (x, news, dim) = features(job, &t, log)?;
+    let mut m = measure(job, &t, (&x, dim), &news, log);
     m["fit"] = json!(job.fit);
     m["folds"] = json!(job.folds);
     if let Some(out) = &job.out {
@@ -318,7 +321,7 @@ pub fn run(job: &ActorJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
             "fitting the shipped head on {} targets",
             t.label.len()
         ));
-        let head = spans::fit_logistic(&x, 2 * DIM, &t.label, &weights, LABELS.len(), job.fit);
+        let head = spans::fit_logistic(&x, 2 * dim, &t.label, &weights, LABELS.len(), job.fit);
         m["seconds"] = json!(t0.elapsed().as_secs_f64().round());
         write(out, job, &t, &head, &m)?;
         log(&format!(
@@ -344,7 +347,7 @@ fn write(out: &Path, job: &ActorJob, t: &Targets, head: &Logistic, m: &Value) ->
         features: vec!["mention".into(), "sentence".into()],
         rule_features: Vec::new(),
         decoding: Value::Null,
-        heads_sha256: sha(&job.models.join(crate::model::heads::WEIGHTS))?,
+        heads_sha256: sha(&job.model.trained(&job.models).join(crate::model::heads::WEIGHTS))?,
         training: json!({
             "data": "newsmtsc_train.jsonl", "data_sha256": sha(&job.news)?,
             "targets": format!("every target: single-polarity sentences (weight 1) and \

@@ -1,7 +1,6 @@
 //! What training loads once: the base encoder, the data sets, VADER, and the frozen
 //! layers' cached states of every sentence set; the dev split and the root configuration
 //! read from them.
-use std::path::PathBuf;
 use std::time::Instant;
 
 use tch::Kind;
@@ -44,13 +43,14 @@ pub struct Context {
     pub cameo_cache: Cache,
 }
 
-fn encoder_dir(models: &std::path::Path) -> PathBuf {
-    models.join(crate::model::encoder::MODEL_NAME)
-}
-
-pub fn tokenizer(models: &std::path::Path, max_tokens: usize) -> Result<SentenceTokenizer, Error> {
+/// The tokenizer of `model`'s encoder folder in `models`.
+pub fn tokenizer(
+    models: &std::path::Path,
+    model: crate::model::Model,
+    max_tokens: usize,
+) -> Result<SentenceTokenizer, Error> {
     SentenceTokenizer::from_file(
-        &encoder_dir(models).join(crate::model::encoder::TOKENIZER),
+        &model.encoder_dir(models).join(crate::model::encoder::TOKENIZER),
         max_tokens,
     )
 }
@@ -58,7 +58,7 @@ pub fn tokenizer(models: &std::path::Path, max_tokens: usize) -> Result<Sentence
 impl Context {
     pub fn load(job: &Job, log: &mut dyn FnMut(&str)) -> Result<Context, Error> {
         let r = job.recipe.clone();
-        let dir = encoder_dir(&job.models);
+        let dir = job.model.encoder_dir(&job.models);
         let (config, vars) = bert::load_vars(
             &dir.join(crate::model::encoder::CONFIG),
             &dir.join(crate::model::encoder::WEIGHTS),
@@ -124,9 +124,9 @@ impl Context {
             news.texts.len(),
             cameo.examples.len()
         ));
-        let tok = tokenizer(&job.models, cache::CACHE_TOKENS)?;
+        let tok = tokenizer(&job.models, job.model, cache::CACHE_TOKENS)?;
         let t0 = Instant::now();
-        let weights = encoder_dir(&job.models).join(crate::model::encoder::WEIGHTS);
+        let weights = job.model.encoder_dir(&job.models).join(crate::model::encoder::WEIGHTS);
         let weights_sha = crate::model::files::sha256_file(&weights)?;
         let build = |texts: &[String]| -> Result<Cache, Error> {
             let ids = cache::tokenize(&tok, texts)?;

@@ -165,7 +165,7 @@ pub fn export(
         message: e.to_string(),
     })?;
     let config = HeadsConfig {
-        encoder: crate::model::encoder::MODEL_NAME.into(),
+        encoder: job.model.encoder().into(),
         lora: LoraConfig {
             rank: ctx.recipe.rank as usize,
             alpha: ctx.recipe.alpha,
@@ -208,10 +208,8 @@ fn write_reference(
     job: &Job,
 ) -> Result<(), Error> {
     let text = std::fs::read_to_string(&job.parity).map_err(Error::io(&job.parity))?;
-    let spec = crate::model::encoder::EncoderSpec::read(
-        &job.models.join(crate::model::encoder::MODEL_NAME),
-    )?;
-    let tok = super::tokenizer(&job.models, spec.max_seq_length)?;
+    let spec = crate::model::encoder::EncoderSpec::read(&job.model.encoder_dir(&job.models))?;
+    let tok = super::tokenizer(&job.models, job.model, spec.max_seq_length)?;
     let mut out = std::fs::File::create(&job.reference).map_err(io(&job.reference))?;
     for s in text.lines().filter(|l| !l.trim().is_empty()) {
         let e = embed_full(ctx, t, &[tok.encode(s)?.ids], 1);

@@ -20,8 +20,11 @@ use crate::error::Error;
 pub struct Job {
     pub recipe: Recipe,
     pub data: data::Paths,
-    /// The models folder (base encoder in `all-MiniLM-L6-v2/`, VADER in `vader/`).
+    /// The models folder (base encoders in `all-MiniLM-L6-v2/` and `all-mpnet-base-v2/`,
+    /// VADER in `vader/`).
     pub models: PathBuf,
+    /// The encoder to tune (`--model`).
+    pub model: crate::model::Model,
     /// Cross-validate the tension head with this many folds first (0: no CV).
     pub folds: usize,
     /// How the tension sentences are cut into folds (by default, groups of near-duplicate

@@ -19,6 +19,8 @@ use crate::score::actors::{Gazetteer, Names, Phrase};
 pub struct RoleJob {
     pub paths: RolePaths,
     pub models: PathBuf,
+    /// The encoder whose tuned token states the head reads (`--model`).
+    pub model: crate::model::Model,
     /// Where `head.safetensors` and `config.json` go (`None`: measure only).
     pub out: Option<PathBuf>,
     pub folds: usize,
@@ -95,13 +97,13 @@ fn phrase_labels(item: &Item, phrases: &[Phrase]) -> Vec<usize> {
 type Candidates = (Item, Vec<Phrase>, (Vec<usize>, Vec<usize>));
 
 /// Codes, encodes and builds the inputs of every sentence: `x` holds one row of
-/// [`input_width`] values per phrase.
+/// `w` ([`input_width`]) values per phrase; returns `(sentences, x, w)`.
 fn prepare(
     job: &RoleJob,
     items: Vec<Item>,
     coder: &(Gazetteer, Names),
     log: &mut dyn FnMut(&str),
-) -> Result<(Vec<Prepared>, Vec<f32>), Error> {
+) -> Result<(Vec<Prepared>, Vec<f32>, usize), Error> {
     let (g, names) = coder;
     let coded: Vec<Candidates> = items
         .into_iter()
@@ -121,12 +123,13 @@ fn prepare(
         })
         .collect();
     log(&format!("encoding {} sentences", inputs.len()));
-    let encoded = spans::encode(&job.models, &inputs, job.workers, log)?;
-    let dim = crate::model::encoder::DIM;
+    let encoded = spans::encode(&job.models, job.model, &inputs, job.workers, log)?;
+    let dim = crate::model::encoder::width(&job.models, job.model)?;
+    let w = input_width(dim);
     let mut x = Vec::new();
     let mut out = Vec::with_capacity(coded.len());
     for ((item, phrases, rules), e) in coded.into_iter().zip(encoded) {
-        let from = x.len() / input_width();
+        let from = x.len() / w;
         for i in 0..phrases.len() {
             x.extend_from_slice(&e.groups[i * dim..(i + 1) * dim]);
             x.extend_from_slice(&e.sentence);
@@ -143,12 +146,12 @@ fn prepare(
             phrases,
         });
     }
-    Ok((out, x))
+    Ok((out, x, w))
 }
 
-/// Inputs per phrase: mention, sentence, rules.
-fn input_width() -> usize {
-    2 * crate::model::encoder::DIM + RULE_FEATURES.len()
+/// Inputs per phrase: mention, sentence (each of the encoder's width `dim`), rules.
+fn input_width(dim: usize) -> usize {
+    2 * dim + RULE_FEATURES.len()
 }
 
 /// A head and how it decodes.
@@ -161,14 +164,13 @@ fn sentence_roles(
     x: &[f32],
     head: Option<Decoder<'_>>,
 ) -> (Vec<String>, Vec<String>) {
-    let w = input_width();
     let choose = |phrases: &[Phrase], rules: (Vec<usize>, Vec<usize>)| match head {
         Some((h, d)) if phrases.len() == p.rows.len() => {
             let probs: Vec<[f32; 3]> = p
                 .rows
                 .clone()
                 .map(|r| {
-                    let v = h.probs(&x[r * w..(r + 1) * w]);
+                    let v = h.probs(&x[r * h.d..(r + 1) * h.d]);
                     [v[0] as f32, v[1] as f32, v[2] as f32]
                 })
                 .collect();
@@ -215,10 +217,9 @@ const TARGET_THRESHOLDS: [f32; 8] = [0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5]
 /// The training rows of the given sentences: inputs, labels, weights.
 fn training_rows(
     prepared: &[&Prepared],
-    x: &[f32],
+    (x, w): (&[f32], usize),
     job: &RoleJob,
 ) -> (Vec<f32>, Vec<usize>, Vec<f32>) {
-    let w = input_width();
     let (mut xs, mut ys, mut ws) = (Vec::new(), Vec::new(), Vec::new());
     for p in prepared {
         let weight = if p.item.used == Use::GoldDev {
@@ -266,7 +267,7 @@ pub fn run(job: &RoleJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
     let g = Gazetteer::load(&job.models)?;
     let names = Names::load(&job.models, g.codes())?;
     let coder = (g, names);
-    let (prepared, x) = prepare(job, items, &coder, log)?;
+    let (prepared, x, w) = prepare(job, items, &coder, log)?;
     let of = |u: Use| -> Vec<&Prepared> { prepared.iter().filter(|p| p.item.used == u).collect() };
     // A silver sentence teaches only when the parse put one of its actor phrases in a
     // role: else the parse and the coder disagree on what the actors are.
@@ -290,14 +291,14 @@ pub fn run(job: &RoleJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
         target_from_rules: false,
     };
     if job.folds > 1 {
-        let (cv, chosen) = cross_validate(job, &coder, &trained, &x, log);
+        let (cv, chosen) = cross_validate(job, &coder, &trained, (&x, w), log);
         m["cv"] = cv;
         decoding = chosen;
     }
     m["decoding"] = json!(decoding);
-    let (xs, ys, ws) = training_rows(&trained, &x, job);
+    let (xs, ys, ws) = training_rows(&trained, (&x, w), job);
     log(&format!("fitting the shipped head on {} phrases", ys.len()));
-    let head = spans::fit_logistic(&xs, input_width(), &ys, &ws, LABELS.len(), job.fit);
+    let head = spans::fit_logistic(&xs, w, &ys, &ws, LABELS.len(), job.fit);
     for (name, u) in [("gold_test", Use::GoldTest), ("yardstick", Use::Yardstick)] {
         let items = of(u);
         if !items.is_empty() {
@@ -317,7 +318,7 @@ pub fn run(job: &RoleJob, log: &mut dyn FnMut(&str)) -> Result<Value, Error> {
     }
     m["seconds"] = json!(t0.elapsed().as_secs_f64().round());
     if let Some(out) = &job.out {
-        write(out, &job.models, (&head, decoding), &m)?;
+        write(out, &job.model.trained(&job.models), (&head, decoding), &m)?;
         log(&format!("role head written to {}", out.display()));
     }
     Ok(m)
@@ -330,24 +331,23 @@ fn cross_validate(
     job: &RoleJob,
     coder: &(Gazetteer, Names),
     trained: &[&Prepared],
-    x: &[f32],
+    (x, w): (&[f32], usize),
     log: &mut dyn FnMut(&str),
 ) -> (Value, Decoding) {
     let k = job.folds;
-    let w = input_width();
     let (mut right, mut total, mut rule_right) = (0usize, 0usize, 0usize);
     let mut held_gold: Vec<(&Prepared, Logistic)> = Vec::new();
     for f in 0..k {
         let (train, held): (Vec<&Prepared>, Vec<&Prepared>) =
             trained.iter().partition(|p| fold_of(&p.item.group, k) != f);
-        let (xs, ys, ws) = training_rows(&train, x, job);
+        let (xs, ys, ws) = training_rows(&train, (x, w), job);
         let head = spans::fit_logistic(&xs, w, &ys, &ws, LABELS.len(), job.fit);
         for p in held.iter().filter(|p| p.item.used == Use::Silver) {
             for (r, y) in p.rows.clone().zip(phrase_labels(&p.item, &p.phrases)) {
                 let row = &x[r * w..(r + 1) * w];
                 right += (crate::train::metrics::argmax(&head.probs(row)) == y) as usize;
                 // The rules' label of the phrase, from its first two rule inputs.
-                let d = 2 * crate::model::encoder::DIM;
+                let d = w - RULE_FEATURES.len();
                 let rule = match (row[d] > 0.5, row[d + 1] > 0.5) {
                     (true, _) => 1,
                     (_, true) => 2,
@@ -468,10 +468,11 @@ fn dump(
     std::fs::write(path, out).map_err(Error::io(path))
 }
 
-/// Writes `head.safetensors` and `config.json`.
+/// Writes `head.safetensors` and `config.json`; `trained` is the folder of the heads whose
+/// tuned encoder it was fit on.
 fn write(
     out: &Path,
-    models: &Path,
+    trained: &Path,
     (head, decoding): Decoder<'_>,
     figures: &Value,
 ) -> Result<(), Error> {
@@ -480,7 +481,7 @@ fn write(
         features: vec!["mention".into(), "sentence".into(), "rules".into()],
         rule_features: RULE_FEATURES.iter().map(|s| s.to_string()).collect(),
         decoding: json!(decoding),
-        heads_sha256: crate::model::files::sha256_file(&models.join(crate::model::heads::WEIGHTS))?,
+        heads_sha256: crate::model::files::sha256_file(&trained.join(crate::model::heads::WEIGHTS))?,
         training: figures.clone(),
     };
     spans::write_head(out, "role", head, &config)

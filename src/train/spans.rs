@@ -28,13 +28,14 @@ pub struct Encoded {
 /// threads; results in input order.
 pub fn encode(
     models: &Path,
+    model: crate::model::Model,
     items: &[(&str, Vec<Vec<Range<usize>>>)],
     workers: usize,
     log: &mut dyn FnMut(&str),
 ) -> Result<Vec<Encoded>, Error> {
-    let dir = models.join(encoder::MODEL_NAME);
+    let dir = model.encoder_dir(models);
     let mut spec = EncoderSpec::read(&dir)?;
-    spec.delta = Some(Arc::new(Delta::load(models)?));
+    spec.delta = Some(Arc::new(Delta::load(&model.trained(models))?));
     spec.precision = Precision::Fp32;
     let tok = SentenceTokenizer::from_file(&dir.join(encoder::TOKENIZER), spec.max_seq_length)?;
     let mut tokens = Vec::with_capacity(items.len());

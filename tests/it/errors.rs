@@ -124,26 +124,37 @@ fn missing_model_stops_before_reading_input_with_exit_code_2() {
     let w = Workdir::new();
     w.write("empty-models/.keep", b"");
     w.write("a.txt", b"Hello there.");
-    let out = w.run(&[
+    let base = [
         "score",
         "a.txt",
         "-o",
         "out.csv",
         "--models",
         "empty-models",
-    ]);
-    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        // The default scorers need the encoder, whose tokenizer is checked first.
-        err.contains("scripts/bootstrap") && err.contains("tokenizer.json"),
-        "{}",
-        show(&out)
-    );
-    assert!(
-        !w.path("out.csv").exists(),
-        "output was created before the model check"
-    );
+    ];
+    // The default scorers need the encoder, whose tokenizer is checked first; the larger
+    // encoder names its own folder and the command that installs it.
+    for (extra, expected) in [
+        (&[][..], &["scripts/bootstrap", "tokenizer.json"][..]),
+        (
+            &["--model", "mpnet"][..],
+            &["all-mpnet-base-v2", "scripts/bootstrap --mpnet"][..],
+        ),
+    ] {
+        let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+        let out = w.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            expected.iter().all(|e| err.contains(e)),
+            "{extra:?}: {}",
+            show(&out)
+        );
+        assert!(
+            !w.path("out.csv").exists(),
+            "output was created before the model check"
+        );
+    }
 }
 
 #[test]

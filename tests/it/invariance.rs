@@ -213,6 +213,76 @@ fn identical_however_cut(precision: &str) {
     );
 }
 
+/// The larger encoder (`--model mpnet`, every scorer on it, its default precision): the
+/// sample articles scored whole, one sentence a batch, and with a small token budget on one
+/// thread, give the same bytes. Skips, saying so, without `scripts/bootstrap --mpnet`.
+#[test]
+fn mpnet_scores_do_not_depend_on_how_the_run_is_cut() {
+    let test = "mpnet_scores_do_not_depend_on_how_the_run_is_cut";
+    let enc = root().join("models/all-mpnet-base-v2/model.safetensors");
+    if !enc.is_file() {
+        crate::common::log_skip(&format!(
+            "{test}: {} is missing (scripts/bootstrap --mpnet installs it)",
+            enc.display()
+        ));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    corpus_of(d, true, 0);
+    let mpnet = ["--model", "mpnet"];
+    let (base_csv, base_npy, base_docs) = score(d, "default", "auto", &mpnet);
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("default.csv.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["encoder"]["name"], "all-mpnet-base-v2");
+    println!(
+        "mpnet: {} ({}), {} sentences",
+        manifest["encoder"]["precision"],
+        manifest["encoder"]["cpu"],
+        manifest["counts"]["sentences"]
+    );
+    let sentences = manifest["counts"]["sentences"].as_u64().unwrap() as usize;
+    assert!(sentences > 50);
+    // The embeddings are the larger encoder's: 768 float32 a row after the .npy header.
+    assert!(base_npy.len() > sentences * 768 * 4 && base_npy.len() < sentences * 768 * 4 + 256);
+    for (name, extra) in [
+        ("batch1", &["--batch-size", "1"][..]),
+        (
+            "budget300",
+            &["--token-budget", "300", "--threads", "1"][..],
+        ),
+    ] {
+        let args: Vec<&str> = mpnet.iter().chain(extra).copied().collect();
+        let (csv, npy, docs) = score(d, name, "auto", &args);
+        assert!(
+            csv == base_csv,
+            "mpnet: {extra:?} changed the CSV\n{}",
+            first_differences(&base_csv, &csv)
+        );
+        assert!(npy == base_npy, "mpnet: {extra:?} changed the embeddings");
+        assert!(
+            docs == base_docs,
+            "mpnet: {extra:?} changed the --docs file"
+        );
+    }
+    // Parts scored on different encoders are refused by merge, naming both.
+    score(d, "part-0", "auto", &["--model", "mpnet", "--shard", "0/2"]);
+    score(d, "part-1", "auto", &["--shard", "1/2"]);
+    let out = run(
+        d,
+        &["merge", "part-0.csv", "part-1.csv", "-o", "merged.csv"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("all-mpnet-base-v2") && err.contains("all-MiniLM-L6-v2"),
+        "{}",
+        show(&out)
+    );
+}
+
 #[test]
 fn bf16_scores_do_not_depend_on_how_the_run_is_cut() {
     identical_however_cut("bf16");

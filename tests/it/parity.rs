@@ -454,11 +454,44 @@ fn score_reference_fixture(
 #[test]
 fn trained_heads_match_their_reference_and_ignore_batch_neighbours() {
     models();
+    check_trained_heads("heads_reference.jsonl", &[]);
+}
+
+/// The same for the larger encoder's heads (`--model mpnet`, `models/mpnet/heads/`, their
+/// reference written by `detente train --model mpnet`). Skips, saying so, when
+/// `scripts/bootstrap --mpnet` has not installed the encoder.
+#[test]
+fn mpnet_heads_match_their_reference_and_ignore_batch_neighbours() {
+    if !mpnet_installed("mpnet_heads_match_their_reference_and_ignore_batch_neighbours") {
+        return;
+    }
+    check_trained_heads("heads_reference_mpnet.jsonl", &["--model", "mpnet"]);
+}
+
+/// Whether the larger encoder is in the models folder; logs the skip of `test` if not.
+fn mpnet_installed(test: &str) -> bool {
+    let dir = models().join("all-mpnet-base-v2");
+    let there = dir.join("model.safetensors").is_file();
+    if !there {
+        crate::common::log_skip(&format!(
+            "{test}: {} is missing (scripts/bootstrap --mpnet installs it)",
+            dir.display()
+        ));
+    }
+    there
+}
+
+/// Scores the sentences of the heads' reference `fixture` with `model_args` at two batch
+/// sizes and compares every trained column with the training code's values.
+fn check_trained_heads(fixture: &str, model_args: &[&str]) {
     let w = Workdir::new();
-    let (reference, runs) = score_reference_fixture(
-        &w,
-        "heads_reference.jsonl",
-        &["--scorers", "sentiment,tension", "--class-probs"],
+    let mut args = vec!["--scorers", "sentiment,tension", "--class-probs"];
+    args.extend_from_slice(model_args);
+    let (reference, runs) = score_reference_fixture(&w, fixture, &args);
+    assert!(
+        reference.len() >= 30,
+        "{fixture}: {} sentences",
+        reference.len()
     );
     assert_csv_close(&runs[0], &runs[1], 0.0);
     let (h, rows) = read_csv(&runs[1]);

@@ -229,13 +229,15 @@ pub struct LearnedRoles {
 }
 
 impl LearnedRoles {
-    pub fn load(models: &Path) -> Result<LearnedRoles, Error> {
-        let head = SpanHead::load_roles(models, crate::model::encoder::DIM)?;
+    /// The role head trained on `model`'s encoder.
+    pub fn load(models: &Path, model: crate::model::Model) -> Result<LearnedRoles, Error> {
+        let trained = model.trained(models);
+        let head = SpanHead::load_roles(&trained, crate::model::encoder::width(models, model)?)?;
         let config = &head.config;
         let decoding: Option<Decoding> = serde_json::from_value(config.decoding.clone()).ok();
         if config.labels != LABELS || config.rule_features != RULE_FEATURES || decoding.is_none() {
             return Err(Error::Model {
-                path: models.join(crate::model::span_heads::ROLE_CONFIG),
+                path: trained.join(crate::model::span_heads::ROLE_CONFIG),
                 message: format!(
                     "labels {:?}, rule features {:?}, decoding {}: this build reads labels \
                      {LABELS:?}, rule features {RULE_FEATURES:?} and a decoding with \

@@ -35,7 +35,7 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
     let gazetteer = Gazetteer::load(models)?;
     let names = Names::load(models, gazetteer.codes())?;
     let learned = match opts.roles {
-        Roles::Learned => Some(LearnedRoles::load(models)?),
+        Roles::Learned => Some(LearnedRoles::load(models, opts.model)?),
         Roles::Rules => None,
     };
     Ok(Box::new(ActorsScorer {
@@ -49,15 +49,17 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
 
 /// Every file the actors scorer reads for these options: the coder's tables, and with
 /// learned roles the role head and the tuned encoder's heads it reads the states of.
-pub fn files(opts: &ScorerOptions) -> Vec<&'static str> {
-    let mut f = super::FILES.to_vec();
+pub fn files(opts: &ScorerOptions) -> Vec<std::path::PathBuf> {
+    let mut f: Vec<std::path::PathBuf> = super::FILES.iter().map(Into::into).collect();
     if opts.roles == Roles::Learned {
-        f.extend([
-            crate::model::heads::CONFIG,
-            crate::model::heads::WEIGHTS,
-            crate::model::span_heads::ROLE_CONFIG,
-            crate::model::span_heads::ROLE_WEIGHTS,
-        ]);
+        f.extend(crate::score::registry::heads_files(opts));
+        f.extend(
+            [
+                crate::model::span_heads::ROLE_CONFIG,
+                crate::model::span_heads::ROLE_WEIGHTS,
+            ]
+            .map(|p| opts.model.file(p)),
+        );
     }
     f
 }

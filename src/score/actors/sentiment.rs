@@ -16,14 +16,16 @@ pub const COLUMN: Column = Column::text("actor_sentiment");
 
 /// The files it reads: the tuned encoder's heads (its LoRA delta), its own head, and the
 /// actors coder's tables.
-pub fn files(_opts: &ScorerOptions) -> Vec<&'static str> {
-    let mut f = vec![
-        crate::model::heads::CONFIG,
-        crate::model::heads::WEIGHTS,
-        crate::model::heads::ACTOR_CONFIG,
-        crate::model::heads::ACTOR_WEIGHTS,
-    ];
-    f.extend(super::FILES);
+pub fn files(opts: &ScorerOptions) -> Vec<std::path::PathBuf> {
+    let mut f = crate::score::registry::heads_files(opts);
+    f.extend(
+        [
+            crate::model::heads::ACTOR_CONFIG,
+            crate::model::heads::ACTOR_WEIGHTS,
+        ]
+        .map(|p| opts.model.file(p)),
+    );
+    f.extend(super::FILES.iter().map(Into::into));
     f
 }
 
@@ -34,11 +36,13 @@ pub fn columns(_opts: &ScorerOptions) -> Vec<Column> {
 pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Error> {
     let gazetteer = Gazetteer::load(models)?;
     let names = Names::load(models, gazetteer.codes())?;
-    let head = ActorHead::load_actor(models, crate::model::encoder::DIM)?;
+    let trained = opts.model.trained(models);
+    let width = crate::model::encoder::width(models, opts.model)?;
+    let head = ActorHead::load_actor(&trained, width)?;
     let labels = &head.config.labels;
     if labels != &["negative", "neutral", "positive"] {
         return Err(Error::Model {
-            path: models.join(crate::model::heads::ACTOR_CONFIG),
+            path: trained.join(crate::model::heads::ACTOR_CONFIG),
             message: format!("labels {labels:?}, expected [negative, neutral, positive]"),
         });
     }

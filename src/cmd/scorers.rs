@@ -10,26 +10,39 @@ pub struct Args {
     /// Models folder (default: DETENTE_MODELS, the repository's models/, ~/.cache/detente/models).
     #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
+    /// The encoder whose trained files to list (minilm, the default, or mpnet).
+    #[arg(long, value_enum, default_value_t = detente::model::Model::default())]
+    model: detente::model::Model,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let models = detente::model::files::resolve(args.models.as_deref());
     println!("models: {} (from {})", models.path.display(), models.origin);
     let all = score::registry();
-    let opts = ScorerOptions::all();
+    let opts = ScorerOptions {
+        model: args.model,
+        ..ScorerOptions::all()
+    };
     for s in all {
+        // Its own files, and the encoder's weights when it reads embeddings.
+        let encoder = (s.needs_embedding)(&opts).then(|| {
+            opts.model
+                .encoder_dir(&models.path)
+                .join(detente::model::encoder::WEIGHTS)
+        });
         let installed = s
             .file_paths(&models.path, &opts)
             .iter()
+            .chain(&encoder)
             .all(|p| p.is_file());
         println!();
         println!(
             "{}  {}",
             s.name,
             if installed {
-                "(installed)"
+                "(installed)".to_string()
             } else {
-                "(missing files: run scripts/bootstrap)"
+                format!("(missing files: run {})", args.model.install_hint())
             }
         );
         println!("  {}", s.description);

@@ -60,6 +60,15 @@ impl Model {
         }
     }
 
+    /// What the build scripts need to be told to work on this encoder's files: empty for
+    /// the default, ` --model mpnet` for the larger one.
+    pub fn build_flag(self) -> &'static str {
+        match self {
+            Model::Minilm => "",
+            Model::Mpnet => " --model mpnet",
+        }
+    }
+
     /// The command that installs the encoder.
     pub fn install_hint(self) -> &'static str {
         match self {

@@ -9,6 +9,7 @@ use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 
 use super::heads::{linear, read_config, read_tensors, Linear, WEIGHTS};
+use super::Model;
 use crate::error::Error;
 
 pub const ACTOR_CONFIG: &str = "actor_sentiment/config.json";
@@ -49,25 +50,27 @@ pub struct SpanHead {
 pub type ActorHead = SpanHead;
 
 impl SpanHead {
-    /// The actor sentiment head of `models/actor_sentiment/`.
-    pub fn load_actor(models: &Path, dim: usize) -> Result<SpanHead, Error> {
+    /// The actor sentiment head trained on `model`'s encoder (`models/actor_sentiment/`,
+    /// or under `models/mpnet/`), on states of width `dim`.
+    pub fn load_actor(models: &Path, model: Model, dim: usize) -> Result<SpanHead, Error> {
         SpanHead::load(
-            models,
+            &model.trained(models),
             (ACTOR_CONFIG, ACTOR_WEIGHTS, "actor"),
             &["mention", "sentence"],
             dim,
-            "scripts/build/actor_sentiment",
+            &format!("scripts/build/actor_sentiment{}", model.build_flag()),
         )
     }
 
-    /// The role head of `models/roles/`.
-    pub fn load_roles(models: &Path, dim: usize) -> Result<SpanHead, Error> {
+    /// The role head trained on `model`'s encoder (`models/roles/`, or under
+    /// `models/mpnet/`), on states of width `dim`.
+    pub fn load_roles(models: &Path, model: Model, dim: usize) -> Result<SpanHead, Error> {
         SpanHead::load(
-            models,
+            &model.trained(models),
             (ROLE_CONFIG, ROLE_WEIGHTS, "role"),
             &["mention", "sentence", "rules"],
             dim,
-            "scripts/build/roles",
+            &format!("scripts/build/roles{}", model.build_flag()),
         )
     }
 

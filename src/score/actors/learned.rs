@@ -232,7 +232,8 @@ impl LearnedRoles {
     /// The role head trained on `model`'s encoder.
     pub fn load(models: &Path, model: crate::model::Model) -> Result<LearnedRoles, Error> {
         let trained = model.trained(models);
-        let head = SpanHead::load_roles(&trained, crate::model::encoder::width(models, model)?)?;
+        let head =
+            SpanHead::load_roles(models, model, crate::model::encoder::width(models, model)?)?;
         let config = &head.config;
         let decoding: Option<Decoding> = serde_json::from_value(config.decoding.clone()).ok();
         if config.labels != LABELS || config.rule_features != RULE_FEATURES || decoding.is_none() {

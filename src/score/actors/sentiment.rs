@@ -38,7 +38,7 @@ pub fn build(models: &Path, opts: &ScorerOptions) -> Result<Box<dyn Scorer>, Err
     let names = Names::load(models, gazetteer.codes())?;
     let trained = opts.model.trained(models);
     let width = crate::model::encoder::width(models, opts.model)?;
-    let head = ActorHead::load_actor(&trained, width)?;
+    let head = ActorHead::load_actor(models, opts.model, width)?;
     let labels = &head.config.labels;
     if labels != &["negative", "neutral", "positive"] {
         return Err(Error::Model {

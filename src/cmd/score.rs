@@ -37,9 +37,9 @@ pub struct Args {
     roles: Roles,
     /// The sentence encoder the trained scorers (sentiment, tension, actor_sentiment,
     /// learned roles) run on, each with heads trained on it. minilm: all-MiniLM-L6-v2, the
-    /// default (models/heads.md); mpnet: all-mpnet-base-v2, better event types and
-    /// intensity on held-out news, about 7× slower (models/mpnet.md; install it with
-    /// scripts/bootstrap --mpnet).
+    /// default (models/heads.md); mpnet: all-mpnet-base-v2, better event types, tension
+    /// and intensity on others' labels, 5 to 7 times slower (models/mpnet.md; install it
+    /// with scripts/bootstrap --mpnet).
     #[arg(long, value_enum, default_value_t = Model::default())]
     model: Model,
     /// Models folder (default: DETENTE_MODELS, the repository's models/, ~/.cache/detente/models).

@@ -5,8 +5,8 @@
 //!
 //! - `minilm` (the default): all-MiniLM-L6-v2, its trained files in `heads/`, `roles/`
 //!   and `actor_sentiment/` (`models/heads.md`).
-//! - `mpnet`: all-mpnet-base-v2 (12 layers, 768 wide, about 7× slower on a CPU), its
-//!   trained files in the same folders under `mpnet/` (`models/mpnet.md`); the encoder
+//! - `mpnet`: all-mpnet-base-v2 (12 layers, 768 wide, 5 to 7 times slower on a CPU),
+//!   its trained files in the same folders under `mpnet/` (`models/mpnet.md`); the encoder
 //!   itself comes from `scripts/bootstrap --mpnet`.
 use std::path::{Path, PathBuf};
 
@@ -17,7 +17,7 @@ pub enum Model {
     /// all-MiniLM-L6-v2: 6 layers, 384 wide (models/heads.md).
     #[default]
     Minilm,
-    /// all-mpnet-base-v2: 12 layers, 768 wide, about 7× slower (models/mpnet.md;
+    /// all-mpnet-base-v2: 12 layers, 768 wide, 5 to 7 times slower (models/mpnet.md;
     /// fetched by scripts/bootstrap --mpnet).
     Mpnet,
 }

@@ -1,5 +1,6 @@
 //! The model layer, the only module besides `train/` that names libtorch (`tch`): model
-//! files ([`files`]), which encoder runs and where its trained files are ([`choice`]), the device ([`device`]), the number format and its measured choice
+//! files ([`files`]), which encoder runs and where its trained files are ([`choice`]),
+//! the device ([`device`]), the number format and its measured choice
 //! ([`precision`]), the tokenizer ([`tokenize`]),
 //! batching ([`batch`]), the one BERT forward pass for inference and training ([`bert`]),
 //! the sentence encoder ([`encoder`]) and its worker threads ([`pool`]), and the trained

@@ -129,8 +129,13 @@ pub struct Bert {
 /// How a batch's rows are laid out.
 pub enum Layout<'a> {
     /// Rows `[rows, hidden]`, rows a multiple of [`ROW_TILE`]: the sentences' tokens one
-    /// after the other, then padding; `groups` says where the sentences are.
-    Packed { groups: &'a [Group] },
+    /// after the other, then padding; `groups` says where the sentences are, and `biases`
+    /// holds MPNet's position bias of each group's length (one per group, `None` for BERT),
+    /// computed once for all the layers.
+    Packed {
+        groups: &'a [Group],
+        biases: &'a [Option<Tensor>],
+    },
     /// `[sentences, length, hidden]`; `mask` is `[sentences, length]`, 1 for tokens and 0
     /// for padding.
     Padded { mask: &'a Tensor },
@@ -562,15 +567,21 @@ impl Bert {
     /// Self-attention of every group of equal-length sentences, one [`attend`] call per
     /// group. `q`, `k` and `v` are `[rows, hidden]` (any row stride). Returns `[rows,
     /// hidden]` in the matrices' kind, zero on the padding rows.
-    fn attention_packed(&self, q: &Tensor, k: &Tensor, v: &Tensor, groups: &[Group]) -> Tensor {
+    fn attention_packed(
+        &self,
+        q: &Tensor,
+        k: &Tensor,
+        v: &Tensor,
+        groups: &[Group],
+        biases: &[Option<Tensor>],
+    ) -> Tensor {
         let (rows, hidden) = (q.size()[0], q.size()[1]);
         let d = hidden / self.heads;
         // Padding rows stay zero.
         let out = Tensor::zeros([rows, hidden], (q.kind(), q.device()));
-        for g in groups {
+        for (g, bias) in groups.iter().zip(biases) {
             let (n, len, first) = (g.sentences as i64, g.len as i64, g.row as i64);
             let rows_of = |t: &Tensor| t.narrow(0, first, n * len);
-            let bias = self.position_bias(len);
             let ctx = attend(
                 &rows_of(q),
                 &rows_of(k),
@@ -627,10 +638,10 @@ impl Bert {
             |k: usize, input: &Tensor| self.linear(&l.lin[k], input, layout, lora.map(|a| &a[k]));
         let xb = x.to_kind(self.kind);
         let ctx = match layout {
-            Layout::Packed { groups } => {
+            Layout::Packed { groups, biases } => {
                 let qkv = self.linear(&l.qkv, &xb, layout, None);
                 let part = |i: i64| qkv.narrow(1, i * self.hidden, self.hidden);
-                self.attention_packed(&part(0), &part(1), &part(2), groups)
+                self.attention_packed(&part(0), &part(1), &part(2), groups, biases)
             }
             Layout::Padded { mask } => {
                 let (q, k, v) = (lin(QUERY, &xb), lin(KEY, &xb), lin(VALUE, &xb));
@@ -649,7 +660,22 @@ impl Bert {
     /// tokens one after the other, each sentence's positions counting from 0, then padding;
     /// `groups` says where the sentences are. A sentence attends to its own tokens only.
     pub fn forward(&self, ids: &Tensor, positions: &Tensor, groups: &[Group]) -> Tensor {
-        let layout = Layout::Packed { groups };
+        // The position bias depends on the length alone: once per length, not per layer.
+        let mut by_len: std::collections::HashMap<usize, Option<Tensor>> = Default::default();
+        let biases: Vec<Option<Tensor>> = groups
+            .iter()
+            .map(|g| {
+                by_len
+                    .entry(g.len)
+                    .or_insert_with(|| self.position_bias(g.len as i64))
+                    .as_ref()
+                    .map(Tensor::shallow_clone)
+            })
+            .collect();
+        let layout = Layout::Packed {
+            groups,
+            biases: &biases,
+        };
         let mut x = self.embeddings(ids, positions);
         for i in 0..self.layers.len() {
             x = self.layer(i, &x, &layout, None, false);

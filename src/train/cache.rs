@@ -1,7 +1,8 @@
 //! The frozen bottom of the encoder, computed once: for every sentence, the hidden states
 //! entering the first tuned layer (stored as f16, as the Python recipe did). Training then
 //! runs only the tuned top layers; the maths is the same because the bottom is frozen.
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
 use tch::{Kind, Tensor};
@@ -88,6 +89,8 @@ impl Cache {
         let path = dir.join(format!("frozen-{fp}.safetensors"));
         let io = Error::io(&path);
         if path.is_file() {
+            // Read now: the newest in the folder, so the last to be pruned.
+            touch(&path).map_err(&io)?;
             let t = Tensor::read_safetensors(&path).map_err(|e| Error::Model {
                 path: path.clone(),
                 message: format!("{e} (delete it to recompute)"),
@@ -131,6 +134,40 @@ impl Cache {
         Ok(cache)
     }
 
+    /// Removes the least recently used cache files of `dir` not used since `since`, oldest
+    /// first, until the folder's cache files take at most `keep_bytes`. Files this run read or
+    /// wrote are never removed, however large. Returns the removed paths and their sizes.
+    pub fn prune(
+        dir: &Path,
+        keep_bytes: u64,
+        since: SystemTime,
+    ) -> Result<Vec<(PathBuf, u64)>, Error> {
+        let io = Error::io(dir);
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(&io)? {
+            let entry = entry.map_err(&io)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !(name.starts_with("frozen-") && name.ends_with(".safetensors")) {
+                continue;
+            }
+            let meta = entry.metadata().map_err(&io)?;
+            files.push((entry.path(), meta.len(), meta.modified().map_err(&io)?));
+        }
+        // Newest first; keep while under the budget, then remove what this run did not use.
+        files.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        let mut total = 0u64;
+        let mut removed = Vec::new();
+        for (path, len, modified) in files {
+            total += len;
+            if total > keep_bytes && modified < since {
+                std::fs::remove_file(&path).map_err(Error::io(&path))?;
+                total -= len;
+                removed.push((path, len));
+            }
+        }
+        Ok(removed)
+    }
+
     pub fn len(&self) -> usize {
         self.states.len()
     }
@@ -172,5 +209,51 @@ impl Cache {
             .collect();
         let x = Tensor::stack(&rows, 0).to_kind(Kind::Float);
         (x, Tensor::from_slice(&mask).view([idx.len() as i64, l]))
+    }
+}
+
+/// Marks a cache file as just used (its modification time), for [`Cache::prune`].
+fn touch(path: &Path) -> std::io::Result<()> {
+    std::fs::File::options()
+        .write(true)
+        .open(path)?
+        .set_modified(SystemTime::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn file(dir: &Path, name: &str, len: usize, age_s: u64) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, vec![0u8; len]).unwrap();
+        let f = std::fs::File::options().write(true).open(&p).unwrap();
+        f.set_modified(SystemTime::now() - Duration::from_secs(age_s))
+            .unwrap();
+        p
+    }
+
+    #[test]
+    fn prune_removes_the_least_recently_used_until_under_the_budget_and_spares_this_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let oldest = file(d, "frozen-a.safetensors", 400, 300);
+        let older = file(d, "frozen-b.safetensors", 300, 200);
+        let old = file(d, "frozen-c.safetensors", 200, 100);
+        let other = file(d, "notes.txt", 5000, 400);
+        let since = SystemTime::now() - Duration::from_secs(10);
+        // This run's file alone is over the budget: kept all the same.
+        let mine = file(d, "frozen-d.safetensors", 600, 0);
+        let removed = Cache::prune(d, 850, since).unwrap();
+        let names: Vec<_> = removed.iter().map(|(p, n)| (p.clone(), *n)).collect();
+        assert_eq!(names, vec![(older.clone(), 300), (oldest.clone(), 400)]);
+        assert!(mine.is_file() && old.is_file() && other.is_file());
+        assert!(!older.exists() && !oldest.exists());
+        // Under the budget: nothing goes.
+        assert!(Cache::prune(d, 10_000, since).unwrap().is_empty());
+        // A file read again is this run's: spared even over the budget.
+        touch(&old).unwrap();
+        assert!(Cache::prune(d, 0, since).unwrap().is_empty());
     }
 }

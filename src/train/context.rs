@@ -126,6 +126,7 @@ impl Context {
         ));
         let tok = tokenizer(&job.models, job.model, cache::CACHE_TOKENS)?;
         let t0 = Instant::now();
+        let started = std::time::SystemTime::now();
         let weights = job.model.encoder_dir(&job.models).join(crate::model::encoder::WEIGHTS);
         let weights_sha = crate::model::files::sha256_file(&weights)?;
         let build = |texts: &[String]| -> Result<Cache, Error> {
@@ -151,6 +152,15 @@ impl Context {
             r.start as i64 - 1,
             t0.elapsed().as_secs_f64()
         ));
+        if let Some(dir) = &job.cache {
+            for (path, len) in Cache::prune(dir, job.cache_keep, started)? {
+                log(&format!(
+                    "removed the unused cache {} ({:.1} GB; --cache-keep)",
+                    path.display(),
+                    len as f64 / 1e9
+                ));
+            }
+        }
         Ok(Context {
             recipe: r,
             base,

@@ -43,6 +43,9 @@ pub struct Job {
     pub reference: PathBuf,
     /// Where the frozen layers' states are kept between runs (`None`: memory only).
     pub cache: Option<PathBuf>,
+    /// How many bytes of cache files that folder keeps: older files this run did not use
+    /// are pruned, least recently used first, down to it.
+    pub cache_keep: u64,
 }
 
 /// Everything measured, as written to the metrics file.

@@ -89,8 +89,9 @@ impl Cache {
         let path = dir.join(format!("frozen-{fp}.safetensors"));
         let io = Error::io(&path);
         if path.is_file() {
-            // Read now: the newest in the folder, so the last to be pruned.
-            touch(&path).map_err(&io)?;
+            // Read now: the newest in the folder, so the last to be pruned. A folder that
+            // cannot be written to still serves its caches.
+            let _ = touch(&path);
             let t = Tensor::read_safetensors(&path).map_err(|e| Error::Model {
                 path: path.clone(),
                 message: format!("{e} (delete it to recompute)"),

@@ -153,12 +153,18 @@ impl Context {
             t0.elapsed().as_secs_f64()
         ));
         if let Some(dir) = &job.cache {
-            for (path, len) in Cache::prune(dir, job.cache_keep, started)? {
-                log(&format!(
-                    "removed the unused cache {} ({:.1} GB; --cache-keep)",
-                    path.display(),
-                    len as f64 / 1e9
-                ));
+            // Pruning is housekeeping: a failure is reported, never fatal to training.
+            match Cache::prune(dir, job.cache_keep, started) {
+                Ok(removed) => {
+                    for (path, len) in removed {
+                        log(&format!(
+                            "removed the unused cache {} ({:.1} GB; --cache-keep)",
+                            path.display(),
+                            len as f64 / 1e9
+                        ));
+                    }
+                }
+                Err(e) => log(&format!("could not prune the cache folder: {e}")),
             }
         }
         Ok(Context {
